@@ -1,0 +1,54 @@
+"""Process settings read from ``FRONTDESK_*`` environment variables.
+
+These are the settings an operator sets before start (where the database is, which port).
+Everything an admin changes at run time lives in the SysConfig registry instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ProcessSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRONTDESK_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///var/frontdesk.db",
+        description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://…",
+    )
+    redis_url: str | None = Field(
+        default=None, description="redis://… enables the Redis event bus for several processes"
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web server binds to")
+    port: int = Field(default=8000, description="Port the web server listens on")
+    admin_password: str | None = Field(
+        default=None, description="Password of the admin agent created on first start"
+    )
+    demo: bool = Field(default=True, description="Load demo data on first start (0 skips it)")
+    data_dir: Path = Field(
+        default=Path("var"), description="Folder for local state (the default SQLite file)"
+    )
+    session_hours: int = Field(default=12, description="Idle hours before a browser session ends")
+    token_days: int = Field(default=30, description="Days an API token lives")
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, description="Largest attachment accepted, in bytes"
+    )
+    login_attempts: int = Field(
+        default=5, description="Failed logins per login name within login_window_seconds → 429"
+    )
+    login_window_seconds: int = Field(default=300, description="Window for login_attempts")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_format: str = Field(default="console", description="console or json")
+    secure_cookies: bool = Field(
+        default=False, description="Mark cookies Secure (set to 1 behind HTTPS)"
+    )
+    run_jobs: bool = Field(
+        default=True, description="Run the periodic job scheduler inside web workers"
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,1 @@
+"""Database engine, session factory, the declarative base and the unit of work."""

@@ -1,0 +1,1 @@
+"""One package per feature. Never imports the web layer."""

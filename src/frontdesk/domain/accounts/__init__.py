@@ -1,0 +1,1 @@
+"""Agents, customer users and companies, groups, roles, permissions, tokens, preferences."""

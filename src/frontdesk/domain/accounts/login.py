@@ -1,0 +1,63 @@
+"""Logging in is its own transaction boundary.
+
+A failed login must be recorded even though the login itself fails, so this function runs two
+units of work: one that verifies and issues the token, and on failure one that records the
+attempt. Routes (API and pages) call it instead of the actions directly.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.domain.accounts import actions
+from frontdesk.domain.accounts.errors import LoginFailed
+from frontdesk.domain.accounts.models import Agent, CustomerUser
+from frontdesk.domain.accounts.schemas import IssuedToken, LoginInput, UserOut
+from frontdesk.domain.runtime import Runtime, Tx
+
+
+async def attempt_login(
+    factory: async_sessionmaker[AsyncSession], runtime: Runtime, data: LoginInput, *, kind: str
+) -> tuple[IssuedToken, UserOut]:
+    try:
+        async with unit_of_work(factory) as session:
+            tx = Tx(session=session, runtime=runtime)
+            issued = await actions.do_login(tx, data, kind=kind)
+            user = await describe_user(session, issued.realm, issued.user_id)
+    except LoginFailed:
+        async with unit_of_work(factory) as session:
+            await actions.do_record_failed_login(
+                Tx(session=session, runtime=runtime), data.realm, data.login
+            )
+        raise
+    return issued, user
+
+
+async def describe_user(session: AsyncSession, realm: str, user_id: int) -> UserOut:
+    if realm == "agent":
+        agent = await session.get(Agent, user_id)
+        assert agent is not None
+        return UserOut(
+            realm="agent",
+            id=agent.id,
+            login=agent.login,
+            first_name=agent.first_name,
+            last_name=agent.last_name,
+            email=agent.email,
+            language=agent.language,
+            timezone=agent.timezone,
+        )
+    user = await session.get(CustomerUser, user_id)
+    assert user is not None
+    return UserOut(
+        realm="customer",
+        id=user.id,
+        login=user.login,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+        language=user.language,
+        timezone=user.timezone,
+        customer_id=user.customer_id,
+    )

@@ -1,0 +1,1 @@
+"""Queues, states, priorities, types, services, SLAs: what a ticket picks from."""

@@ -1,0 +1,1 @@
+"""Tickets, articles, attachments, history, queues, states, priorities, types, services, SLAs."""

@@ -1,0 +1,17 @@
+"""Imports every model so the metadata is complete (migrations, test schema set-up)."""
+
+from frontdesk.db.base import Base
+from frontdesk.domain.accounts import models as accounts_models
+from frontdesk.domain.ticket_catalogue import models as ticket_catalogue_models
+from frontdesk.domain.tickets import models as tickets_models
+from frontdesk.jobs import models as jobs_models
+from frontdesk.sysconfig import models as sysconfig_models
+
+__all__ = [
+    "Base",
+    "accounts_models",
+    "jobs_models",
+    "sysconfig_models",
+    "ticket_catalogue_models",
+    "tickets_models",
+]

@@ -1,0 +1,1 @@
+"""The settings registry: every feature declares its settings here and reads them through it."""

@@ -1,0 +1,161 @@
+"""Setting declarations and their validation by type.
+
+A feature declares its settings in its own ``settings.py`` at import time::
+
+    ACTIVE = declare("ChatEngine::Active", "bool", True, "Enables the chat.", navigation="Chat")
+
+Code reads the effective value through the process's ``SettingsStore`` (``store.value(ACTIVE)``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from frontdesk.core.errors import NotFound, ValidationFailed
+
+SettingType = Literal[
+    "bool",
+    "string",
+    "text",
+    "integer",
+    "select",
+    "multiselect",
+    "list",
+    "map",
+    "duration",
+    "email",
+    "url",
+    "group",
+    "cron",
+]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting: its name, type, default and how admins find it."""
+
+    name: str
+    type: SettingType
+    default: Any
+    description: str
+    navigation: str = "Core"
+    user_modifiable: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    options: Sequence[str] = ()
+    pattern: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def validate(self, value: Any) -> Any:
+        """Return the normalised value or raise ValidationFailed naming ``value``."""
+        return _validate(self, value)
+
+
+_DECLARED: dict[str, Setting] = {}
+
+
+def declare(
+    name: str,
+    type: SettingType,
+    default: Any,
+    description: str,
+    *,
+    navigation: str = "Core",
+    user_modifiable: bool = False,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    options: Sequence[str] = (),
+    pattern: str | None = None,
+) -> Setting:
+    setting = Setting(
+        name=name,
+        type=type,
+        default=default,
+        description=description,
+        navigation=navigation,
+        user_modifiable=user_modifiable,
+        minimum=minimum,
+        maximum=maximum,
+        options=tuple(options),
+        pattern=pattern,
+    )
+    setting.validate(default)  # a wrong default is a programming error: fail at import
+    existing = _DECLARED.get(name)
+    if existing is not None and existing != setting:
+        raise ValueError(f"setting {name} declared twice with different definitions")
+    _DECLARED[name] = setting
+    return setting
+
+
+def declared() -> Mapping[str, Setting]:
+    return _DECLARED
+
+
+def get_declaration(name: str) -> Setting:
+    try:
+        return _DECLARED[name]
+    except KeyError:
+        raise NotFound(f"There is no setting named {name}.", code="unknown_setting") from None
+
+
+def _fail(message: str) -> ValidationFailed:
+    return ValidationFailed("value", message)
+
+
+def _validate(setting: Setting, value: Any) -> Any:
+    kind = setting.type
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise _fail("must be true or false")
+        return value
+    if kind in ("integer", "duration"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _fail("must be a whole number")
+        if setting.minimum is not None and value < setting.minimum:
+            raise _fail(f"must be at least {setting.minimum}")
+        if setting.maximum is not None and value > setting.maximum:
+            raise _fail(f"must be at most {setting.maximum}")
+        return value
+    if kind in ("string", "text", "email", "url", "group", "cron", "select"):
+        if not isinstance(value, str):
+            raise _fail("must be text")
+        if kind == "string" and "\n" in value:
+            raise _fail("must be a single line")
+        if kind == "email" and value and not _EMAIL.match(value):
+            raise _fail("must be an e-mail address")
+        if kind == "url" and value and not _URL.match(value):
+            raise _fail("must be an http or https URL")
+        if kind == "cron" and not _is_cron(value):
+            raise _fail("must be a cron expression of five fields")
+        if kind == "select" and value not in setting.options:
+            raise _fail("must be one of: " + ", ".join(setting.options))
+        if setting.pattern and not re.fullmatch(setting.pattern, value):
+            raise _fail(f"must match {setting.pattern}")
+        return value
+    if kind in ("multiselect", "list"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _fail("must be a list of text values")
+        if kind == "multiselect":
+            unknown = [v for v in value if v not in setting.options]
+            if unknown:
+                raise _fail("unknown options: " + ", ".join(unknown))
+        return value
+    if kind == "map":
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise _fail("must map text keys to text values")
+        return value
+    raise _fail(f"unsupported setting type {kind}")
+
+
+def _is_cron(value: str) -> bool:
+    fields = value.split()
+    return len(fields) == 5 and all(_CRON_FIELD.match(f) for f in fields)

@@ -1,0 +1,58 @@
+"""create_app(settings) -> FastAPI. The lifespan starts the database, bus, settings and jobs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from frontdesk import __version__
+from frontdesk.bus import create_bus
+from frontdesk.core.process_settings import ProcessSettings
+from frontdesk.db.engine import create_engine, create_session_factory
+from frontdesk.domain.runtime import Runtime
+from frontdesk.feature_index import load_features
+from frontdesk.sysconfig.store import SettingsStore
+from frontdesk.web.errors import install_error_handlers
+from frontdesk.web.routes import include_routes
+from frontdesk.web.state import WebState
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: ProcessSettings | None = None) -> FastAPI:
+    settings = settings or ProcessSettings()
+    load_features()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        factory = create_session_factory(engine)
+        bus = create_bus(settings.redis_url)
+        await bus.start()
+        config = SettingsStore(factory, bus)
+        await config.start()
+        runtime = Runtime(bus=bus, config=config, settings=settings)
+        app.state.frontdesk = WebState(engine=engine, session_factory=factory, runtime=runtime)
+        try:
+            yield
+        finally:
+            await config.stop()
+            await bus.stop()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Frontdesk",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    include_routes(app)
+    return app

@@ -1,0 +1,1 @@
+"""HTML routes for agent/, customer/, admin/ (thin: parse, call the domain, render)."""

@@ -1,0 +1,91 @@
+"""Jinja2 environment: autoescaping always on, gettext for every UI string, local time display.
+
+User text is never marked safe: templates print it with the default escaping, and the only
+filter that formats text (``paragraphs``) escapes before it adds line breaks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.support import NullTranslations, Translations
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from frontdesk.core.actor import Actor
+from frontdesk.core.clock import as_utc
+
+TEMPLATES = Path(__file__).parent / "templates"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
+
+_translations: dict[str, NullTranslations] = {}
+
+
+def translations_for(language: str) -> NullTranslations:
+    if language not in _translations:
+        _translations[language] = Translations.load(str(LOCALE_DIR), [language, "en"], "messages")
+    return _translations[language]
+
+
+def local_time(value: datetime | None, timezone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return as_utc(value).astimezone(zone).strftime(fmt)
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Escape user text, then keep its line breaks."""
+    escaped = escape(text or "")
+    return Markup("<br>\n").join(escaped.split("\n"))
+
+
+def _build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    env.install_gettext_translations(translations_for("en"), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+environment = _build_environment()
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    actor: Actor | None = None,
+    csrf_token: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    language = actor.language if actor else "en"
+    timezone = actor.timezone if actor else "UTC"
+    translations = translations_for(language)
+    values: dict[str, Any] = {
+        "request": request,
+        "actor": actor,
+        "csrf_token": csrf_token or "",
+        "user_timezone": timezone,
+        "localtime": lambda v, fmt="%Y-%m-%d %H:%M": local_time(v, timezone, fmt),
+        "gettext": translations.gettext,
+        "ngettext": translations.ngettext,
+        "_": translations.gettext,
+    }
+    values.update(context or {})
+    html = environment.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code)
