@@ -1,0 +1,47 @@
+"""``frontdesk worker``: a process that only runs the job scheduler.
+
+Signals are the caller's business: it sets ``stop`` on SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import structlog
+
+from frontdesk.bus.bus import create_bus
+from frontdesk.core.process_settings import ProcessSettings
+from frontdesk.db.engine import create_engine, create_session_factory
+from frontdesk.jobs.catalogue import JobRegistration, register_feature_jobs
+from frontdesk.jobs.scheduler import JobScheduler
+
+log = structlog.get_logger(__name__)
+
+
+async def run_worker(
+    settings: ProcessSettings,
+    stop: asyncio.Event | None = None,
+    *,
+    jobs: Sequence[JobRegistration] = (),
+) -> None:
+    """Run the scheduler with every registered periodic job until ``stop`` is set.
+
+    The schema must already be migrated (``frontdesk migrate``). ``jobs`` are extra
+    registrations (the features' jobs, or a test's).
+    """
+    stop = stop if stop is not None else asyncio.Event()
+    engine = create_engine(settings.database_url)
+    bus = create_bus(settings.redis_url)
+    scheduler = JobScheduler(create_session_factory(engine), bus=bus)
+    try:
+        await bus.start()
+        register_feature_jobs(scheduler, jobs)
+        await scheduler.start()
+        log.info("worker_running", worker=scheduler.worker_id, bus=bus.name)
+        await stop.wait()
+    finally:
+        await scheduler.shutdown()
+        await bus.stop()
+        await engine.dispose()
+        log.info("worker_stopped", worker=scheduler.worker_id)
