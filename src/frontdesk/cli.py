@@ -124,6 +124,7 @@ def migrate() -> None:
 @main.command()
 def worker() -> None:
     """Run background and periodic jobs (run as many as you like: each period runs once)."""
+    from frontdesk.feature_index import feature_job_registrations
     from frontdesk.jobs.worker import run_worker
 
     settings = _settings()
@@ -134,7 +135,7 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(settings, stop)
+        await run_worker(settings, stop, jobs=feature_job_registrations())
 
     asyncio.run(_run())
 

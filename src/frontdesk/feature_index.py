@@ -1,9 +1,38 @@
-"""Imports every feature's settings, events and models so their declarations are registered."""
+"""The list of features: imports their settings, events and models so declarations register,
+and collects their periodic jobs (``domain/<feature>/jobs.py`` may define ``register``)."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
+from frontdesk.jobs.scheduler import JobScheduler
+
+FEATURES = ("accounts", "ticket_catalogue", "tickets")
+
 
 def load_features() -> None:
-    from frontdesk import model_index  # noqa: F401
-    from frontdesk.domain.accounts import events as accounts_events  # noqa: F401
-    from frontdesk.domain.accounts import settings as accounts_settings  # noqa: F401
+    from frontdesk import model_index  # noqa: F401 - registers every model
+
+    for feature in FEATURES:
+        for part in ("settings", "events"):
+            _import_optional(f"frontdesk.domain.{feature}.{part}")
+
+
+def feature_job_registrations() -> list[Callable[[JobScheduler], None]]:
+    registrations = []
+    for feature in FEATURES:
+        module = _import_optional(f"frontdesk.domain.{feature}.jobs")
+        register = getattr(module, "register", None)
+        if callable(register):
+            registrations.append(register)
+    return registrations
+
+
+def _import_optional(name: str) -> object | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None

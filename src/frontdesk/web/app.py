@@ -14,7 +14,9 @@ from frontdesk.bus import create_bus
 from frontdesk.core.process_settings import ProcessSettings
 from frontdesk.db.engine import create_engine, create_session_factory
 from frontdesk.domain.runtime import Runtime
-from frontdesk.feature_index import load_features
+from frontdesk.feature_index import feature_job_registrations, load_features
+from frontdesk.jobs.catalogue import register_feature_jobs
+from frontdesk.jobs.scheduler import JobScheduler
 from frontdesk.sysconfig.store import SettingsStore
 from frontdesk.web.errors import install_error_handlers
 from frontdesk.web.routes import include_routes
@@ -37,9 +39,17 @@ def create_app(settings: ProcessSettings | None = None) -> FastAPI:
         await config.start()
         runtime = Runtime(bus=bus, config=config, settings=settings)
         app.state.frontdesk = WebState(engine=engine, session_factory=factory, runtime=runtime)
+        scheduler: JobScheduler | None = None
+        if settings.run_jobs:
+            # Safe in every web process: each period runs once cluster-wide (jobs.md).
+            scheduler = JobScheduler(factory, bus=bus)
+            register_feature_jobs(scheduler, feature_job_registrations())
+            await scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                await scheduler.shutdown()
             await config.stop()
             await bus.stop()
             await engine.dispose()
