@@ -9,30 +9,75 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import utcnow
-from frontdesk.core.errors import ValidationFailed
-from frontdesk.core.permissions import AGENT_PERMISSIONS
-from frontdesk.domain.accounts.access import check_admin
-from frontdesk.domain.accounts.errors import LoginFailed, LoginTaken, TooManyLoginAttempts
+from frontdesk.core.errors import PermissionDenied, ValidationFailed
+from frontdesk.core.permissions import AGENT_PERMISSIONS, CUSTOMER_PERMISSIONS
+from frontdesk.domain.accounts.access import (
+    ADMIN_GROUP,
+    access_agent_by_id,
+    access_customer_company_by_id,
+    access_customer_user_by_id,
+    access_group_by_id,
+    access_role_by_id,
+    check_admin_or_system,
+)
+from frontdesk.domain.accounts.errors import (
+    InUse,
+    LoginFailed,
+    NameTaken,
+    ProtectedAccount,
+    TooManyLoginAttempts,
+)
 from frontdesk.domain.accounts.events import (
     AgentChanged,
+    CustomerCompanyChanged,
+    CustomerUserChanged,
+    GroupChanged,
+    PasswordChanged,
     PermissionsChanged,
+    PreferencesChanged,
+    RoleChanged,
     UserLoggedIn,
     UserLoggedOut,
 )
 from frontdesk.domain.accounts.models import (
     Agent,
     AgentGroupPermission,
+    AgentRole,
     AuthToken,
+    CustomerCompany,
     CustomerUser,
+    CustomerUserGroupPermission,
+    Group,
     LoginAttempt,
+    Role,
+    RoleGroupPermission,
 )
 from frontdesk.domain.accounts.passwords import hash_password, verify_password
-from frontdesk.domain.accounts.queries import hash_token
-from frontdesk.domain.accounts.schemas import AgentCreate, IssuedToken, LoginInput
+from frontdesk.domain.accounts.queries import hash_token, in_vocabulary_order, user_out
+from frontdesk.domain.accounts.schemas import (
+    AgentCreate,
+    AgentUpdate,
+    CustomerCompanyCreate,
+    CustomerCompanyUpdate,
+    CustomerUserCreate,
+    CustomerUserUpdate,
+    GroupCreate,
+    GroupUpdate,
+    IssuedToken,
+    LoginInput,
+    PasswordChange,
+    PreferencesInput,
+    RoleCreate,
+    RoleUpdate,
+    UserOut,
+)
 from frontdesk.domain.runtime import Tx
 
 
@@ -138,13 +183,8 @@ async def do_logout(tx: Tx, actor: Actor, secret: str) -> None:
 
 
 async def check_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> None:
-    if actor.kind != "system":
-        await check_admin(tx.session, actor)
-    taken = await tx.session.scalar(
-        select(Agent.id).where(func.lower(Agent.login) == data.login.lower())
-    )
-    if taken is not None:
-        raise LoginTaken(data.login)
+    await check_admin_or_system(tx.session, actor)
+    await _check_unique(tx, Agent.login, data.login, what="agent", field="login")
 
 
 async def do_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> Agent:
@@ -156,6 +196,8 @@ async def do_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> Agent:
         email=str(data.email),
         password_hash=hash_password(data.password) if data.password else None,
         valid=data.valid,
+        language=data.language,
+        timezone=data.timezone,
     )
     tx.session.add(agent)
     await tx.session.flush()
@@ -164,6 +206,7 @@ async def do_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> Agent:
 
 
 def check_permission_names(permissions: list[str]) -> list[str]:
+    """The agent permission names without duplicates, in vocabulary order; 422 on unknown."""
     unknown = sorted(set(permissions) - set(AGENT_PERMISSIONS))
     if unknown:
         raise ValidationFailed(
@@ -173,16 +216,14 @@ def check_permission_names(permissions: list[str]) -> list[str]:
             + "; allowed: "
             + ", ".join(AGENT_PERMISSIONS),
         )
-    return sorted(set(permissions))
+    return in_vocabulary_order(permissions)
 
 
 async def do_set_agent_group_permissions(
     tx: Tx, actor: Actor, group_id: int, agent_id: int, permissions: list[str]
 ) -> list[str]:
     """Replace the agent's direct permission types in the group (empty list removes all)."""
-    if actor.kind != "system":
-        await check_admin(tx.session, actor)
-    wanted = check_permission_names(permissions)
+    wanted = await check_set_agent_group_permissions(tx, actor, group_id, agent_id, permissions)
     await tx.session.execute(
         delete(AgentGroupPermission).where(
             AgentGroupPermission.agent_id == agent_id, AgentGroupPermission.group_id == group_id
@@ -195,3 +236,525 @@ async def do_set_agent_group_permissions(
     await tx.session.flush()
     tx.emit(PermissionsChanged(agent_ids=(agent_id,)))
     return wanted
+
+
+# --- shared rules of administration ------------------------------------------------------------
+
+
+def _apply(target: object, data: BaseModel, *, nullable: frozenset[str] = frozenset()) -> None:
+    """Copy the fields the caller named onto the model (``password`` is hashed, not copied)."""
+    for name in data.model_fields_set:
+        value = getattr(data, name)
+        if value is None and name not in nullable:
+            raise ValidationFailed(name, f"{name} must not be null")
+        if name == "password":
+            target.password_hash = hash_password(value)  # type: ignore[attr-defined]
+        else:
+            setattr(target, name, value)
+
+
+async def _check_unique(
+    tx: Tx,
+    column: InstrumentedAttribute[str],
+    value: str,
+    *,
+    what: str,
+    field: str,
+    exclude_id: int | None = None,
+) -> None:
+    """Unique names compare case-insensitively: "Admin" and "admin" would confuse people."""
+    id_column = column.class_.id
+    query = select(id_column).where(func.lower(column) == value.lower())
+    if exclude_id is not None:
+        query = query.where(id_column != exclude_id)
+    if await tx.session.scalar(query.limit(1)) is not None:
+        raise NameTaken(what, field, value)
+
+
+async def _delete_unless_referenced(tx: Tx, target: object, what: str) -> None:
+    """Delete, or 409 when another table still refers to the row.
+
+    The database's foreign keys are the one complete list of references (tickets, queues,
+    articles, chat channels, …), so the delete is tried inside a savepoint.
+    """
+    try:
+        async with tx.session.begin_nested():
+            await tx.session.delete(target)
+            await tx.session.flush()
+    except IntegrityError:
+        raise InUse(what, "other records (such as tickets or queues) still refer to it") from None
+
+
+async def _revoke_tokens(tx: Tx, realm: str, user_id: int) -> None:
+    # Tokens name the user by id without a foreign key; an id may be reused after a delete.
+    await tx.session.execute(
+        delete(AuthToken).where(AuthToken.realm == realm, AuthToken.user_id == user_id)
+    )
+
+
+async def _customer_company_exists(tx: Tx, customer_id: str | None) -> None:
+    if customer_id is None:
+        return
+    found = await tx.session.scalar(
+        select(CustomerCompany.id).where(CustomerCompany.customer_id == customer_id)
+    )
+    if found is None:
+        raise ValidationFailed("customer_id", f"there is no customer company {customer_id!r}")
+
+
+async def _agents_granted_in_group(tx: Tx, group_id: int) -> tuple[int, ...]:
+    direct = select(AgentGroupPermission.agent_id).where(AgentGroupPermission.group_id == group_id)
+    via_roles = (
+        select(AgentRole.agent_id)
+        .join(RoleGroupPermission, RoleGroupPermission.role_id == AgentRole.role_id)
+        .where(RoleGroupPermission.group_id == group_id)
+    )
+    rows = await tx.session.scalars(direct.union(via_roles))
+    return tuple(sorted(set(rows)))
+
+
+async def _customer_users_granted_in_group(tx: Tx, group_id: int) -> tuple[int, ...]:
+    rows = await tx.session.scalars(
+        select(CustomerUserGroupPermission.customer_user_id)
+        .where(CustomerUserGroupPermission.group_id == group_id)
+        .distinct()
+    )
+    return tuple(sorted(rows))
+
+
+async def _role_member_ids(tx: Tx, role_id: int) -> tuple[int, ...]:
+    rows = await tx.session.scalars(
+        select(AgentRole.agent_id).where(AgentRole.role_id == role_id).order_by(AgentRole.agent_id)
+    )
+    return tuple(rows)
+
+
+# --- agents --------------------------------------------------------------------------------------
+
+
+async def check_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpdate) -> Agent:
+    agent = await access_agent_by_id(tx.session, actor, agent_id)
+    if data.login is not None:
+        await _check_unique(
+            tx, Agent.login, data.login, what="agent", field="login", exclude_id=agent.id
+        )
+    if data.valid is False and actor.is_agent and actor.id == agent.id:
+        raise ProtectedAccount("You cannot invalidate your own account.")
+    return agent
+
+
+async def do_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpdate) -> Agent:
+    agent = await check_update_agent(tx, actor, agent_id, data)
+    _apply(agent, data)
+    await tx.session.flush()
+    tx.emit(AgentChanged(agent_id=agent.id, op="updated"))
+    return agent
+
+
+async def check_delete_agent(tx: Tx, actor: Actor, agent_id: int) -> Agent:
+    agent = await access_agent_by_id(tx.session, actor, agent_id)
+    if actor.is_agent and actor.id == agent.id:
+        raise ProtectedAccount("You cannot delete your own account.")
+    return agent
+
+
+async def do_delete_agent(tx: Tx, actor: Actor, agent_id: int) -> None:
+    agent = await check_delete_agent(tx, actor, agent_id)
+    await _delete_unless_referenced(tx, agent, "agent")
+    await _revoke_tokens(tx, "agent", agent_id)
+    tx.emit(AgentChanged(agent_id=agent_id, op="deleted"))
+
+
+# --- customer companies --------------------------------------------------------------------------
+
+
+async def check_create_customer_company(tx: Tx, actor: Actor, data: CustomerCompanyCreate) -> None:
+    await check_admin_or_system(tx.session, actor)
+    await _check_unique(
+        tx,
+        CustomerCompany.customer_id,
+        data.customer_id,
+        what="customer company",
+        field="customer_id",
+    )
+
+
+async def do_create_customer_company(
+    tx: Tx, actor: Actor, data: CustomerCompanyCreate
+) -> CustomerCompany:
+    await check_create_customer_company(tx, actor, data)
+    company = CustomerCompany(**data.model_dump())
+    tx.session.add(company)
+    await tx.session.flush()
+    tx.emit(CustomerCompanyChanged(company_id=company.id, op="created"))
+    return company
+
+
+async def check_update_customer_company(
+    tx: Tx, actor: Actor, company_id: int, data: CustomerCompanyUpdate
+) -> CustomerCompany:
+    return await access_customer_company_by_id(tx.session, actor, company_id)
+
+
+async def do_update_customer_company(
+    tx: Tx, actor: Actor, company_id: int, data: CustomerCompanyUpdate
+) -> CustomerCompany:
+    company = await check_update_customer_company(tx, actor, company_id, data)
+    _apply(company, data, nullable=frozenset({"street", "city", "country", "url", "comment"}))
+    await tx.session.flush()
+    tx.emit(CustomerCompanyChanged(company_id=company.id, op="updated"))
+    return company
+
+
+async def check_delete_customer_company(tx: Tx, actor: Actor, company_id: int) -> CustomerCompany:
+    company = await access_customer_company_by_id(tx.session, actor, company_id)
+    members = await tx.session.scalar(
+        select(func.count())
+        .select_from(CustomerUser)
+        .where(CustomerUser.customer_id == company.customer_id)
+    )
+    if members:
+        raise InUse("customer company", f"{members} customer user(s) belong to it")
+    return company
+
+
+async def do_delete_customer_company(tx: Tx, actor: Actor, company_id: int) -> None:
+    company = await check_delete_customer_company(tx, actor, company_id)
+    await _delete_unless_referenced(tx, company, "customer company")
+    tx.emit(CustomerCompanyChanged(company_id=company_id, op="deleted"))
+
+
+# --- customer users ------------------------------------------------------------------------------
+
+
+async def check_create_customer_user(tx: Tx, actor: Actor, data: CustomerUserCreate) -> None:
+    await check_admin_or_system(tx.session, actor)
+    await _check_unique(tx, CustomerUser.login, data.login, what="customer user", field="login")
+    await _customer_company_exists(tx, data.customer_id)
+
+
+async def do_create_customer_user(tx: Tx, actor: Actor, data: CustomerUserCreate) -> CustomerUser:
+    await check_create_customer_user(tx, actor, data)
+    values = data.model_dump(exclude={"password"})
+    user = CustomerUser(
+        **values, password_hash=hash_password(data.password) if data.password else None
+    )
+    tx.session.add(user)
+    await tx.session.flush()
+    tx.emit(CustomerUserChanged(customer_user_id=user.id, op="created"))
+    return user
+
+
+async def check_update_customer_user(
+    tx: Tx, actor: Actor, customer_user_id: int, data: CustomerUserUpdate
+) -> CustomerUser:
+    user = await access_customer_user_by_id(tx.session, actor, customer_user_id)
+    if data.login is not None:
+        await _check_unique(
+            tx,
+            CustomerUser.login,
+            data.login,
+            what="customer user",
+            field="login",
+            exclude_id=user.id,
+        )
+    await _customer_company_exists(tx, data.customer_id)
+    return user
+
+
+async def do_update_customer_user(
+    tx: Tx, actor: Actor, customer_user_id: int, data: CustomerUserUpdate
+) -> CustomerUser:
+    user = await check_update_customer_user(tx, actor, customer_user_id, data)
+    _apply(user, data, nullable=frozenset({"customer_id", "phone", "mobile", "password"}))
+    await tx.session.flush()
+    tx.emit(CustomerUserChanged(customer_user_id=user.id, op="updated"))
+    return user
+
+
+async def check_delete_customer_user(tx: Tx, actor: Actor, customer_user_id: int) -> CustomerUser:
+    return await access_customer_user_by_id(tx.session, actor, customer_user_id)
+
+
+async def do_delete_customer_user(tx: Tx, actor: Actor, customer_user_id: int) -> None:
+    user = await check_delete_customer_user(tx, actor, customer_user_id)
+    await _delete_unless_referenced(tx, user, "customer user")
+    await _revoke_tokens(tx, "customer", customer_user_id)
+    tx.emit(CustomerUserChanged(customer_user_id=customer_user_id, op="deleted"))
+
+
+# --- groups --------------------------------------------------------------------------------------
+
+
+async def check_create_group(tx: Tx, actor: Actor, data: GroupCreate) -> None:
+    await check_admin_or_system(tx.session, actor)
+    await _check_unique(tx, Group.name, data.name, what="group", field="name")
+
+
+async def do_create_group(tx: Tx, actor: Actor, data: GroupCreate) -> Group:
+    await check_create_group(tx, actor, data)
+    group = Group(**data.model_dump())
+    tx.session.add(group)
+    await tx.session.flush()
+    tx.emit(GroupChanged(group_id=group.id, op="created"))
+    return group
+
+
+def _check_not_admin_group(group: Group, message: str) -> None:
+    # Without a valid group named "admin" nobody could administer anything any more.
+    if group.name == ADMIN_GROUP:
+        raise ProtectedAccount(message)
+
+
+async def check_update_group(tx: Tx, actor: Actor, group_id: int, data: GroupUpdate) -> Group:
+    group = await access_group_by_id(tx.session, actor, group_id)
+    if data.name is not None:
+        if data.name != group.name:
+            _check_not_admin_group(group, "The admin group cannot be renamed.")
+        await _check_unique(
+            tx, Group.name, data.name, what="group", field="name", exclude_id=group.id
+        )
+    if data.valid is False:
+        _check_not_admin_group(group, "The admin group cannot be invalidated.")
+    return group
+
+
+async def do_update_group(tx: Tx, actor: Actor, group_id: int, data: GroupUpdate) -> Group:
+    group = await check_update_group(tx, actor, group_id, data)
+    validity_changes = data.valid is not None and data.valid != group.valid
+    _apply(group, data, nullable=frozenset({"comment"}))
+    await tx.session.flush()
+    tx.emit(GroupChanged(group_id=group.id, op="updated"))
+    if validity_changes:
+        tx.emit(
+            PermissionsChanged(
+                agent_ids=await _agents_granted_in_group(tx, group.id),
+                customer_user_ids=await _customer_users_granted_in_group(tx, group.id),
+            )
+        )
+    return group
+
+
+async def check_delete_group(tx: Tx, actor: Actor, group_id: int) -> Group:
+    group = await access_group_by_id(tx.session, actor, group_id)
+    _check_not_admin_group(group, "The admin group cannot be deleted.")
+    return group
+
+
+async def do_delete_group(tx: Tx, actor: Actor, group_id: int) -> None:
+    group = await check_delete_group(tx, actor, group_id)
+    affected_agents = await _agents_granted_in_group(tx, group_id)
+    affected_customers = await _customer_users_granted_in_group(tx, group_id)
+    await _delete_unless_referenced(tx, group, "group")
+    tx.emit(GroupChanged(group_id=group_id, op="deleted"))
+    if affected_agents or affected_customers:
+        tx.emit(PermissionsChanged(agent_ids=affected_agents, customer_user_ids=affected_customers))
+
+
+# --- roles ---------------------------------------------------------------------------------------
+
+
+async def check_create_role(tx: Tx, actor: Actor, data: RoleCreate) -> None:
+    await check_admin_or_system(tx.session, actor)
+    await _check_unique(tx, Role.name, data.name, what="role", field="name")
+
+
+async def do_create_role(tx: Tx, actor: Actor, data: RoleCreate) -> Role:
+    await check_create_role(tx, actor, data)
+    role = Role(**data.model_dump())
+    tx.session.add(role)
+    await tx.session.flush()
+    tx.emit(RoleChanged(role_id=role.id, op="created"))
+    return role
+
+
+async def check_update_role(tx: Tx, actor: Actor, role_id: int, data: RoleUpdate) -> Role:
+    role = await access_role_by_id(tx.session, actor, role_id)
+    if data.name is not None:
+        await _check_unique(tx, Role.name, data.name, what="role", field="name", exclude_id=role.id)
+    return role
+
+
+async def do_update_role(tx: Tx, actor: Actor, role_id: int, data: RoleUpdate) -> Role:
+    role = await check_update_role(tx, actor, role_id, data)
+    validity_changes = data.valid is not None and data.valid != role.valid
+    _apply(role, data, nullable=frozenset({"comment"}))
+    await tx.session.flush()
+    tx.emit(RoleChanged(role_id=role.id, op="updated"))
+    if validity_changes:
+        tx.emit(PermissionsChanged(agent_ids=await _role_member_ids(tx, role.id)))
+    return role
+
+
+async def check_delete_role(tx: Tx, actor: Actor, role_id: int) -> Role:
+    return await access_role_by_id(tx.session, actor, role_id)
+
+
+async def do_delete_role(tx: Tx, actor: Actor, role_id: int) -> None:
+    role = await check_delete_role(tx, actor, role_id)
+    members = await _role_member_ids(tx, role_id)
+    await _delete_unless_referenced(tx, role, "role")
+    tx.emit(RoleChanged(role_id=role_id, op="deleted"))
+    if members:
+        tx.emit(PermissionsChanged(agent_ids=members))
+
+
+# --- permission matrices -------------------------------------------------------------------------
+
+
+def check_customer_permission_names(permissions: list[str]) -> list[str]:
+    unknown = sorted(set(permissions) - set(CUSTOMER_PERMISSIONS))
+    if unknown:
+        raise ValidationFailed(
+            "permissions",
+            "unknown permission types: "
+            + ", ".join(unknown)
+            + "; allowed: "
+            + ", ".join(CUSTOMER_PERMISSIONS),
+        )
+    return [p for p in CUSTOMER_PERMISSIONS if p in permissions]
+
+
+async def check_set_agent_group_permissions(
+    tx: Tx, actor: Actor, group_id: int, agent_id: int, permissions: list[str]
+) -> list[str]:
+    await access_group_by_id(tx.session, actor, group_id)
+    await access_agent_by_id(tx.session, actor, agent_id)
+    return check_permission_names(permissions)
+
+
+async def check_set_role_group_permissions(
+    tx: Tx, actor: Actor, group_id: int, role_id: int, permissions: list[str]
+) -> list[str]:
+    await access_group_by_id(tx.session, actor, group_id)
+    await access_role_by_id(tx.session, actor, role_id)
+    return check_permission_names(permissions)
+
+
+async def do_set_role_group_permissions(
+    tx: Tx, actor: Actor, group_id: int, role_id: int, permissions: list[str]
+) -> list[str]:
+    """Replace what the role grants in the group (empty list removes all)."""
+    wanted = await check_set_role_group_permissions(tx, actor, group_id, role_id, permissions)
+    await tx.session.execute(
+        delete(RoleGroupPermission).where(
+            RoleGroupPermission.role_id == role_id, RoleGroupPermission.group_id == group_id
+        )
+    )
+    for permission in wanted:
+        tx.session.add(
+            RoleGroupPermission(role_id=role_id, group_id=group_id, permission=permission)
+        )
+    await tx.session.flush()
+    tx.emit(PermissionsChanged(agent_ids=await _role_member_ids(tx, role_id)))
+    return wanted
+
+
+async def check_set_customer_user_group_permissions(
+    tx: Tx, actor: Actor, group_id: int, customer_user_id: int, permissions: list[str]
+) -> list[str]:
+    await access_group_by_id(tx.session, actor, group_id)
+    await access_customer_user_by_id(tx.session, actor, customer_user_id)
+    return check_customer_permission_names(permissions)
+
+
+async def do_set_customer_user_group_permissions(
+    tx: Tx, actor: Actor, group_id: int, customer_user_id: int, permissions: list[str]
+) -> list[str]:
+    """Replace the customer user's ro/rw in the group (empty list removes both)."""
+    wanted = await check_set_customer_user_group_permissions(
+        tx, actor, group_id, customer_user_id, permissions
+    )
+    await tx.session.execute(
+        delete(CustomerUserGroupPermission).where(
+            CustomerUserGroupPermission.customer_user_id == customer_user_id,
+            CustomerUserGroupPermission.group_id == group_id,
+        )
+    )
+    for permission in wanted:
+        tx.session.add(
+            CustomerUserGroupPermission(
+                customer_user_id=customer_user_id, group_id=group_id, permission=permission
+            )
+        )
+    await tx.session.flush()
+    tx.emit(PermissionsChanged(customer_user_ids=(customer_user_id,)))
+    return wanted
+
+
+async def check_add_role_member(tx: Tx, actor: Actor, role_id: int, agent_id: int) -> bool:
+    """True when the agent is not yet a member (adding is idempotent)."""
+    await access_role_by_id(tx.session, actor, role_id)
+    await access_agent_by_id(tx.session, actor, agent_id)
+    return await tx.session.get(AgentRole, (agent_id, role_id)) is None
+
+
+async def do_add_role_member(tx: Tx, actor: Actor, role_id: int, agent_id: int) -> None:
+    if not await check_add_role_member(tx, actor, role_id, agent_id):
+        return
+    tx.session.add(AgentRole(agent_id=agent_id, role_id=role_id))
+    await tx.session.flush()
+    tx.emit(PermissionsChanged(agent_ids=(agent_id,)))
+
+
+async def check_remove_role_member(
+    tx: Tx, actor: Actor, role_id: int, agent_id: int
+) -> AgentRole | None:
+    """The membership to remove, or None when there is none (removing is idempotent)."""
+    await access_role_by_id(tx.session, actor, role_id)
+    await access_agent_by_id(tx.session, actor, agent_id)
+    return await tx.session.get(AgentRole, (agent_id, role_id))
+
+
+async def do_remove_role_member(tx: Tx, actor: Actor, role_id: int, agent_id: int) -> None:
+    membership = await check_remove_role_member(tx, actor, role_id, agent_id)
+    if membership is None:
+        return
+    await tx.session.delete(membership)
+    await tx.session.flush()
+    tx.emit(PermissionsChanged(agent_ids=(agent_id,)))
+
+
+# --- the caller's own account --------------------------------------------------------------------
+
+
+async def _own_account(tx: Tx, actor: Actor) -> Agent | CustomerUser:
+    if actor.is_agent:
+        agent = await tx.session.get(Agent, actor.id)
+        if agent is not None:
+            return agent
+    elif actor.is_customer:
+        user = await tx.session.get(CustomerUser, actor.id)
+        if user is not None:
+            return user
+    raise PermissionDenied("Only agents and customer users have an account to change.")
+
+
+async def check_update_preferences(
+    tx: Tx, actor: Actor, data: PreferencesInput
+) -> Agent | CustomerUser:
+    return await _own_account(tx, actor)
+
+
+async def do_update_preferences(tx: Tx, actor: Actor, data: PreferencesInput) -> UserOut:
+    """Change the caller's own language and time zone (pages and the API use this)."""
+    user = await check_update_preferences(tx, actor, data)
+    _apply(user, data)
+    await tx.session.flush()
+    tx.emit(PreferencesChanged(realm=actor.kind, user_id=actor.id))
+    return user_out(user)
+
+
+async def check_change_password(tx: Tx, actor: Actor, data: PasswordChange) -> Agent | CustomerUser:
+    user = await _own_account(tx, actor)
+    if not verify_password(user.password_hash, data.current_password):
+        raise ValidationFailed("current_password", "this is not your current password")
+    return user
+
+
+async def do_change_password(tx: Tx, actor: Actor, data: PasswordChange) -> None:
+    """Change the caller's own password. Sessions stay valid: the caller proved the old one."""
+    user = await check_change_password(tx, actor, data)
+    user.password_hash = hash_password(data.new_password)
+    await tx.session.flush()
+    tx.emit(PasswordChanged(realm=actor.kind, user_id=actor.id))

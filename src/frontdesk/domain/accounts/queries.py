@@ -4,24 +4,53 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select, union_all
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import utcnow
-from frontdesk.core.permissions import expand, expand_customer
+from frontdesk.core.pagination import Page, PageRequest
+from frontdesk.core.permissions import AGENT_PERMISSIONS, expand, expand_customer
+from frontdesk.domain.accounts.access import (
+    access_agent_by_id,
+    access_customer_company_by_id,
+    access_customer_user_by_id,
+    access_group_by_id,
+    access_role_by_id,
+    check_admin_or_system,
+)
 from frontdesk.domain.accounts.models import (
     Agent,
     AgentGroupPermission,
     AgentRole,
     AuthToken,
+    CustomerCompany,
     CustomerUser,
     CustomerUserGroupPermission,
     Group,
+    Role,
     RoleGroupPermission,
 )
+from frontdesk.domain.accounts.schemas import (
+    AgentOut,
+    CustomerCompanyOut,
+    CustomerUserOut,
+    EffectivePermissions,
+    GroupAgentPermissions,
+    GroupCustomerUserPermissions,
+    GroupOut,
+    GroupRolePermissions,
+    RoleMember,
+    RoleOut,
+    UserOut,
+)
+
+_Row = TypeVar("_Row", bound=Any)
 
 
 def hash_token(secret: str) -> str:
@@ -35,10 +64,12 @@ async def agent_group_permissions(
     direct = select(AgentGroupPermission.group_id, AgentGroupPermission.permission).where(
         AgentGroupPermission.agent_id == agent_id
     )
+    # An invalid role grants nothing, like an invalid group.
     via_roles = (
         select(RoleGroupPermission.group_id, RoleGroupPermission.permission)
         .join(AgentRole, AgentRole.role_id == RoleGroupPermission.role_id)
-        .where(AgentRole.agent_id == agent_id)
+        .join(Role, Role.id == RoleGroupPermission.role_id)
+        .where(AgentRole.agent_id == agent_id, Role.valid.is_(True))
     )
     combined = union_all(direct, via_roles).subquery()
     rows = await session.execute(
@@ -141,3 +172,364 @@ async def online_agents(session: AsyncSession, since: datetime) -> list[Agent]:
         select(Agent).where(Agent.id.in_(agent_ids)).order_by(Agent.first_name, Agent.last_name)
     )
     return list(result)
+
+
+# --- administration: lists and matrices ----------------------------------------------------------
+# Each takes the actor and checks it: a screen cannot forget the admin gate.
+
+
+def in_vocabulary_order(permissions: Iterable[str]) -> list[str]:
+    """Permission names as the vocabulary lists them (ro, move_into, …, chat_owner)."""
+    order = {name: index for index, name in enumerate(AGENT_PERMISSIONS)}
+    return sorted(set(permissions), key=lambda name: (order.get(name, len(order)), name))
+
+
+def _matching(term: str | None, *columns: SQLColumnExpression[str]) -> ColumnElement[bool] | None:
+    """Case-insensitive "contains" over the columns; % and _ in the term match themselves."""
+    if term is None or not term.strip():
+        return None
+    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
+
+
+async def _paged(
+    session: AsyncSession, query: Select[_Row], page: PageRequest
+) -> tuple[list[_Row], int]:
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = await session.scalars(query.limit(page.limit).offset(page.offset))
+    return list(rows), total or 0
+
+
+def _filtered(
+    query: Select[_Row],
+    valid_column: SQLColumnExpression[bool],
+    valid: bool | None,
+    search: ColumnElement[bool] | None,
+) -> Select[_Row]:
+    if valid is not None:
+        query = query.where(valid_column.is_(valid))
+    if search is not None:
+        query = query.where(search)
+    return query
+
+
+async def list_agents(
+    session: AsyncSession,
+    actor: Actor,
+    page: PageRequest,
+    *,
+    search: str | None = None,
+    valid: bool | None = None,
+) -> Page[AgentOut]:
+    """Agents by login; ``search`` looks in login, names and e-mail."""
+    await check_admin_or_system(session, actor)
+    query = _filtered(
+        select(Agent).order_by(func.lower(Agent.login), Agent.id),
+        Agent.valid,
+        valid,
+        _matching(search, Agent.login, Agent.first_name, Agent.last_name, Agent.email),
+    )
+    rows, total = await _paged(session, query, page)
+    return Page([AgentOut.model_validate(r) for r in rows], total, page.limit, page.offset)
+
+
+async def list_customer_users(
+    session: AsyncSession,
+    actor: Actor,
+    page: PageRequest,
+    *,
+    search: str | None = None,
+    valid: bool | None = None,
+) -> Page[CustomerUserOut]:
+    """Customer users by login; ``search`` looks in login, names, e-mail and customer_id."""
+    await check_admin_or_system(session, actor)
+    query = _filtered(
+        select(CustomerUser).order_by(func.lower(CustomerUser.login), CustomerUser.id),
+        CustomerUser.valid,
+        valid,
+        _matching(
+            search,
+            CustomerUser.login,
+            CustomerUser.first_name,
+            CustomerUser.last_name,
+            CustomerUser.email,
+            func.coalesce(CustomerUser.customer_id, ""),
+        ),
+    )
+    rows, total = await _paged(session, query, page)
+    return Page([CustomerUserOut.model_validate(r) for r in rows], total, page.limit, page.offset)
+
+
+async def list_customer_companies(
+    session: AsyncSession,
+    actor: Actor,
+    page: PageRequest,
+    *,
+    search: str | None = None,
+    valid: bool | None = None,
+) -> Page[CustomerCompanyOut]:
+    """Companies by name; ``search`` looks in customer_id and name."""
+    await check_admin_or_system(session, actor)
+    query = _filtered(
+        select(CustomerCompany).order_by(func.lower(CustomerCompany.name), CustomerCompany.id),
+        CustomerCompany.valid,
+        valid,
+        _matching(search, CustomerCompany.customer_id, CustomerCompany.name),
+    )
+    rows, total = await _paged(session, query, page)
+    return Page(
+        [CustomerCompanyOut.model_validate(r) for r in rows], total, page.limit, page.offset
+    )
+
+
+async def list_groups(
+    session: AsyncSession,
+    actor: Actor,
+    page: PageRequest,
+    *,
+    search: str | None = None,
+    valid: bool | None = None,
+) -> Page[GroupOut]:
+    await check_admin_or_system(session, actor)
+    query = _filtered(
+        select(Group).order_by(func.lower(Group.name), Group.id),
+        Group.valid,
+        valid,
+        _matching(search, Group.name),
+    )
+    rows, total = await _paged(session, query, page)
+    return Page([GroupOut.model_validate(r) for r in rows], total, page.limit, page.offset)
+
+
+async def list_roles(
+    session: AsyncSession,
+    actor: Actor,
+    page: PageRequest,
+    *,
+    search: str | None = None,
+    valid: bool | None = None,
+) -> Page[RoleOut]:
+    await check_admin_or_system(session, actor)
+    query = _filtered(
+        select(Role).order_by(func.lower(Role.name), Role.id),
+        Role.valid,
+        valid,
+        _matching(search, Role.name),
+    )
+    rows, total = await _paged(session, query, page)
+    return Page([RoleOut.model_validate(r) for r in rows], total, page.limit, page.offset)
+
+
+async def get_agent(session: AsyncSession, actor: Actor, agent_id: int) -> AgentOut:
+    return AgentOut.model_validate(await access_agent_by_id(session, actor, agent_id))
+
+
+async def get_customer_user(
+    session: AsyncSession, actor: Actor, customer_user_id: int
+) -> CustomerUserOut:
+    user = await access_customer_user_by_id(session, actor, customer_user_id)
+    return CustomerUserOut.model_validate(user)
+
+
+async def get_customer_company(
+    session: AsyncSession, actor: Actor, company_id: int
+) -> CustomerCompanyOut:
+    company = await access_customer_company_by_id(session, actor, company_id)
+    return CustomerCompanyOut.model_validate(company)
+
+
+async def get_group(session: AsyncSession, actor: Actor, group_id: int) -> GroupOut:
+    return GroupOut.model_validate(await access_group_by_id(session, actor, group_id))
+
+
+async def get_role(session: AsyncSession, actor: Actor, role_id: int) -> RoleOut:
+    return RoleOut.model_validate(await access_role_by_id(session, actor, role_id))
+
+
+async def _granted_by(
+    session: AsyncSession, holder: InstrumentedAttribute[int], ids: list[int], group_id: int
+) -> dict[int, list[str]]:
+    """Permission names per holder (agent, role or customer user) in one group."""
+    table = holder.class_
+    rows = await session.execute(
+        select(holder, table.permission).where(holder.in_(ids), table.group_id == group_id)
+    )
+    granted: dict[int, set[str]] = defaultdict(set)
+    for holder_id, permission in rows:
+        granted[holder_id].add(permission)
+    return {holder_id: in_vocabulary_order(perms) for holder_id, perms in granted.items()}
+
+
+async def group_agent_matrix(
+    session: AsyncSession, actor: Actor, group_id: int, page: PageRequest
+) -> Page[GroupAgentPermissions]:
+    """Every agent (by login) with the permission types they hold directly in the group;
+    an empty list means none."""
+    await access_group_by_id(session, actor, group_id)
+    agents, total = await _paged(
+        session, select(Agent).order_by(func.lower(Agent.login), Agent.id), page
+    )
+    granted = await _granted_by(
+        session, AgentGroupPermission.agent_id, [a.id for a in agents], group_id
+    )
+    items = [
+        GroupAgentPermissions(
+            agent_id=a.id,
+            login=a.login,
+            first_name=a.first_name,
+            last_name=a.last_name,
+            valid=a.valid,
+            permissions=granted.get(a.id, []),
+        )
+        for a in agents
+    ]
+    return Page(items, total, page.limit, page.offset)
+
+
+async def group_role_matrix(
+    session: AsyncSession, actor: Actor, group_id: int, page: PageRequest
+) -> Page[GroupRolePermissions]:
+    """Every role (by name) with the permission types it grants in the group."""
+    await access_group_by_id(session, actor, group_id)
+    roles, total = await _paged(
+        session, select(Role).order_by(func.lower(Role.name), Role.id), page
+    )
+    granted = await _granted_by(
+        session, RoleGroupPermission.role_id, [r.id for r in roles], group_id
+    )
+    items = [
+        GroupRolePermissions(
+            role_id=r.id, name=r.name, valid=r.valid, permissions=granted.get(r.id, [])
+        )
+        for r in roles
+    ]
+    return Page(items, total, page.limit, page.offset)
+
+
+async def group_customer_user_matrix(
+    session: AsyncSession, actor: Actor, group_id: int, page: PageRequest
+) -> Page[GroupCustomerUserPermissions]:
+    """Every customer user (by login) with ro/rw in the group (the always-groups setting aside)."""
+    await access_group_by_id(session, actor, group_id)
+    users, total = await _paged(
+        session,
+        select(CustomerUser).order_by(func.lower(CustomerUser.login), CustomerUser.id),
+        page,
+    )
+    granted = await _granted_by(
+        session, CustomerUserGroupPermission.customer_user_id, [u.id for u in users], group_id
+    )
+    items = [
+        GroupCustomerUserPermissions(
+            customer_user_id=u.id,
+            login=u.login,
+            first_name=u.first_name,
+            last_name=u.last_name,
+            valid=u.valid,
+            permissions=granted.get(u.id, []),
+        )
+        for u in users
+    ]
+    return Page(items, total, page.limit, page.offset)
+
+
+async def role_members(
+    session: AsyncSession, actor: Actor, role_id: int, page: PageRequest
+) -> Page[RoleMember]:
+    """The agents in the role, by login."""
+    await access_role_by_id(session, actor, role_id)
+    agents, total = await _paged(
+        session,
+        select(Agent)
+        .join(AgentRole, AgentRole.agent_id == Agent.id)
+        .where(AgentRole.role_id == role_id)
+        .order_by(func.lower(Agent.login), Agent.id),
+        page,
+    )
+    items = [
+        RoleMember(
+            agent_id=a.id,
+            login=a.login,
+            first_name=a.first_name,
+            last_name=a.last_name,
+            valid=a.valid,
+        )
+        for a in agents
+    ]
+    return Page(items, total, page.limit, page.offset)
+
+
+async def agent_role_ids(session: AsyncSession, actor: Actor, agent_id: int) -> list[int]:
+    """The roles the agent is a member of (for the agent ↔ role screen)."""
+    await access_agent_by_id(session, actor, agent_id)
+    rows = await session.scalars(
+        select(AgentRole.role_id).where(AgentRole.agent_id == agent_id).order_by(AgentRole.role_id)
+    )
+    return list(rows)
+
+
+async def agent_permission_matrix(
+    session: AsyncSession, actor: Actor, agent_id: int
+) -> list[EffectivePermissions]:
+    """What the agent may do per valid group, directly and through valid roles, by group name."""
+    await access_agent_by_id(session, actor, agent_id)
+    direct_rows = await session.execute(
+        select(AgentGroupPermission.group_id, AgentGroupPermission.permission).where(
+            AgentGroupPermission.agent_id == agent_id
+        )
+    )
+    role_rows = await session.execute(
+        select(RoleGroupPermission.group_id, RoleGroupPermission.permission)
+        .join(AgentRole, AgentRole.role_id == RoleGroupPermission.role_id)
+        .join(Role, Role.id == RoleGroupPermission.role_id)
+        .where(AgentRole.agent_id == agent_id, Role.valid.is_(True))
+    )
+    direct: dict[int, set[str]] = defaultdict(set)
+    via_roles: dict[int, set[str]] = defaultdict(set)
+    for group_id, permission in direct_rows:
+        direct[group_id].add(permission)
+    for group_id, permission in role_rows:
+        via_roles[group_id].add(permission)
+    group_ids = set(direct) | set(via_roles)
+    groups = await session.scalars(
+        select(Group)
+        .where(Group.id.in_(group_ids), Group.valid.is_(True))
+        .order_by(func.lower(Group.name), Group.id)
+    )
+    return [
+        EffectivePermissions(
+            group_id=g.id,
+            group_name=g.name,
+            permissions=in_vocabulary_order(expand(direct[g.id] | via_roles[g.id])),
+            direct=in_vocabulary_order(direct[g.id]),
+            via_roles=in_vocabulary_order(via_roles[g.id]),
+        )
+        for g in groups
+    ]
+
+
+def user_out(user: Agent | CustomerUser) -> UserOut:
+    """The user as ``/me`` shows them."""
+    if isinstance(user, Agent):
+        return UserOut(
+            realm="agent",
+            id=user.id,
+            login=user.login,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+            language=user.language,
+            timezone=user.timezone,
+        )
+    return UserOut(
+        realm="customer",
+        id=user.id,
+        login=user.login,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+        language=user.language,
+        timezone=user.timezone,
+        customer_id=user.customer_id,
+    )
