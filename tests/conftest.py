@@ -19,16 +19,21 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from frontdesk.bus.events import Event
 from frontdesk.core.process_settings import ProcessSettings
 from frontdesk.db.migrate import upgrade
+from frontdesk.domain.accounts.passwords import configure_hashing
 from frontdesk.web.app import create_app
 from frontdesk.web.state import WebState
 from tests.services import POSTGRES_URL, postgres_available, require
 
 ADMIN_PASSWORD = "admin-password-1"
+
+# Real Argon2id, at a cost that keeps hundreds of logins in the suite fast.
+configure_hashing(time_cost=1, memory_cost_kib=1024)
 
 
 # --- databases --------------------------------------------------------------------------------
@@ -56,6 +61,7 @@ class PostgresTemplate:
         self.url = admin.set(database=self.name).render_as_string(hide_password=False)
         self.tables: list[str] = []
         self.reset_statements: list[str] = []
+        self._engine: AsyncEngine | None = None
 
     async def create(self) -> None:
         engine = create_async_engine(self.admin_url, isolation_level="AUTOCOMMIT")
@@ -81,17 +87,22 @@ class PostgresTemplate:
         await engine.dispose()
 
     async def reset(self) -> None:
-        engine = create_async_engine(self.url)
-        async with engine.begin() as connection:
+        if self._engine is None:
+            self._engine = create_async_engine(self.url, poolclass=NullPool)
+        async with self._engine.begin() as connection:
             for statement in self.reset_statements:
                 await connection.execute(text(statement))
-        await engine.dispose()
 
     async def _prepare_reset(self, connection: Any) -> None:
-        """Build once the statements that bring the database back to the default data."""
-        quoted = ", ".join(f'public."{t}"' for t in self.tables)
-        statements = [f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"]
-        for table in self.tables:
+        """Build once the statements that bring the database back to the default data.
+
+        DELETE in reverse dependency order beats TRUNCATE by far on tables this small.
+        """
+        from frontdesk.model_index import Base
+
+        ordered = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in self.tables]
+        statements = [f'DELETE FROM public."{t}"' for t in ordered]
+        for table in reversed(ordered):
             rows = await connection.execute(
                 text(
                     "SELECT column_name FROM information_schema.columns WHERE table_schema = "
@@ -106,14 +117,16 @@ class PostgresTemplate:
                 statements.append(
                     f'INSERT INTO public."{table}" ({names}) SELECT {names} FROM seed."{table}"'
                 )
-                if "id" in columns:
-                    statements.append(
-                        f"SELECT setval(pg_get_serial_sequence('public.\"{table}\"', 'id'), "
-                        f'(SELECT max(id) FROM public."{table}"))'
-                    )
+            if "id" in columns:
+                statements.append(
+                    f"SELECT setval(pg_get_serial_sequence('public.\"{table}\"', 'id'), "
+                    f'COALESCE((SELECT max(id) FROM public."{table}"), 0) + 1, false)'
+                )
         self.reset_statements = statements
 
     async def drop(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
         engine = create_async_engine(self.admin_url, isolation_level="AUTOCOMMIT")
         async with engine.connect() as connection:
             await connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))

@@ -90,7 +90,7 @@ async def make_customer(web: WebState, client: httpx.AsyncClient, login: str) ->
                 first_name="Cora",
                 last_name="Customer",
                 email=f"{login}@example.com",
-                password_hash=hash_password("customer-password-1"),
+                password_hash=await hash_password("customer-password-1"),
             )
         )
     token = await login_token(client, login, "customer-password-1", realm="customer")

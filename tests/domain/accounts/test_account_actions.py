@@ -54,7 +54,7 @@ async def test_preferences_and_password_for_pages(tx: Tx) -> None:
     )
     agent = await tx.session.get(Agent, 1)
     assert agent is not None
-    assert verify_password(agent.password_hash, "long-enough-1")
+    assert await verify_password(agent.password_hash, "long-enough-1")
     assert agent.timezone == "Europe/Paris"
 
 

@@ -114,7 +114,7 @@ async def do_login(tx: Tx, data: LoginInput, *, kind: str) -> IssuedToken:
         user = await tx.session.scalar(
             select(CustomerUser).where(func.lower(CustomerUser.login) == data.login.lower())
         )
-    password_ok = verify_password(user.password_hash if user else None, data.password)
+    password_ok = await verify_password(user.password_hash if user else None, data.password)
     if user is None or not password_ok or not user.valid:
         raise LoginFailed()
     await tx.session.execute(
@@ -194,7 +194,7 @@ async def do_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> Agent:
         first_name=data.first_name,
         last_name=data.last_name,
         email=str(data.email),
-        password_hash=hash_password(data.password) if data.password else None,
+        password_hash=await hash_password(data.password) if data.password else None,
         valid=data.valid,
         language=data.language,
         timezone=data.timezone,
@@ -241,14 +241,16 @@ async def do_set_agent_group_permissions(
 # --- shared rules of administration ------------------------------------------------------------
 
 
-def _apply(target: object, data: BaseModel, *, nullable: frozenset[str] = frozenset()) -> None:
+async def _apply(
+    target: object, data: BaseModel, *, nullable: frozenset[str] = frozenset()
+) -> None:
     """Copy the fields the caller named onto the model (``password`` is hashed, not copied)."""
     for name in data.model_fields_set:
         value = getattr(data, name)
         if value is None and name not in nullable:
             raise ValidationFailed(name, f"{name} must not be null")
         if name == "password":
-            target.password_hash = hash_password(value)  # type: ignore[attr-defined]
+            target.password_hash = await hash_password(value)  # type: ignore[attr-defined]
         else:
             setattr(target, name, value)
 
@@ -345,7 +347,7 @@ async def check_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpd
 
 async def do_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpdate) -> Agent:
     agent = await check_update_agent(tx, actor, agent_id, data)
-    _apply(agent, data)
+    await _apply(agent, data)
     await tx.session.flush()
     tx.emit(AgentChanged(agent_id=agent.id, op="updated"))
     return agent
@@ -400,7 +402,7 @@ async def do_update_customer_company(
     tx: Tx, actor: Actor, company_id: int, data: CustomerCompanyUpdate
 ) -> CustomerCompany:
     company = await check_update_customer_company(tx, actor, company_id, data)
-    _apply(company, data, nullable=frozenset({"street", "city", "country", "url", "comment"}))
+    await _apply(company, data, nullable=frozenset({"street", "city", "country", "url", "comment"}))
     await tx.session.flush()
     tx.emit(CustomerCompanyChanged(company_id=company.id, op="updated"))
     return company
@@ -437,7 +439,7 @@ async def do_create_customer_user(tx: Tx, actor: Actor, data: CustomerUserCreate
     await check_create_customer_user(tx, actor, data)
     values = data.model_dump(exclude={"password"})
     user = CustomerUser(
-        **values, password_hash=hash_password(data.password) if data.password else None
+        **values, password_hash=await hash_password(data.password) if data.password else None
     )
     tx.session.add(user)
     await tx.session.flush()
@@ -466,7 +468,7 @@ async def do_update_customer_user(
     tx: Tx, actor: Actor, customer_user_id: int, data: CustomerUserUpdate
 ) -> CustomerUser:
     user = await check_update_customer_user(tx, actor, customer_user_id, data)
-    _apply(user, data, nullable=frozenset({"customer_id", "phone", "mobile", "password"}))
+    await _apply(user, data, nullable=frozenset({"customer_id", "phone", "mobile", "password"}))
     await tx.session.flush()
     tx.emit(CustomerUserChanged(customer_user_id=user.id, op="updated"))
     return user
@@ -522,7 +524,7 @@ async def check_update_group(tx: Tx, actor: Actor, group_id: int, data: GroupUpd
 async def do_update_group(tx: Tx, actor: Actor, group_id: int, data: GroupUpdate) -> Group:
     group = await check_update_group(tx, actor, group_id, data)
     validity_changes = data.valid is not None and data.valid != group.valid
-    _apply(group, data, nullable=frozenset({"comment"}))
+    await _apply(group, data, nullable=frozenset({"comment"}))
     await tx.session.flush()
     tx.emit(GroupChanged(group_id=group.id, op="updated"))
     if validity_changes:
@@ -578,7 +580,7 @@ async def check_update_role(tx: Tx, actor: Actor, role_id: int, data: RoleUpdate
 async def do_update_role(tx: Tx, actor: Actor, role_id: int, data: RoleUpdate) -> Role:
     role = await check_update_role(tx, actor, role_id, data)
     validity_changes = data.valid is not None and data.valid != role.valid
-    _apply(role, data, nullable=frozenset({"comment"}))
+    await _apply(role, data, nullable=frozenset({"comment"}))
     await tx.session.flush()
     tx.emit(RoleChanged(role_id=role.id, op="updated"))
     if validity_changes:
@@ -739,7 +741,7 @@ async def check_update_preferences(
 async def do_update_preferences(tx: Tx, actor: Actor, data: PreferencesInput) -> UserOut:
     """Change the caller's own language and time zone (pages and the API use this)."""
     user = await check_update_preferences(tx, actor, data)
-    _apply(user, data)
+    await _apply(user, data)
     await tx.session.flush()
     tx.emit(PreferencesChanged(realm=actor.kind, user_id=actor.id))
     return user_out(user)
@@ -747,7 +749,7 @@ async def do_update_preferences(tx: Tx, actor: Actor, data: PreferencesInput) ->
 
 async def check_change_password(tx: Tx, actor: Actor, data: PasswordChange) -> Agent | CustomerUser:
     user = await _own_account(tx, actor)
-    if not verify_password(user.password_hash, data.current_password):
+    if not await verify_password(user.password_hash, data.current_password):
         raise ValidationFailed("current_password", "this is not your current password")
     return user
 
@@ -755,6 +757,6 @@ async def check_change_password(tx: Tx, actor: Actor, data: PasswordChange) -> A
 async def do_change_password(tx: Tx, actor: Actor, data: PasswordChange) -> None:
     """Change the caller's own password. Sessions stay valid: the caller proved the old one."""
     user = await check_change_password(tx, actor, data)
-    user.password_hash = hash_password(data.new_password)
+    user.password_hash = await hash_password(data.new_password)
     await tx.session.flush()
     tx.emit(PasswordChanged(realm=actor.kind, user_id=actor.id))
