@@ -7,17 +7,19 @@ from fastapi import FastAPI
 from frontdesk.web.api import accounts as api_accounts
 from frontdesk.web.api import auth as api_auth
 from frontdesk.web.api import service as api_service
+from frontdesk.web.api import settings as api_settings
 from frontdesk.web.api import ticket_catalogue as api_ticket_catalogue
 from frontdesk.web.api import tickets as api_tickets
 from frontdesk.web.pages import admin as page_admin
 from frontdesk.web.pages import agent as page_agent
 from frontdesk.web.pages import auth as page_auth
 from frontdesk.web.pages import customer as page_customer
+from frontdesk.web.pages import sysconfig as page_sysconfig
 
 
 def include_routes(app: FastAPI) -> None:
     app.include_router(api_service.router)
-    for api in (api_auth, api_accounts, api_ticket_catalogue, api_tickets):
+    for api in (api_auth, api_accounts, api_ticket_catalogue, api_tickets, api_settings):
         app.include_router(api.router, prefix="/api/v1")
-    for pages in (page_auth, page_agent, page_customer, page_admin):
+    for pages in (page_auth, page_agent, page_customer, page_admin, page_sysconfig):
         app.include_router(pages.router)
