@@ -34,7 +34,7 @@ $(DEV_STAMP): requirements-dev.lock $(RUNTIME_STAMP)
 
 # Re-extract UI strings after changing templates or messages, then translate the .po files.
 translations: $(RUNTIME_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -o $(LOCALE)/messages.pot src/frontdesk
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k ui_text -o $(LOCALE)/messages.pot src/frontdesk
 	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages
 	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALE) -D messages
 
