@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 Channel = Literal["email", "phone", "internal", "chat", "sms"]
 Sender = Literal["agent", "customer", "system"]
 LockValue = Literal["lock", "unlock"]
 
+# Ids are 32-bit integer columns; larger numbers are refused as input, not sent to the database.
+MAX_ID = 2_147_483_647
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
-class AttachmentIn(BaseModel):
+
+class TicketInput(BaseModel):
+    """Base of ticket inputs: text with NUL characters is refused (PostgreSQL cannot store it)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class AttachmentIn(TicketInput):
     filename: str = Field(min_length=1, max_length=255)
     content_type: str = Field(default="application/octet-stream", max_length=150)
     content_base64: str
 
 
-class ArticleCreate(BaseModel):
+class ArticleCreate(TicketInput):
     channel: Channel = "phone"
     sender: Sender = "agent"
     subject: str = Field(default="", max_length=255)
@@ -28,49 +43,49 @@ class ArticleCreate(BaseModel):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
 
 
-class TicketCreate(BaseModel):
+class TicketCreate(TicketInput):
     title: str = Field(min_length=1, max_length=255)
-    queue_id: int
+    queue_id: DbId
     customer_user: str | None = Field(default=None, max_length=200)
     state: str | None = None
-    state_id: int | None = None
+    state_id: DbId | None = None
     priority: str | None = None
-    priority_id: int | None = None
-    type_id: int | None = None
-    service_id: int | None = None
-    sla_id: int | None = None
-    owner_id: int | None = None
-    responsible_id: int | None = None
+    priority_id: DbId | None = None
+    type_id: DbId | None = None
+    service_id: DbId | None = None
+    sla_id: DbId | None = None
+    owner_id: DbId | None = None
+    responsible_id: DbId | None = None
     pending_until: datetime | None = None
     article: ArticleCreate
 
 
-class TicketUpdate(BaseModel):
+class TicketUpdate(TicketInput):
     """Only the fields present are changed (``model_fields_set``); each needs its permission."""
 
     title: str | None = Field(default=None, min_length=1, max_length=255)
-    queue_id: int | None = None
+    queue_id: DbId | None = None
     state: str | None = None
-    state_id: int | None = None
+    state_id: DbId | None = None
     priority: str | None = None
-    priority_id: int | None = None
-    type_id: int | None = None
-    owner_id: int | None = None
-    responsible_id: int | None = None
+    priority_id: DbId | None = None
+    type_id: DbId | None = None
+    owner_id: DbId | None = None
+    responsible_id: DbId | None = None
     lock: LockValue | None = None
     customer_user: str | None = Field(default=None, max_length=200)
-    service_id: int | None = None
-    sla_id: int | None = None
+    service_id: DbId | None = None
+    sla_id: DbId | None = None
     pending_until: datetime | None = None
 
 
 class TicketSearch(BaseModel):
     query: str | None = Field(default=None, max_length=200)
     state: str | None = None  # a state name, or "open"/"closed" meaning every state of that kind
-    queue_id: int | None = None
+    queue_id: DbId | None = None
     customer_user: str | None = None
     customer_id: str | None = None
-    owner_id: int | None = None
+    owner_id: DbId | None = None
     locked: bool | None = None
 
 
@@ -139,3 +154,52 @@ class HistoryOut(BaseModel):
     actor: HistoryActor
     time: str
     values: dict[str, Any]
+
+
+class QueueSummary(BaseModel):
+    """A queue in the agent's queue overview with its counts of open and new tickets."""
+
+    id: int
+    name: str
+    open_count: int
+    new_count: int
+
+
+class Dashboard(BaseModel):
+    new_tickets: list[TicketOut]
+    my_locked: list[TicketOut]
+    online_agents: list[str]
+
+
+class NamedOption(BaseModel):
+    """One choice of a form field: the id to send and the name to show."""
+
+    id: int
+    name: str
+
+
+class TicketFormOptions(BaseModel):
+    queues_create: list[NamedOption]
+    queues_move: list[NamedOption]
+    states: list[NamedOption]
+    priorities: list[NamedOption]
+    types: list[NamedOption]
+    services: list[NamedOption]
+    slas: list[NamedOption]
+    owners: list[NamedOption]
+
+
+class CustomerInfo(BaseModel):
+    """The customer information center: who the customer is and their tickets the agent sees."""
+
+    login: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    mobile: str | None
+    customer_id: str | None
+    company: str | None
+    tickets: list[TicketOut]
+    ticket_total: int
+    open_ticket_count: int

@@ -1,0 +1,46 @@
+"""Errors of the tickets feature."""
+
+from __future__ import annotations
+
+from frontdesk.core.errors import Conflict, NotFound, PayloadTooLarge
+
+
+class TicketNotFound(NotFound):
+    """The same answer for "does not exist" and "you may not see it"."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such ticket.", code="ticket_not_found")
+
+
+class ArticleNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no such article on this ticket.", code="article_not_found")
+
+
+class AttachmentNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no such attachment.", code="attachment_not_found")
+
+
+class QueueNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no such queue.", code="queue_not_found")
+
+
+class CustomerUserNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("There is no such customer user.", code="customer_user_not_found")
+
+
+class TicketAlreadyLocked(Conflict):
+    def __init__(self, holder: str) -> None:
+        super().__init__(f"The ticket is locked by {holder}.", code="already_locked")
+
+
+class AttachmentTooLarge(PayloadTooLarge):
+    def __init__(self, field: str, limit: int) -> None:
+        super().__init__(
+            f"The attachment is larger than the limit of {limit} bytes.",
+            code="attachment_too_large",
+            details=[{"field": field, "message": f"larger than {limit} bytes"}],
+        )

@@ -1,0 +1,602 @@
+"""Read side of tickets: the ticket as the API shows it, lists, searches and overviews.
+
+Every list is filtered with ``access.visible_tickets_filter`` so a list never shows a ticket that
+``access_ticket_by_id`` would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased, defer
+
+from frontdesk.core.actor import Actor
+from frontdesk.core.clock import isoformat_z, utcnow
+from frontdesk.core.errors import PermissionDenied, ValidationFailed
+from frontdesk.core.pagination import Page, PageRequest
+from frontdesk.domain.accounts.models import (
+    Agent,
+    AgentGroupPermission,
+    AgentRole,
+    CustomerCompany,
+    CustomerUser,
+    Group,
+    RoleGroupPermission,
+)
+from frontdesk.domain.accounts.queries import online_agents
+from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.ticket_catalogue.models import (
+    Priority,
+    Queue,
+    Service,
+    Sla,
+    TicketState,
+    TicketType,
+)
+from frontdesk.domain.tickets.access import access_ticket_by_id, visible_tickets_filter
+from frontdesk.domain.tickets.errors import (
+    ArticleNotFound,
+    AttachmentNotFound,
+    CustomerUserNotFound,
+    QueueNotFound,
+)
+from frontdesk.domain.tickets.models import Article, Attachment, Ticket, TicketHistory
+from frontdesk.domain.tickets.schemas import (
+    MAX_ID,
+    ArticleOut,
+    AttachmentOut,
+    CustomerInfo,
+    Dashboard,
+    HistoryActor,
+    HistoryOut,
+    NamedOption,
+    QueueSummary,
+    TicketFormOptions,
+    TicketOut,
+    TicketSearch,
+)
+from frontdesk.domain.tickets.search import matching_ticket_ids
+
+# State types of tickets that still need work (OTRS "Viewable" state types).
+OPEN_STATE_TYPES = ("new", "open", "pending reminder", "pending auto")
+CLOSED_STATE_TYPES = ("closed",)
+STATE_GROUPS = {
+    "open": OPEN_STATE_TYPES,
+    "closed": CLOSED_STATE_TYPES,
+    "new": ("new",),
+    "pending": ("pending reminder", "pending auto"),
+}
+DASHBOARD_LIMIT = 10
+CUSTOMER_INFO_TICKETS = 50
+
+_Owner = aliased(Agent)
+_Responsible = aliased(Agent)
+
+
+def _ticket_rows() -> Select[Ticket, str, str, str, str, str | None, str | None, str, str]:
+    return (
+        select(
+            Ticket,
+            Queue.name,
+            TicketState.name,
+            TicketState.state_type,
+            Priority.name,
+            TicketType.name,
+            Sla.name,
+            _Owner.login,
+            _Responsible.login,
+        )
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .join(TicketState, TicketState.id == Ticket.state_id)
+        .join(Priority, Priority.id == Ticket.priority_id)
+        .join(_Owner, _Owner.id == Ticket.owner_id)
+        .join(_Responsible, _Responsible.id == Ticket.responsible_id)
+        .outerjoin(TicketType, TicketType.id == Ticket.type_id)
+        .outerjoin(Sla, Sla.id == Ticket.sla_id)
+    )
+
+
+async def service_full_names(session: AsyncSession) -> dict[int, str]:
+    """Every service as "Parent::Child" (services nest)."""
+    rows = (await session.execute(select(Service.id, Service.name, Service.parent_id))).all()
+    by_id = {r.id: (r.name, r.parent_id) for r in rows}
+    names: dict[int, str] = {}
+    for service_id in by_id:
+        parts: list[str] = []
+        current: int | None = service_id
+        seen: set[int] = set()
+        while current is not None and current in by_id and current not in seen:
+            seen.add(current)
+            name, current = by_id[current]
+            parts.append(name)
+        names[service_id] = "::".join(reversed(parts))
+    return names
+
+
+async def tickets_out(session: AsyncSession, ticket_ids: Sequence[int]) -> list[TicketOut]:
+    """The tickets with these ids, in the given order, as the API shows them."""
+    if not ticket_ids:
+        return []
+    rows = (await session.execute(_ticket_rows().where(Ticket.id.in_(ticket_ids)))).all()
+    customer_ids = {r[0].customer_user_id for r in rows if r[0].customer_user_id is not None}
+    customers: dict[int, str] = {}
+    if customer_ids:
+        customers = {
+            r.id: r.login
+            for r in await session.execute(
+                select(CustomerUser.id, CustomerUser.login).where(CustomerUser.id.in_(customer_ids))
+            )
+        }
+    services = (
+        await service_full_names(session) if any(r[0].service_id is not None for r in rows) else {}
+    )
+    by_id: dict[int, TicketOut] = {}
+    for ticket, queue, state, state_type, priority, type_name, sla, owner, responsible in rows:
+        created_at = isoformat_z(ticket.created_at)
+        updated_at = isoformat_z(ticket.updated_at)
+        assert created_at is not None and updated_at is not None
+        by_id[ticket.id] = TicketOut(
+            id=ticket.id,
+            number=ticket.number,
+            title=ticket.title,
+            queue_id=ticket.queue_id,
+            queue=queue,
+            state_id=ticket.state_id,
+            state=state,
+            state_type=state_type,
+            priority_id=ticket.priority_id,
+            priority=priority,
+            type_id=ticket.type_id,
+            type=type_name,
+            service_id=ticket.service_id,
+            service=services.get(ticket.service_id) if ticket.service_id else None,
+            sla_id=ticket.sla_id,
+            sla=sla,
+            lock="lock" if ticket.lock_state == "lock" else "unlock",
+            owner_id=ticket.owner_id,
+            owner=owner,
+            responsible_id=ticket.responsible_id,
+            responsible=responsible,
+            customer_user=customers.get(ticket.customer_user_id)
+            if ticket.customer_user_id
+            else None,
+            customer_id=ticket.customer_id,
+            pending_until=isoformat_z(ticket.pending_until),
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+    return [by_id[i] for i in ticket_ids if i in by_id]
+
+
+async def ticket_out(session: AsyncSession, ticket: Ticket) -> TicketOut:
+    await session.flush()
+    (out,) = await tickets_out(session, [ticket.id])
+    return out
+
+
+def _attachment_out(attachment: Attachment, sender_type: str) -> AttachmentOut:
+    return AttachmentOut(
+        id=attachment.id,
+        article_id=attachment.article_id,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        inline=attachment.disposition == "inline",
+        direction="incoming" if sender_type == "customer" else "outgoing",
+    )
+
+
+def _attachment_rows() -> Select[Attachment, str]:
+    # Everything but the content: lists never load file bytes.
+    return (
+        select(Attachment, Article.sender_type)
+        .join(Article, Article.id == Attachment.article_id)
+        .options(
+            defer(Attachment.content),
+        )
+        .order_by(Attachment.article_id, Attachment.id)
+    )
+
+
+async def _articles_out(session: AsyncSession, articles: Sequence[Article]) -> list[ArticleOut]:
+    ids = [a.id for a in articles]
+    by_article: dict[int, list[AttachmentOut]] = {}
+    if ids:
+        attachments_query = _attachment_rows().where(Attachment.article_id.in_(ids))
+        for attachment, sender_type in await session.execute(attachments_query):
+            by_article.setdefault(attachment.article_id, []).append(
+                _attachment_out(attachment, sender_type)
+            )
+    result = []
+    for article in articles:
+        created_at = isoformat_z(article.created_at)
+        assert created_at is not None
+        result.append(
+            ArticleOut(
+                id=article.id,
+                ticket_id=article.ticket_id,
+                channel=article.channel,
+                sender=article.sender_type,
+                visible_for_customer=article.visible_for_customer,
+                subject=article.subject,
+                body=article.body,
+                from_display=article.from_display,
+                created_at=created_at,
+                attachments=by_article.get(article.id, []),
+            )
+        )
+    return result
+
+
+async def list_articles(session: AsyncSession, actor: Actor, ticket: Ticket) -> list[ArticleOut]:
+    """The ticket's articles, oldest first; customers get only those visible to them."""
+    query = select(Article).where(Article.ticket_id == ticket.id).order_by(Article.id)
+    if actor.is_customer:
+        query = query.where(Article.visible_for_customer.is_(True))
+    articles = list(await session.scalars(query))
+    return await _articles_out(session, articles)
+
+
+async def article_out(session: AsyncSession, article: Article) -> ArticleOut:
+    """One article as the API shows it (for the answer to the one who just wrote it)."""
+    await session.flush()
+    (out,) = await _articles_out(session, [article])
+    return out
+
+
+async def list_attachments(
+    session: AsyncSession, actor: Actor, ticket: Ticket
+) -> list[AttachmentOut]:
+    """Every attachment of every article the actor may read, in article order."""
+    query = _attachment_rows().where(Article.ticket_id == ticket.id)
+    if actor.is_customer:
+        query = query.where(Article.visible_for_customer.is_(True))
+    return [_attachment_out(a, sender) for a, sender in await session.execute(query)]
+
+
+async def ticket_history(session: AsyncSession, ticket: Ticket) -> list[HistoryOut]:
+    rows = await session.scalars(
+        select(TicketHistory).where(TicketHistory.ticket_id == ticket.id).order_by(TicketHistory.id)
+    )
+    result = []
+    for row in rows:
+        time = isoformat_z(row.created_at)
+        assert time is not None
+        result.append(
+            HistoryOut(
+                id=row.id,
+                type=row.history_type,
+                article_id=row.article_id,
+                actor=HistoryActor(kind=row.actor_kind, id=row.actor_id, name=row.actor_name),
+                time=time,
+                values=dict(row.values),
+            )
+        )
+    return result
+
+
+async def agent_ticket_history(
+    session: AsyncSession, actor: Actor, ticket: Ticket
+) -> list[HistoryOut]:
+    """The history for the API: agents only (as in OTRS, customers never see the history)."""
+    _require_agent(actor)
+    return await ticket_history(session, ticket)
+
+
+async def _page_of_tickets(
+    session: AsyncSession, query: Select[int], page: PageRequest
+) -> Page[TicketOut]:
+    """Run an id query (already filtered and ordered) as one page of tickets."""
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    ids = list(await session.scalars(query.limit(page.limit).offset(page.offset)))
+    return Page(
+        items=await tickets_out(session, ids),
+        total=total or 0,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def _state_filter(state: str) -> Select[int]:
+    types = STATE_GROUPS.get(state)
+    if types is not None:
+        return select(TicketState.id).where(TicketState.state_type.in_(types))
+    return select(TicketState.id).where(TicketState.name == state)
+
+
+async def search_tickets(
+    session: AsyncSession, actor: Actor, criteria: TicketSearch, page: PageRequest
+) -> Page[TicketOut]:
+    """Tickets the actor may see that match every given criterion, newest first."""
+    # PostgreSQL text cannot hold NUL: no stored value contains one, so drop it from the criteria.
+    criteria = criteria.model_copy(
+        update={
+            name: value.replace("\x00", "")
+            for name in ("query", "state", "customer_user", "customer_id")
+            if isinstance(value := getattr(criteria, name), str)
+        }
+    )
+    query = select(Ticket.id).where(visible_tickets_filter(actor))
+    if criteria.query:
+        matches = matching_ticket_ids(
+            session, criteria.query, customer_visible_only=actor.is_customer
+        )
+        if matches is not None:
+            query = query.where(Ticket.id.in_(matches))
+    if criteria.state:
+        if criteria.state not in STATE_GROUPS:
+            known = await session.scalar(
+                select(TicketState.id).where(TicketState.name == criteria.state)
+            )
+            if known is None:
+                raise ValidationFailed("state", "is neither a state name nor open/closed")
+        query = query.where(Ticket.state_id.in_(_state_filter(criteria.state)))
+    if criteria.queue_id is not None:
+        query = query.where(Ticket.queue_id == criteria.queue_id)
+    if criteria.customer_user:
+        query = query.where(
+            Ticket.customer_user_id.in_(
+                select(CustomerUser.id).where(
+                    func.lower(CustomerUser.login) == criteria.customer_user.strip().lower()
+                )
+            )
+        )
+    if criteria.customer_id:
+        query = query.where(Ticket.customer_id == criteria.customer_id)
+    if criteria.owner_id is not None:
+        query = query.where(Ticket.owner_id == criteria.owner_id)
+    if criteria.locked is not None:
+        query = query.where(Ticket.lock_state == ("lock" if criteria.locked else "unlock"))
+    query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    return await _page_of_tickets(session, query, page)
+
+
+def _require_agent(actor: Actor) -> None:
+    if not actor.is_agent:
+        raise PermissionDenied("Only agents may do this.")
+
+
+async def queue_overview(session: AsyncSession, actor: Actor) -> list[QueueSummary]:
+    """Queues the agent has ro in, by name, with their open and new ticket counts."""
+    _require_agent(actor)
+    counts = (
+        select(
+            Ticket.queue_id,
+            func.count().label("open_count"),
+            func.sum(case((TicketState.state_type == "new", 1), else_=0)).label("new_count"),
+        )
+        .join(TicketState, TicketState.id == Ticket.state_id)
+        .where(TicketState.state_type.in_(OPEN_STATE_TYPES))
+        .group_by(Ticket.queue_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Queue.id, Queue.name, counts.c.open_count, counts.c.new_count)
+        .outerjoin(counts, counts.c.queue_id == Queue.id)
+        .where(Queue.valid.is_(True), Queue.group_id.in_(actor.groups_with("ro")))
+        .order_by(Queue.name)
+    )
+    return [
+        QueueSummary(id=r.id, name=r.name, open_count=r.open_count or 0, new_count=r.new_count or 0)
+        for r in rows
+    ]
+
+
+async def queue_tickets(
+    session: AsyncSession,
+    actor: Actor,
+    queue_id: int | None,
+    page: PageRequest,
+    *,
+    state: str = "open",
+) -> Page[TicketOut]:
+    """The queue view: tickets of one queue (or of every queue the agent reads), oldest first.
+
+    ``state`` is "open" (new, open and pending: the OTRS queue view), "new", "pending",
+    "closed", or "all".
+    """
+    _require_agent(actor)
+    readable = actor.groups_with("ro")
+    if queue_id is not None:
+        group_id = await session.scalar(select(Queue.group_id).where(Queue.id == queue_id))
+        if group_id is None or group_id not in readable:
+            raise QueueNotFound()
+        query = select(Ticket.id).where(Ticket.queue_id == queue_id)
+    else:
+        query = select(Ticket.id).where(
+            Ticket.queue_id.in_(select(Queue.id).where(Queue.group_id.in_(readable)))
+        )
+    if state != "all":
+        if state not in STATE_GROUPS:
+            raise ValidationFailed("state", "must be open, new, pending, closed or all")
+        query = query.where(Ticket.state_id.in_(_state_filter(state)))
+    query = query.order_by(Ticket.created_at, Ticket.id)
+    return await _page_of_tickets(session, query, page)
+
+
+async def dashboard(
+    session: AsyncSession, actor: Actor, *, online_minutes: int = ONLINE_MINUTES.default
+) -> Dashboard:
+    """The agent's start page. Pass ``tx.setting(ONLINE_MINUTES)`` as ``online_minutes``."""
+    _require_agent(actor)
+    new_page = await queue_tickets(
+        session, actor, None, PageRequest(limit=DASHBOARD_LIMIT), state="new"
+    )
+    locked_ids = list(
+        await session.scalars(
+            select(Ticket.id)
+            .where(Ticket.owner_id == actor.id, Ticket.lock_state == "lock")
+            .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+            .limit(50)
+        )
+    )
+    online = await online_agents(session, since=utcnow() - timedelta(minutes=online_minutes))
+    return Dashboard(
+        new_tickets=new_page.items,
+        my_locked=await tickets_out(session, locked_ids),
+        online_agents=[agent.full_name or agent.login for agent in online],
+    )
+
+
+async def customer_tickets(
+    session: AsyncSession, actor: Actor, page: PageRequest
+) -> Page[TicketOut]:
+    """The customer's own and company tickets, newest first."""
+    if not actor.is_customer:
+        raise PermissionDenied("Only customer users have their own ticket list.")
+    query = (
+        select(Ticket.id)
+        .where(visible_tickets_filter(actor))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    )
+    return await _page_of_tickets(session, query, page)
+
+
+async def get_attachment(
+    session: AsyncSession, actor: Actor, ticket_id: int, article_id: int, attachment_id: int
+) -> Attachment:
+    """An attachment with its content, if the actor may read its article (404 otherwise)."""
+    ticket = await access_ticket_by_id(session, actor, ticket_id)
+    if not (1 <= article_id <= MAX_ID and 1 <= attachment_id <= MAX_ID):
+        raise AttachmentNotFound()
+    article = await session.get(Article, article_id)
+    if article is None or article.ticket_id != ticket.id:
+        raise ArticleNotFound()
+    if actor.is_customer and not article.visible_for_customer:
+        raise ArticleNotFound()
+    attachment = await session.get(Attachment, attachment_id)
+    if attachment is None or attachment.article_id != article.id:
+        raise AttachmentNotFound()
+    return attachment
+
+
+async def _options(session: AsyncSession, query: Select[int, str]) -> list[NamedOption]:
+    return [NamedOption(id=r[0], name=r[1]) for r in await session.execute(query)]
+
+
+async def agents_with_permission(
+    session: AsyncSession, group_id: int, permission: str
+) -> list[NamedOption]:
+    """Valid agents holding ``permission`` (directly, through a role, or as rw) in the group."""
+    granted = (permission, "rw")
+    direct = select(AgentGroupPermission.agent_id).where(
+        AgentGroupPermission.group_id == group_id, AgentGroupPermission.permission.in_(granted)
+    )
+    via_roles = (
+        select(AgentRole.agent_id)
+        .join(RoleGroupPermission, RoleGroupPermission.role_id == AgentRole.role_id)
+        .where(
+            RoleGroupPermission.group_id == group_id, RoleGroupPermission.permission.in_(granted)
+        )
+    )
+    group_valid = await session.scalar(select(Group.valid).where(Group.id == group_id))
+    if not group_valid:
+        return []
+    rows = await session.execute(
+        select(Agent.id, Agent.login, Agent.first_name, Agent.last_name)
+        .where(Agent.valid.is_(True), or_(Agent.id.in_(direct), Agent.id.in_(via_roles)))
+        .order_by(Agent.first_name, Agent.last_name, Agent.login)
+    )
+    return [
+        NamedOption(id=r.id, name=f"{r.first_name} {r.last_name}".strip() or r.login) for r in rows
+    ]
+
+
+async def ticket_form_options(
+    session: AsyncSession, actor: Actor, ticket: Ticket | None
+) -> TicketFormOptions:
+    """The choices of the ticket forms (create, move, change) for this actor."""
+    create_permission = "rw" if actor.is_customer else "create"
+    queues = select(Queue.id, Queue.name).where(Queue.valid.is_(True)).order_by(Queue.name)
+    queues_create = await _options(
+        session, queues.where(Queue.group_id.in_(actor.groups_with(create_permission)))
+    )
+    queues_move = (
+        []
+        if actor.is_customer
+        else await _options(
+            session, queues.where(Queue.group_id.in_(actor.groups_with("move_into")))
+        )
+    )
+    states = await _options(
+        session,
+        select(TicketState.id, TicketState.name)
+        .where(TicketState.valid.is_(True), TicketState.state_type.not_in(("merged", "removed")))
+        .order_by(TicketState.id),
+    )
+    priorities = await _options(
+        session,
+        select(Priority.id, Priority.name).where(Priority.valid.is_(True)).order_by(Priority.name),
+    )
+    types = await _options(
+        session,
+        select(TicketType.id, TicketType.name)
+        .where(TicketType.valid.is_(True))
+        .order_by(TicketType.name),
+    )
+    valid_services = set(await session.scalars(select(Service.id).where(Service.valid.is_(True))))
+    service_names = await service_full_names(session)
+    services = sorted(
+        (NamedOption(id=i, name=n) for i, n in service_names.items() if i in valid_services),
+        key=lambda option: option.name,
+    )
+    slas = await _options(
+        session, select(Sla.id, Sla.name).where(Sla.valid.is_(True)).order_by(Sla.name)
+    )
+    owners: list[NamedOption] = []
+    if ticket is not None and actor.is_agent:
+        group_id = await session.scalar(select(Queue.group_id).where(Queue.id == ticket.queue_id))
+        if group_id is not None:
+            owners = await agents_with_permission(session, group_id, "owner")
+    return TicketFormOptions(
+        queues_create=queues_create,
+        queues_move=queues_move,
+        states=states,
+        priorities=priorities,
+        types=types,
+        services=services,
+        slas=slas,
+        owners=owners,
+    )
+
+
+async def customer_info(session: AsyncSession, actor: Actor, customer_login: str) -> CustomerInfo:
+    """The customer information center: details, company, and tickets the agent may see."""
+    _require_agent(actor)
+    user = await session.scalar(
+        select(CustomerUser).where(func.lower(CustomerUser.login) == customer_login.lower())
+    )
+    if user is None:
+        raise CustomerUserNotFound()
+    company = (
+        await session.scalar(
+            select(CustomerCompany.name).where(CustomerCompany.customer_id == user.customer_id)
+        )
+        if user.customer_id
+        else None
+    )
+    page = await search_tickets(
+        session,
+        actor,
+        TicketSearch(customer_user=user.login),
+        PageRequest(limit=CUSTOMER_INFO_TICKETS),
+    )
+    open_page = await search_tickets(
+        session, actor, TicketSearch(customer_user=user.login, state="open"), PageRequest(limit=1)
+    )
+    return CustomerInfo(
+        login=user.login,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+        phone=user.phone,
+        mobile=user.mobile,
+        customer_id=user.customer_id,
+        company=company,
+        tickets=page.items,
+        ticket_total=page.total,
+        open_ticket_count=open_page.total,
+    )
