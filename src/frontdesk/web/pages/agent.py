@@ -1,7 +1,490 @@
-"""HTML pages of the agent interface."""
+"""HTML pages of the agent interface: dashboard, queues, ticket zoom and its actions, search,
+customer information, preferences.
+
+Every route parses its input, makes one domain call and renders or redirects. What an agent may
+do is decided by the domain; a refusal comes back as an inline message with its status code.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from frontdesk.core.errors import DomainError, NotFound, ValidationFailed
+from frontdesk.core.pagination import PageRequest
+from frontdesk.domain.accounts import access as account_access
+from frontdesk.domain.accounts import actions as account_actions
+from frontdesk.domain.accounts.schemas import KNOWN_LANGUAGES, PasswordChange, PreferencesInput
+from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.tickets import actions, queries
+from frontdesk.domain.tickets.access import access_ticket_by_id
+from frontdesk.domain.tickets.schemas import (
+    ArticleCreate,
+    TicketCreate,
+    TicketSearch,
+    TicketUpdate,
+)
+from frontdesk.web.dependencies import AgentPage, Caller, TxDep
+from frontdesk.web.pages.forms import (
+    FormErrors,
+    discard_refused_changes,
+    errors_from_domain,
+    errors_from_validation,
+    form_text,
+    form_values,
+    local_input_to_utc,
+    localtime_for,
+    optional_id,
+    page_values,
+    uploaded_attachments,
+)
+from frontdesk.web.templating import render, translations_for
 
 router = APIRouter(include_in_schema=False)
+
+
+@cache
+def _timezones() -> list[str]:
+    return sorted(available_timezones())
+
+
+def _gettext(caller: Caller) -> Callable[[str], str]:
+    return translations_for(caller.actor.language).gettext
+
+
+def _done_messages(caller: Caller) -> dict[str, str]:
+    _ = _gettext(caller)
+    return {
+        "created": _("Ticket created."),
+        "note": _("Note added."),
+        "reply": _("Reply sent."),
+        "owner": _("Owner changed."),
+        "state": _("State changed."),
+        "priority": _("Priority changed."),
+        "move": _("Ticket moved."),
+        "lock": _("Lock changed."),
+        "preferences": _("Preferences saved."),
+        "password": _("Password changed."),
+    }
+
+
+async def _page(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    done = request.query_params.get("done")
+    values: dict[str, Any] = {
+        "is_admin": await account_access.is_admin(tx.session, caller.actor),
+        "localtime": localtime_for(caller.actor),
+        "flash": _done_messages(caller).get(done) if done else None,
+        **context,
+    }
+    return render(
+        request,
+        template,
+        values,
+        actor=caller.actor,
+        csrf_token=caller.token.csrf_token,
+        status_code=status_code,
+    )
+
+
+async def _error_page(
+    request: Request, tx: TxDep, caller: Caller, exc: DomainError, nav: str = ""
+) -> HTMLResponse:
+    template = "agent/not_found.html" if isinstance(exc, NotFound) else "agent/error.html"
+    return await _page(
+        request, tx, caller, template, {"nav": nav, "error": exc.message}, status_code=exc.status
+    )
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+@router.get("/agent", response_class=HTMLResponse)
+async def dashboard(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
+    board = await queries.dashboard(
+        tx.session, caller.actor, online_minutes=tx.setting(ONLINE_MINUTES)
+    )
+    return await _page(
+        request, tx, caller, "agent/dashboard.html", {"nav": "dashboard", "board": board}
+    )
+
+
+@router.get("/agent/dashboard/panels", response_class=HTMLResponse)
+async def dashboard_panels(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
+    """The dashboard's panels alone, polled by HTMX."""
+    board = await queries.dashboard(
+        tx.session, caller.actor, online_minutes=tx.setting(ONLINE_MINUTES)
+    )
+    return await _page(request, tx, caller, "agent/_dashboard_panels.html", {"board": board})
+
+
+# --- queue view -------------------------------------------------------------------------------
+
+
+@router.get("/agent/queues", response_class=HTMLResponse)
+async def queue_view(
+    request: Request,
+    caller: AgentPage,
+    tx: TxDep,
+    queue_id: int | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> HTMLResponse:
+    try:
+        page_request = PageRequest.build(limit, offset)
+        queues = await queries.queue_overview(tx.session, caller.actor)
+        page = await queries.queue_tickets(tx.session, caller.actor, queue_id, page_request)
+    except DomainError as exc:
+        return await _error_page(request, tx, caller, exc, "queues")
+    current = next((q for q in queues if q.id == queue_id), None)
+    context = {"nav": "queues", "queues": queues, "queue_id": queue_id, "current": current}
+    return await _page(request, tx, caller, "agent/queues.html", {**context, "page": page})
+
+
+# --- new phone ticket -------------------------------------------------------------------------
+
+NEW_TICKET_FIELDS = ("customer_user", "title", "queue_id", "state_id", "priority_id")
+
+
+async def _new_ticket_page(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    *,
+    values: dict[str, str] | None = None,
+    failed: FormErrors | None = None,
+) -> HTMLResponse:
+    options = await queries.ticket_form_options(tx.session, caller.actor, None)
+    context = {"nav": "new", "options": options, "values": values or {}, "failed": failed}
+    status = failed.status if failed else 200
+    return await _page(request, tx, caller, "agent/ticket_new.html", context, status_code=status)
+
+
+@router.get("/agent/tickets/new", response_class=HTMLResponse)
+async def new_ticket_form(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
+    return await _new_ticket_page(request, tx, caller)
+
+
+@router.post("/agent/tickets/new")
+async def create_ticket(request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    _ = _gettext(caller)
+    form = await request.form()
+    fields = form_values(form, NEW_TICKET_FIELDS)
+    try:
+        article = ArticleCreate(
+            channel="phone",
+            sender="customer",
+            subject=form_text(form, "subject") or fields.get("title", ""),
+            body=form_text(form, "body"),
+            visible_for_customer=True,
+            attachments=await uploaded_attachments(form),
+        )
+        data = TicketCreate.model_validate({**fields, "article": article})
+        ticket = await actions.do_create_ticket(tx, caller.actor, data)
+    except ValidationError as exc:
+        failed = errors_from_validation(exc, _("Check the marked fields."))
+    except DomainError as exc:
+        failed = errors_from_domain(exc)
+    else:
+        return RedirectResponse(f"/agent/tickets/{ticket.id}?done=created", status_code=303)
+    await discard_refused_changes(tx, caller)
+    return await _new_ticket_page(
+        request, tx, caller, values=page_values(dict(form)), failed=failed
+    )
+
+
+# --- ticket zoom ------------------------------------------------------------------------------
+
+
+async def _zoom_page(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    ticket_id: int,
+    *,
+    failed: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    try:
+        ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
+        context = {
+            "nav": "queues",
+            "ticket": await queries.ticket_out(tx.session, ticket),
+            "articles": await queries.list_articles(tx.session, caller.actor, ticket),
+            "history": await queries.ticket_history(tx.session, ticket),
+            "options": await queries.ticket_form_options(tx.session, caller.actor, ticket),
+            "failed": failed,
+            "values": values or {},
+        }
+    except DomainError as exc:
+        return await _error_page(request, tx, caller, exc, "queues")
+    status = failed.status if failed else 200
+    return await _page(request, tx, caller, "agent/ticket_zoom.html", context, status_code=status)
+
+
+@router.get("/agent/tickets/{ticket_id}", response_class=HTMLResponse)
+async def ticket_zoom(
+    ticket_id: int, request: Request, caller: AgentPage, tx: TxDep
+) -> HTMLResponse:
+    return await _zoom_page(request, tx, caller, ticket_id)
+
+
+ZoomAction = Callable[[FormData], Awaitable[object]]
+
+
+async def _zoom_action(
+    request: Request, tx: TxDep, caller: Caller, ticket_id: int, name: str, perform: ZoomAction
+) -> Response:
+    """Run one zoom form: back to the zoom on success, the zoom with inline errors otherwise."""
+    _ = _gettext(caller)
+    form = await request.form()
+    try:
+        await perform(form)
+    except ValidationError as exc:
+        failed = errors_from_validation(exc, _("Check the marked fields."), name)
+    except DomainError as exc:
+        failed = errors_from_domain(exc, name)
+    else:
+        return RedirectResponse(f"/agent/tickets/{ticket_id}?done={name}", status_code=303)
+    # Nothing of a refused action may be stored, whatever the action did before it refused.
+    await discard_refused_changes(tx, caller)
+    return await _zoom_page(
+        request, tx, caller, ticket_id, failed=failed, values=page_values(dict(form))
+    )
+
+
+@router.post("/agent/tickets/{ticket_id}/note")
+async def add_note(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    async def perform(form: FormData) -> object:
+        data = ArticleCreate(
+            channel="internal",
+            sender="agent",
+            subject=form_text(form, "subject"),
+            body=form_text(form, "body"),
+            visible_for_customer=False,
+            attachments=await uploaded_attachments(form),
+        )
+        return await actions.do_add_article(tx, caller.actor, ticket_id, data)
+
+    return await _zoom_action(request, tx, caller, ticket_id, "note", perform)
+
+
+@router.post("/agent/tickets/{ticket_id}/reply")
+async def add_reply(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    async def perform(form: FormData) -> object:
+        data = ArticleCreate.model_validate(
+            {
+                "channel": form_text(form, "channel") or "email",
+                "sender": "agent",
+                "subject": form_text(form, "subject"),
+                "body": form_text(form, "body"),
+                "visible_for_customer": True,
+                "attachments": await uploaded_attachments(form),
+            }
+        )
+        if data.channel not in ("email", "phone"):
+            raise ValidationFailed("channel", "A reply goes out by email or phone.")
+        return await actions.do_add_article(tx, caller.actor, ticket_id, data)
+
+    return await _zoom_action(request, tx, caller, ticket_id, "reply", perform)
+
+
+async def _change_ticket(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    ticket_id: int,
+    name: str,
+    fields: tuple[str, ...],
+) -> Response:
+    """A zoom form that changes ticket attributes through ``do_update_ticket``."""
+
+    async def perform(form: FormData) -> object:
+        values: dict[str, Any] = form_values(form, fields)
+        if "pending_until" in values:
+            values["pending_until"] = local_input_to_utc(
+                values["pending_until"], caller.actor.timezone, "pending_until"
+            )
+        data = TicketUpdate.model_validate(values)
+        if not data.model_fields_set:
+            raise ValidationFailed(fields[0], "Choose a value.")
+        return await actions.do_update_ticket(tx, caller.actor, ticket_id, data)
+
+    return await _zoom_action(request, tx, caller, ticket_id, name, perform)
+
+
+@router.post("/agent/tickets/{ticket_id}/owner")
+async def change_owner(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    return await _change_ticket(request, tx, caller, ticket_id, "owner", ("owner_id",))
+
+
+@router.post("/agent/tickets/{ticket_id}/state")
+async def change_state(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    fields = ("state_id", "pending_until")
+    return await _change_ticket(request, tx, caller, ticket_id, "state", fields)
+
+
+@router.post("/agent/tickets/{ticket_id}/priority")
+async def change_priority(
+    ticket_id: int, request: Request, caller: AgentPage, tx: TxDep
+) -> Response:
+    return await _change_ticket(request, tx, caller, ticket_id, "priority", ("priority_id",))
+
+
+@router.post("/agent/tickets/{ticket_id}/move")
+async def move_ticket(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    return await _change_ticket(request, tx, caller, ticket_id, "move", ("queue_id",))
+
+
+@router.post("/agent/tickets/{ticket_id}/lock")
+async def change_lock(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    """Lock or unlock, as the form's hidden ``lock`` field says."""
+    return await _change_ticket(request, tx, caller, ticket_id, "lock", ("lock",))
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@router.get("/agent/search", response_class=HTMLResponse)
+async def search(
+    request: Request,
+    caller: AgentPage,
+    tx: TxDep,
+    query: str = "",
+    state: str = "open",
+    queue_id: str = "",
+    limit: int | None = None,
+    offset: int | None = None,
+) -> HTMLResponse:
+    _ = _gettext(caller)
+    values = {"query": query, "state": state, "queue_id": queue_id}
+    context: dict[str, Any] = {"nav": "search", "values": values, "page": None, "failed": None}
+    status = 200
+    try:
+        context["options"] = await queries.ticket_form_options(tx.session, caller.actor, None)
+        if "query" in request.query_params:
+            criteria = TicketSearch(
+                query=query.strip() or None,
+                state=None if state == "any" else state,
+                queue_id=optional_id(queue_id, "queue_id"),
+            )
+            context["page"] = await queries.search_tickets(
+                tx.session, caller.actor, criteria, PageRequest.build(limit, offset)
+            )
+    except ValidationError as exc:
+        context["failed"] = errors_from_validation(exc, _("Check the marked fields."))
+        status = 422
+    except DomainError as exc:
+        context["failed"] = errors_from_domain(exc)
+        status = exc.status
+    return await _page(request, tx, caller, "agent/search.html", context, status_code=status)
+
+
+# --- customer information center --------------------------------------------------------------
+
+
+@router.get("/agent/customers", response_class=HTMLResponse)
+async def customers(request: Request, caller: AgentPage, tx: TxDep, login: str = "") -> Response:
+    if login.strip():
+        return RedirectResponse(f"/agent/customers/{quote(login.strip(), safe='')}", 303)
+    return await _page(request, tx, caller, "agent/customers.html", {"nav": "customers"})
+
+
+@router.get("/agent/customers/{login}", response_class=HTMLResponse)
+async def customer_detail(
+    login: str, request: Request, caller: AgentPage, tx: TxDep
+) -> HTMLResponse:
+    try:
+        info = await queries.customer_info(tx.session, caller.actor, login)
+    except DomainError as exc:
+        return await _error_page(request, tx, caller, exc, "customers")
+    return await _page(
+        request, tx, caller, "agent/customer.html", {"nav": "customers", "info": info}
+    )
+
+
+# --- preferences ------------------------------------------------------------------------------
+
+
+async def _preferences_page(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    *,
+    failed: FormErrors | None = None,
+    values: dict[str, str] | None = None,
+) -> HTMLResponse:
+    context = {
+        "nav": "preferences",
+        "languages": KNOWN_LANGUAGES,
+        "timezones": _timezones(),
+        "failed": failed,
+        "values": values or {},
+    }
+    status = failed.status if failed else 200
+    return await _page(request, tx, caller, "agent/preferences.html", context, status_code=status)
+
+
+@router.get("/agent/preferences", response_class=HTMLResponse)
+async def preferences(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
+    return await _preferences_page(request, tx, caller)
+
+
+@router.post("/agent/preferences")
+async def save_preferences(request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    _ = _gettext(caller)
+    form = await request.form()
+    try:
+        data = PreferencesInput.model_validate(form_values(form, ("language", "timezone")))
+        await account_actions.do_update_preferences(tx, caller.actor, data)
+    except ValidationError as exc:
+        failed = errors_from_validation(exc, _("Check the marked fields."), "preferences")
+    except DomainError as exc:
+        failed = errors_from_domain(exc, "preferences")
+    else:
+        return RedirectResponse("/agent/preferences?done=preferences", status_code=303)
+    await discard_refused_changes(tx, caller)
+    return await _preferences_page(
+        request, tx, caller, failed=failed, values=page_values(dict(form))
+    )
+
+
+@router.post("/agent/preferences/password")
+async def change_password(request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    _ = _gettext(caller)
+    form = await request.form()
+    # Passwords are taken as typed: spaces count.
+    current = form.get("current_password")
+    new = form.get("new_password")
+    repeat = form.get("new_password_repeat")
+    try:
+        if new != repeat:
+            raise ValidationFailed("new_password_repeat", _("The two new passwords differ."))
+        data = PasswordChange(
+            current_password=current if isinstance(current, str) else "",
+            new_password=new if isinstance(new, str) else "",
+        )
+        await account_actions.do_change_password(tx, caller.actor, data)
+    except ValidationError as exc:
+        failed = errors_from_validation(exc, _("Check the marked fields."), "password")
+    except DomainError as exc:
+        failed = errors_from_domain(exc, "password")
+    else:
+        return RedirectResponse("/agent/preferences?done=password", status_code=303)
+    await discard_refused_changes(tx, caller)
+    return await _preferences_page(request, tx, caller, failed=failed)
