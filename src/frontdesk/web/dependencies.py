@@ -157,7 +157,13 @@ async def page_caller(request: Request, tx: TxDep, realm: Literal["agent", "cust
             form = await request.form()
             raw = form.get("csrf_token")
             form_token = raw if isinstance(raw, str) else None
-        _check_csrf(request, caller, form_token)
+            try:
+                _check_csrf(request, caller, form_token)
+            except PermissionDenied:
+                await form.close()  # uploaded temporary files go away with the refusal
+                raise
+        else:
+            _check_csrf(request, caller, form_token)
     return caller
 
 

@@ -32,14 +32,25 @@ def translations_for(language: str) -> NullTranslations:
     return _translations[language]
 
 
-def local_time(value: datetime | None, timezone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
+def local_time(
+    value: datetime | str | None, timezone: str = "UTC", fmt: str = "%Y-%m-%d %H:%M"
+) -> str:
+    """A UTC time (a datetime, or the API's ISO 8601 text) shown in the user's time zone."""
+    if value is None or value == "":
         return ""
+    moment: datetime
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    else:
+        moment = value
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
-    return as_utc(value).astimezone(zone).strftime(fmt)
+    return as_utc(moment).astimezone(zone).strftime(fmt)
 
 
 def paragraphs(text: str | None) -> Markup:
