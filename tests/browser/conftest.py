@@ -1,0 +1,142 @@
+"""Browser tests: a real server process per test and Debian's Chromium driven by Playwright.
+
+The server runs ``frontdesk serve`` against the test's database (SQLite and PostgreSQL, like every
+database test), so the browser exercises exactly what an installation runs.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+
+from tests.conftest import ADMIN_PASSWORD
+from tests.services import CHROMIUM, chromium_available, require
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10)
+
+    def admin_headers(self) -> dict[str, str]:
+        with self.api() as client:
+            response = client.post(
+                "/api/v1/auth/token",
+                json={"login": "admin", "password": ADMIN_PASSWORD, "realm": "agent"},
+            )
+            response.raise_for_status()
+            return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    port = _free_port()
+    log = tmp_path / "server.log"
+    env = {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": db_url,
+        "FRONTDESK_PORT": str(port),
+        "FRONTDESK_HOST": "127.0.0.1",
+        "FRONTDESK_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "FRONTDESK_DEMO": "0",
+        "FRONTDESK_RUN_JOBS": "0",
+        "FRONTDESK_DATA_DIR": str(tmp_path),
+        "FRONTDESK_LOG_LEVEL": "WARNING",
+    }
+    env.pop("FRONTDESK_REDIS_URL", None)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "frontdesk.cli", "serve"], env=env, stdout=out, stderr=out
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited early:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(f"server did not start within 30 s:\n{log.read_text()}")
+    server = LiveServer(url=url, process=process, log=log)
+    yield server
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    require(chromium_available(), f"Chromium ({CHROMIUM})")
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        await instance.close()
+
+
+@pytest.fixture
+async def new_page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterator[object]:
+    """A factory of fresh pages (each in its own context: separate cookies per user)."""
+    contexts = []
+
+    async def _make(viewport: dict[str, int] | None = None) -> Page:
+        context = await browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return await context.new_page()
+
+    yield _make
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for index, context in enumerate(contexts):
+            for number, page in enumerate(context.pages):
+                name = f"{request.node.name}-{index}-{number}.png".replace("/", "_")
+                await page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    for context in contexts:
+        await context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[object]:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
