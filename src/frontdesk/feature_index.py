@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from functools import partial
 
+from frontdesk.domain.runtime import Runtime
 from frontdesk.jobs.scheduler import JobScheduler
 
-FEATURES = ("accounts", "ticket_catalogue", "tickets")
+FEATURES = ("accounts", "ticket_catalogue", "tickets", "chat")
 
 
 def load_features() -> None:
@@ -19,13 +21,15 @@ def load_features() -> None:
             _import_optional(f"frontdesk.domain.{feature}.{part}")
 
 
-def feature_job_registrations() -> list[Callable[[JobScheduler], None]]:
-    registrations = []
+def feature_job_registrations(runtime: Runtime) -> list[Callable[[JobScheduler], None]]:
+    """Each feature's ``register(scheduler, runtime)``, bound to this process's runtime so job
+    bodies run as actions with a ``Tx`` (and their events go out after commit)."""
+    registrations: list[Callable[[JobScheduler], None]] = []
     for feature in FEATURES:
         module = _import_optional(f"frontdesk.domain.{feature}.jobs")
         register = getattr(module, "register", None)
         if callable(register):
-            registrations.append(register)
+            registrations.append(partial(register, runtime=runtime))
     return registrations
 
 

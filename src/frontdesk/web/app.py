@@ -43,7 +43,7 @@ def create_app(settings: ProcessSettings | None = None) -> FastAPI:
         if settings.run_jobs:
             # Safe in every web process: each period runs once cluster-wide (jobs.md).
             scheduler = JobScheduler(factory, bus=bus)
-            register_feature_jobs(scheduler, feature_job_registrations())
+            register_feature_jobs(scheduler, feature_job_registrations(runtime))
             await scheduler.start()
         try:
             yield

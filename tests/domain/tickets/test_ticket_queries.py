@@ -158,14 +158,10 @@ async def test_pending_auto_close_job_closes_due_tickets_once(web: WebState) -> 
         web, "worker", "Later", state="pending auto close-", pending_until=soon + timedelta(days=1)
     )
     async with transaction(web) as tx:
-        closed = await actions.do_close_expired_pending_tickets(
-            tx.session, soon + timedelta(hours=1)
-        )
+        closed = await actions.do_close_expired_pending_tickets(tx, soon + timedelta(hours=1))
     assert closed == [due]
     async with transaction(web) as tx:
-        again = await actions.do_close_expired_pending_tickets(
-            tx.session, soon + timedelta(hours=1)
-        )
+        again = await actions.do_close_expired_pending_tickets(tx, soon + timedelta(hours=1))
         ticket = await tx.session.get(Ticket, due)
         assert ticket is not None and ticket.pending_until is None
         out = await queries.ticket_out(tx.session, ticket)

@@ -839,12 +839,13 @@ PENDING_AUTO_TARGETS = {
 }
 
 
-async def do_close_expired_pending_tickets(session: AsyncSession, now: datetime) -> list[int]:
+async def do_close_expired_pending_tickets(tx: Tx, now: datetime) -> list[int]:
     """Close tickets whose auto-close pending time has passed; returns their ids.
 
     Idempotent: a closed ticket is no longer pending, so a second run finds nothing. Runs as the
-    system actor inside a job, which has no event bus: no events (views refetch).
+    system actor inside a job.
     """
+    session = tx.session
     states = {s.name: s for s in await session.scalars(select(TicketState))}
     closed = []
     for pending_name, target_name in PENDING_AUTO_TARGETS.items():
@@ -867,5 +868,17 @@ async def do_close_expired_pending_tickets(session: AsyncSession, now: datetime)
             ticket.pending_until = None
             ticket.updated_at = now
             closed.append(ticket.id)
+            group_id = await session.scalar(
+                select(Queue.group_id).where(Queue.id == ticket.queue_id)
+            )
+            tx.emit(
+                TicketUpdated(
+                    ticket_id=ticket.id,
+                    fields=("state", "pending_until"),
+                    audience=ticket_audience(
+                        ticket, (group_id,) if group_id is not None else (), customer=True
+                    ),
+                )
+            )
     await session.flush()
     return closed

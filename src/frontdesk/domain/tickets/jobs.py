@@ -6,6 +6,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.core.clock import utcnow
+from frontdesk.domain.runtime import Runtime, Tx
 from frontdesk.domain.tickets.actions import do_close_expired_pending_tickets
 from frontdesk.jobs.scheduler import JobScheduler
 
@@ -15,14 +16,16 @@ PENDING_AUTO_CLOSE_SECONDS = 60
 log = structlog.get_logger(__name__)
 
 
-async def close_expired_pending_tickets(session: AsyncSession) -> None:
-    closed = await do_close_expired_pending_tickets(session, utcnow())
+async def close_expired_pending_tickets(tx: Tx) -> None:
+    closed = await do_close_expired_pending_tickets(tx, utcnow())
     if closed:
         log.info("pending_tickets_closed", count=len(closed))
 
 
-def register_ticket_jobs(scheduler: JobScheduler) -> None:
-    """A ``JobRegistration``: pass it in ``register_feature_jobs(..., extra=...)``."""
-    scheduler.register_periodic(
-        PENDING_AUTO_CLOSE_JOB, close_expired_pending_tickets, seconds=PENDING_AUTO_CLOSE_SECONDS
-    )
+def register(scheduler: JobScheduler, runtime: Runtime) -> None:
+    """Periodic jobs of the tickets feature (collected by ``feature_index``)."""
+
+    async def _close(session: AsyncSession) -> None:
+        await close_expired_pending_tickets(Tx(session=session, runtime=runtime))
+
+    scheduler.register_periodic(PENDING_AUTO_CLOSE_JOB, _close, seconds=PENDING_AUTO_CLOSE_SECONDS)
