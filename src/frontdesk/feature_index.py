@@ -37,6 +37,8 @@ def _import_optional(name: str) -> object | None:
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as error:
-        if error.name != name:
+        # Only "this module (or its package) does not exist" is optional; a broken import inside
+        # an existing module still fails loudly.
+        if error.name is None or not name.startswith(error.name):
             raise
         return None
