@@ -800,3 +800,15 @@ async def test_list_order_is_case_insensitive(
     await create(client, admin_headers, "types", {"name": "Beta"})
     listed = await client.get("/api/v1/types", headers=admin_headers)
     assert [t["name"] for t in listed.json()["items"]] == ["alpha", "Beta", "Unclassified"]
+
+
+async def test_nul_in_a_name_is_a_422_on_every_database(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    response = await client.post(
+        "/api/v1/queues", json={"name": "Bad\x00Queue", "group_id": 1}, headers=admin_headers
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "name"
+    listing = await client.get("/api/v1/queues?limit=50", headers=admin_headers)
+    assert "Bad\x00Queue" not in [q["name"] for q in listing.json()["items"]]

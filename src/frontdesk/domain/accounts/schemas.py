@@ -14,11 +14,11 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
-    field_validator,
 )
 
 from frontdesk.core.clock import isoformat_z
 from frontdesk.core.fields import Email, Login, Name
+from frontdesk.core.input_model import InputModel
 from frontdesk.domain.accounts.settings import AGENT_LANGUAGE
 
 Realm = Literal["agent", "customer"]
@@ -66,15 +66,8 @@ _UPDATE = ConfigDict(extra="forbid")
 _FROM_MODEL = ConfigDict(from_attributes=True)
 
 
-class Input(BaseModel):
-    """Base of every input: PostgreSQL cannot store NUL characters, so they are a 422, not a 500."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
+# Every input refuses NUL characters (see core.input_model).
+Input = InputModel
 
 
 class LoginInput(Input):

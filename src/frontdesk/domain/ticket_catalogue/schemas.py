@@ -12,6 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 from frontdesk.core.clock import isoformat_z
+from frontdesk.core.input_model import InputModel
 from frontdesk.domain.ticket_catalogue.models import (
     STATE_TYPES,
     Priority,
@@ -59,14 +60,14 @@ def _refuse_null(value: Any) -> Any:
 # --- input ------------------------------------------------------------------------------------
 
 
-class QueueCreate(BaseModel):
+class QueueCreate(InputModel):
     name: EntryName
     group_id: RowId
     comment: Comment = None
     valid: bool = True
 
 
-class QueueUpdate(BaseModel):
+class QueueUpdate(InputModel):
     name: EntryName | None = None
     group_id: RowId | None = None
     comment: Comment = None
@@ -75,14 +76,14 @@ class QueueUpdate(BaseModel):
     _not_null = field_validator("name", "group_id", "valid")(_refuse_null)
 
 
-class StateCreate(BaseModel):
+class StateCreate(InputModel):
     name: EntryName
     state_type: StateTypeName
     comment: Comment = None
     valid: bool = True
 
 
-class StateUpdate(BaseModel):
+class StateUpdate(InputModel):
     name: EntryName | None = None
     state_type: StateTypeName | None = None
     comment: Comment = None
@@ -91,38 +92,38 @@ class StateUpdate(BaseModel):
     _not_null = field_validator("name", "state_type", "valid")(_refuse_null)
 
 
-class PriorityCreate(BaseModel):
+class PriorityCreate(InputModel):
     name: EntryName
     valid: bool = True
 
 
-class PriorityUpdate(BaseModel):
+class PriorityUpdate(InputModel):
     name: EntryName | None = None
     valid: bool | None = None
 
     _not_null = field_validator("name", "valid")(_refuse_null)
 
 
-class TypeCreate(BaseModel):
+class TypeCreate(InputModel):
     name: EntryName
     valid: bool = True
 
 
-class TypeUpdate(BaseModel):
+class TypeUpdate(InputModel):
     name: EntryName | None = None
     valid: bool | None = None
 
     _not_null = field_validator("name", "valid")(_refuse_null)
 
 
-class ServiceCreate(BaseModel):
+class ServiceCreate(InputModel):
     name: ServiceName
     parent_id: RowId | None = None
     comment: Comment = None
     valid: bool = True
 
 
-class ServiceUpdate(BaseModel):
+class ServiceUpdate(InputModel):
     """``parent_id: null`` moves the service to the top level."""
 
     name: ServiceName | None = None
@@ -133,7 +134,7 @@ class ServiceUpdate(BaseModel):
     _not_null = field_validator("name", "valid")(_refuse_null)
 
 
-class SlaCreate(BaseModel):
+class SlaCreate(InputModel):
     """Target times in minutes (``null``: no target). ``dialog_message``: shown to a customer
     who picks this SLA on the new-ticket screen (empty or null: no dialog)."""
 
@@ -147,7 +148,7 @@ class SlaCreate(BaseModel):
     valid: bool = True
 
 
-class SlaUpdate(BaseModel):
+class SlaUpdate(InputModel):
     name: EntryName | None = None
     service_ids: list[RowId] | None = Field(default=None, max_length=1000)
     first_response_minutes: Minutes = None
