@@ -373,7 +373,7 @@ async def test_bad_forms_show_inline_errors_and_store_nothing(
         },
     )
     assert login_taken.status_code == 409
-    assert field_error(login_taken.text, "login") == ("A agent with login 'ADMIN' already exists.")
+    assert field_error(login_taken.text, "login") == ("An agent with login 'ADMIN' already exists.")
 
     bad_minutes = await client.post(
         "/admin/slas/new",

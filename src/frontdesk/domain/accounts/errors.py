@@ -23,7 +23,8 @@ class NameTaken(Conflict):
 
     def __init__(self, what: str, field: str, value: str) -> None:
         super().__init__(
-            f"A {what} with {field} {value!r} already exists.",
+            f"{'An' if what[:1].lower() in 'aeiou' else 'A'} {what} with {field} {value!r} "
+            "already exists.",
             code=f"{field}_taken",
             details=[{"field": field, "message": "already taken"}],
         )
