@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from frontdesk.web.api import accounts as api_accounts
 from frontdesk.web.api import auth as api_auth
+from frontdesk.web.api import chat as api_chat
 from frontdesk.web.api import service as api_service
 from frontdesk.web.api import settings as api_settings
 from frontdesk.web.api import ticket_catalogue as api_ticket_catalogue
@@ -15,11 +16,20 @@ from frontdesk.web.pages import agent as page_agent
 from frontdesk.web.pages import auth as page_auth
 from frontdesk.web.pages import customer as page_customer
 from frontdesk.web.pages import sysconfig as page_sysconfig
+from frontdesk.web.realtime import websocket as realtime_websocket
 
 
 def include_routes(app: FastAPI) -> None:
     app.include_router(api_service.router)
-    for api in (api_auth, api_accounts, api_ticket_catalogue, api_tickets, api_settings):
+    for api in (
+        api_auth,
+        api_accounts,
+        api_ticket_catalogue,
+        api_tickets,
+        api_settings,
+        api_chat,
+        realtime_websocket,
+    ):
         app.include_router(api.router, prefix="/api/v1")
     for pages in (page_auth, page_agent, page_customer, page_admin, page_sysconfig):
         app.include_router(pages.router)

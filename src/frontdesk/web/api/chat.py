@@ -1,0 +1,7 @@
+"""REST routes of the chat (filled in by the chat engine work)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

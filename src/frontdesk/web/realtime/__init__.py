@@ -1,0 +1,1 @@
+"""Live transports: the WebSocket endpoint, the per-process connection registry, long-poll."""
