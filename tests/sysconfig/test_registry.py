@@ -19,7 +19,7 @@ from frontdesk.db.engine import create_engine, create_session_factory
 from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts.models import Agent
 from frontdesk.domain.runtime import Runtime
-from frontdesk.sysconfig import actions
+from frontdesk.sysconfig import actions, queries
 from frontdesk.sysconfig.registry import declare, get_declaration
 from frontdesk.sysconfig.store import SettingsStore
 from tests.services import REDIS_URL, redis_available, require
@@ -123,13 +123,18 @@ async def test_change_reaches_other_process_without_restart(
     assert other.value(PAGE_SIZE) == 25
     factory = mine._factory
     async with unit_of_work(factory) as session:
-        await actions.do_set_global_values(session, runtime.bus, SYSTEM, {PAGE_SIZE.name: 50})
+        await actions.do_stage_values(session, runtime.bus, SYSTEM, {PAGE_SIZE.name: 50})
+    await asyncio.sleep(0.3)
+    assert other.value(PAGE_SIZE) == 25, "a staged value is not in force before deployment"
+    async with unit_of_work(factory) as session:
+        await actions.do_deploy(session, runtime.bus, SYSTEM, "Bigger pages")
     await _wait_for(lambda: other.value(PAGE_SIZE) == 50)
     assert mine.value(PAGE_SIZE) == 50
     assert other.is_modified(PAGE_SIZE)
 
     async with unit_of_work(factory) as session:
-        await actions.do_set_global_values(session, runtime.bus, SYSTEM, {PAGE_SIZE.name: None})
+        await actions.do_stage_reset(session, runtime.bus, SYSTEM, PAGE_SIZE.name)
+        await actions.do_deploy(session, runtime.bus, SYSTEM, "Back to default")
     await _wait_for(lambda: other.value(PAGE_SIZE) == 25)
     assert not other.is_modified(PAGE_SIZE)
 
@@ -142,9 +147,11 @@ async def test_invalid_value_changes_nothing(
     generation = mine.generation
     with pytest.raises(ValidationFailed):
         async with unit_of_work(factory) as session:
-            await actions.do_set_global_values(
+            await actions.do_stage_values(
                 session, runtime.bus, SYSTEM, {GREETING.name: "Hi", PAGE_SIZE.name: 1000}
             )
+    async with unit_of_work(factory) as session:
+        assert await queries.list_staged(session) == []
     await mine.refresh_if_stale()
     assert mine.generation == generation
     assert mine.value(GREETING) == "Hello"
@@ -156,7 +163,8 @@ async def test_user_value_overrides_global_for_that_agent_only(
     runtime, _, other = two_processes
     factory = other._factory
     async with unit_of_work(factory) as session:
-        await actions.do_set_global_values(session, runtime.bus, SYSTEM, {PAGE_SIZE.name: 40})
+        await actions.do_stage_values(session, runtime.bus, SYSTEM, {PAGE_SIZE.name: 40})
+        await actions.do_deploy(session, runtime.bus, SYSTEM, "Forty")
         await actions.do_set_user_value(session, runtime.bus, AGENT, PAGE_SIZE.name, 10)
     await _wait_for(lambda: other.value(PAGE_SIZE, agent_id=1) == 10)
     assert other.value(PAGE_SIZE) == 40
@@ -194,7 +202,8 @@ async def test_change_is_announced_over_redis(
             bus=redis_buses[0], config=mine, settings=ProcessSettings(database_url=db_url)
         )
         async with unit_of_work(create_session_factory(engine_a)) as session:
-            await actions.do_set_global_values(session, runtime.bus, SYSTEM, {MODE.name: "safe"})
+            await actions.do_stage_values(session, runtime.bus, SYSTEM, {MODE.name: "safe"})
+            await actions.do_deploy(session, runtime.bus, SYSTEM, "Safe mode")
         await _wait_for(lambda: other.value(MODE) == "safe")
     finally:
         await mine.stop()

@@ -10,9 +10,11 @@ Code reads the effective value through the process's ``SettingsStore`` (``store.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
+from zoneinfo import available_timezones
 
 from frontdesk.core.errors import NotFound, ValidationFailed
 
@@ -30,6 +32,7 @@ SettingType = Literal[
     "url",
     "group",
     "cron",
+    "timezone",
 ]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -98,6 +101,34 @@ def declared() -> Mapping[str, Setting]:
     return _DECLARED
 
 
+@dataclass(frozen=True)
+class UserValueColumn:
+    """Where a feature keeps agents' own values of a setting in its own table (the agent's
+    language and time zone live on the agent record, read by every request).
+
+    ``load(session)`` returns ``{agent_id: value}``; ``save(session, agent_id, value)`` stores one.
+    ``reload_on`` names the feature's event kinds after which every settings cache reloads (the
+    feature's own preference screens change these columns too).
+    """
+
+    load: Callable[[Any], Awaitable[dict[int, Any]]]
+    save: Callable[[Any, int, Any], Awaitable[None]]
+    reload_on: tuple[str, ...] = ()
+
+
+_COLUMNS: dict[str, UserValueColumn] = {}
+
+
+def bind_user_values(setting: Setting, column: UserValueColumn) -> None:
+    if not setting.user_modifiable:
+        raise ValueError(f"setting {setting.name} is not user-modifiable")
+    _COLUMNS[setting.name] = column
+
+
+def user_value_columns() -> Mapping[str, UserValueColumn]:
+    return _COLUMNS
+
+
 def get_declaration(name: str) -> Setting:
     try:
         return _DECLARED[name]
@@ -122,6 +153,10 @@ def _validate(setting: Setting, value: Any) -> Any:
             raise _fail(f"must be at least {setting.minimum}")
         if setting.maximum is not None and value > setting.maximum:
             raise _fail(f"must be at most {setting.maximum}")
+        return value
+    if kind == "timezone":
+        if not isinstance(value, str) or value not in _known_timezones():
+            raise _fail("must be an IANA time zone such as UTC or Europe/Berlin")
         return value
     if kind in ("string", "text", "email", "url", "group", "cron", "select"):
         if not isinstance(value, str):
@@ -154,6 +189,11 @@ def _validate(setting: Setting, value: Any) -> Any:
             raise _fail("must map text keys to text values")
         return value
     raise _fail(f"unsupported setting type {kind}")
+
+
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def _is_cron(value: str) -> bool:

@@ -31,5 +31,6 @@ def include_routes(app: FastAPI) -> None:
         realtime_websocket,
     ):
         app.include_router(api.router, prefix="/api/v1")
-    for pages in (page_auth, page_agent, page_customer, page_admin, page_sysconfig):
+    # System configuration pages first: the admin pages end in a catch-all /admin/{slug}.
+    for pages in (page_auth, page_agent, page_customer, page_sysconfig, page_admin):
         app.include_router(pages.router)

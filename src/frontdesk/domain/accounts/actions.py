@@ -79,6 +79,7 @@ from frontdesk.domain.accounts.schemas import (
     UserOut,
 )
 from frontdesk.domain.runtime import Tx
+from frontdesk.sysconfig.actions import do_note_user_values_changed
 
 
 async def check_login_allowed(tx: Tx, realm: str, login: str) -> None:
@@ -743,6 +744,9 @@ async def do_update_preferences(tx: Tx, actor: Actor, data: PreferencesInput) ->
     user = await check_update_preferences(tx, actor, data)
     await _apply(user, data)
     await tx.session.flush()
+    if actor.is_agent:
+        # The agent's language and time zone are also their settings values (settings.py).
+        await do_note_user_values_changed(tx.session)
     tx.emit(PreferencesChanged(realm=actor.kind, user_id=actor.id))
     return user_out(user)
 

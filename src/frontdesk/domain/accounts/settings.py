@@ -1,8 +1,20 @@
-"""Settings of the accounts feature."""
+"""Settings of the accounts feature.
+
+An agent's own language and time zone live on the agent record (``Agent.language``,
+``Agent.timezone``): that column is the one source of truth, read by every request. The two
+settings below are bound to it, so the settings registry, the agent's preference screens and
+``PATCH /api/v1/me/preferences`` all read and write the same value.
+"""
 
 from __future__ import annotations
 
-from frontdesk.sysconfig.registry import declare
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.domain.accounts.models import Agent
+from frontdesk.sysconfig.registry import UserValueColumn, bind_user_values, declare
 
 CUSTOMER_ALWAYS_GROUPS = declare(
     "CustomerGroupAlwaysGroups",
@@ -12,13 +24,21 @@ CUSTOMER_ALWAYS_GROUPS = declare(
     navigation="Core::Customer",
 )
 AGENT_LANGUAGE = declare(
-    "Agent::DefaultLanguage",
+    "Agent::Language",
     "select",
     "en",
-    "The language an agent sees until they choose their own.",
+    "The language of the agent interface.",
     navigation="Frontend::Agent",
     user_modifiable=True,
     options=("en",),
+)
+AGENT_TIMEZONE = declare(
+    "Agent::TimeZone",
+    "timezone",
+    "UTC",
+    "The time zone times are shown in to the agent (an IANA name such as Europe/Berlin).",
+    navigation="Frontend::Agent",
+    user_modifiable=True,
 )
 ONLINE_MINUTES = declare(
     "SessionActiveTime",
@@ -29,3 +49,22 @@ ONLINE_MINUTES = declare(
     minimum=1,
     maximum=1440,
 )
+
+PREFERENCES_CHANGED = "accounts.preferences_changed"
+
+
+def _agent_column(attribute: Any) -> UserValueColumn:
+    async def load(session: AsyncSession) -> dict[int, Any]:
+        rows = await session.execute(select(Agent.id, attribute))
+        return {agent_id: value for agent_id, value in rows}
+
+    async def save(session: AsyncSession, agent_id: int, value: Any) -> None:
+        await session.execute(
+            update(Agent).where(Agent.id == agent_id).values({attribute.key: value})
+        )
+
+    return UserValueColumn(load=load, save=save, reload_on=(PREFERENCES_CHANGED,))
+
+
+bind_user_values(AGENT_LANGUAGE, _agent_column(Agent.language))
+bind_user_values(AGENT_TIMEZONE, _agent_column(Agent.timezone))

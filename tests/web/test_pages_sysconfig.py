@@ -1,0 +1,234 @@
+"""System configuration screens: search, edit with lock, inline errors, deploy review,
+history, restore, user values and the agent's own settings."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import httpx
+
+from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.chat.settings import AVAILABILITY_ON_LOGIN
+from frontdesk.web.state import WebState
+from tests.conftest import ADMIN_PASSWORD, RecordedEvents, login_token
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+MINUTES = quote(ONLINE_MINUTES.name)
+ON_LOGIN = quote(AVAILABILITY_ON_LOGIN.name, safe="")
+
+
+async def log_in(client: httpx.AsyncClient, login: str, password: str) -> str:
+    response = await client.post("/login", data={"login": login, "password": password})
+    assert response.status_code == 303, response.text
+    home = await client.get("/agent")
+    match = CSRF_PATTERN.search(home.text)
+    assert match is not None
+    return match.group(1)
+
+
+def setting_card(page: str, name: str) -> str:
+    start = page.index(f'data-setting="{name}"')
+    end = page.find("</section>", start)
+    return page[start:end]
+
+
+async def test_search_edit_deploy_and_history(
+    client: httpx.AsyncClient, web: WebState, events: RecordedEvents
+) -> None:
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    found = await client.get("/admin/sysconfig", params={"search": "counts as online"})
+    assert found.status_code == 200
+    assert 'data-setting="SessionActiveTime"' in found.text
+    assert 'data-setting="Agent::Language"' not in found.text
+    assert "1 setting" in found.text
+    events.clear()
+
+    locked = await client.post(
+        f"/admin/sysconfig/settings/{MINUTES}/edit",
+        data={"csrf_token": csrf, "search": "counts as online"},
+    )
+    assert locked.status_code == 303
+    assert locked.headers["location"].startswith(
+        "/admin/sysconfig?search=counts+as+online&done=locked&edit=SessionActiveTime"
+    )
+    editing = await client.get(locked.headers["location"])
+    card = setting_card(editing.text, "SessionActiveTime")
+    assert 'name="value" inputmode="numeric" value="10"' in card
+    assert "From 1 to 1440" in card
+
+    refused = await client.post(
+        f"/admin/sysconfig/settings/{MINUTES}", data={"csrf_token": csrf, "value": "99999"}
+    )
+    assert refused.status_code == 422
+    assert "must be at most 1440" in setting_card(refused.text, "SessionActiveTime")
+    assert 'value="99999"' in setting_card(refused.text, "SessionActiveTime")
+    assert events.kinds() == ["sysconfig.staged"]  # only the lock
+
+    saved = await client.post(
+        f"/admin/sysconfig/settings/{MINUTES}", data={"csrf_token": csrf, "value": "25"}
+    )
+    assert saved.status_code == 303
+    listing = await client.get("/admin/sysconfig", params={"search": "SessionActiveTime"})
+    card = setting_card(listing.text, "SessionActiveTime")
+    assert 'data-marker="staged"' in card
+    assert '<strong data-value="staged">25</strong>' in card
+    assert "Deploy 1 staged change" in listing.text
+    assert web.runtime.config.value(ONLINE_MINUTES) == 10
+
+    review = await client.get("/admin/sysconfig/deploy")
+    row = review.text[review.text.index('<tr data-setting="SessionActiveTime">') :]
+    row = row[: row.index("</tr>")]
+    assert '<td>10 <span class="muted">(default)</span></td>' in row
+    assert "<td>25" in row
+
+    deployed = await client.post(
+        "/admin/sysconfig/deploy", data={"csrf_token": csrf, "comment": "Shorter <b>online</b>"}
+    )
+    assert deployed.status_code == 303
+    details = await client.get(deployed.headers["location"])
+    assert "Shorter &lt;b&gt;online&lt;/b&gt;" in details.text
+    assert "Deployed: the changes are in force on every process." in details.text
+    again = await client.post("/admin/sysconfig/deploy", data={"csrf_token": csrf, "comment": ""})
+    assert again.status_code == 409
+    assert "There are no staged changes to deploy." in again.text
+
+    history = await client.get(f"/admin/sysconfig/settings/{MINUTES}/history")
+    assert "Modified version" in history.text
+    assert "<td>25</td>" in history.text
+    listing = await client.get("/admin/sysconfig/deployments", params={"search": "shorter"})
+    assert listing.text.count("<tr data-deployment=") == 1
+
+
+async def test_lock_of_another_admin_is_shown_and_refused(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], events: RecordedEvents
+) -> None:
+    created = await client.post(
+        "/api/v1/agents",
+        headers=admin_headers,
+        json={
+            "login": "nina",
+            "first_name": "Nina",
+            "last_name": "Agent",
+            "email": "nina@example.com",
+            "password": "nina-pass-12",
+        },
+    )
+    await client.put(
+        f"/api/v1/groups/2/agents/{created.json()['id']}",
+        headers=admin_headers,
+        json={"permissions": ["rw"]},
+    )
+    nina = {"Authorization": f"Bearer {await login_token(client, 'nina', 'nina-pass-12')}"}
+    await client.post(f"/api/v1/settings/{MINUTES}/lock", headers=nina)
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    page = await client.get("/admin/sysconfig", params={"search": "SessionActiveTime"})
+    assert "Being edited by nina." in setting_card(page.text, "SessionActiveTime")
+    events.clear()
+    refused = await client.post(
+        f"/admin/sysconfig/settings/{MINUTES}/edit", data={"csrf_token": csrf}
+    )
+    assert refused.status_code == 409
+    assert "SessionActiveTime is being edited by nina." in setting_card(
+        refused.text, "SessionActiveTime"
+    )
+    assert events == []
+
+
+async def test_non_admin_sees_no_configuration(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await client.post(
+        "/api/v1/agents",
+        headers=admin_headers,
+        json={
+            "login": "otto",
+            "first_name": "Otto",
+            "last_name": "Agent",
+            "email": "otto@example.com",
+            "password": "otto-pass-12",
+        },
+    )
+    csrf = await log_in(client, "otto", "otto-pass-12")
+    for url in ("/admin/sysconfig", "/admin/sysconfig/deployments", "/admin/sysconfig/deploy"):
+        page = await client.get(url)
+        assert page.status_code == 403, url
+        assert "Only administrators may do this." in page.text
+    refused = await client.post("/admin/sysconfig/deploy", data={"csrf_token": csrf})
+    assert refused.status_code == 403
+
+    # But their own settings are theirs.
+    own = await client.get("/agent/preferences/settings")
+    assert own.status_code == 200
+    assert 'data-setting="Agent::TimeZone"' in own.text
+    assert 'data-setting="SessionActiveTime"' not in own.text
+    saved = await client.post(
+        f"/agent/preferences/settings/{ON_LOGIN}", data={"csrf_token": csrf, "value": "external"}
+    )
+    assert saved.status_code == 303
+    page = await client.get("/agent/preferences/settings")
+    form = page.text[page.text.index('data-setting="ChatEngine::AvailabilityOnLogin"') :]
+    form = form[: form.index("</form>")]
+    assert '<option value="external" selected>' in form
+    assert 'data-marker="own"' in form
+    bad = await client.post(
+        f"/agent/preferences/settings/{ON_LOGIN}", data={"csrf_token": csrf, "value": "away"}
+    )
+    assert bad.status_code == 422
+    assert "must be one of: unavailable, internal, external" in bad.text
+    reset = await client.post(
+        f"/agent/preferences/settings/{ON_LOGIN}", data={"csrf_token": csrf, "reset": "1"}
+    )
+    assert reset.status_code == 303
+    page = await client.get("/agent/preferences/settings")
+    form = page.text[page.text.index('data-setting="ChatEngine::AvailabilityOnLogin"') :]
+    assert 'data-marker="own"' not in form[: form.index("</form>")]
+
+
+async def test_restore_and_user_values_screens(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    for value, comment in ((20, "twenty"), (30, "thirty")):
+        await client.put(
+            f"/api/v1/settings/{MINUTES}", headers=admin_headers, json={"value": value}
+        )
+        await client.post(
+            "/api/v1/settings/deployments", headers=admin_headers, json={"comment": comment}
+        )
+    await client.put(
+        f"/api/v1/me/settings/{ON_LOGIN}", headers=admin_headers, json={"value": "external"}
+    )
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    listing = await client.get("/admin/sysconfig/deployments")
+    assert listing.text.count("<tr data-deployment=") == 2
+    assert listing.text.count(">Restore</button>") == 1, "the newest deployment is not restored"
+    restored = await client.post(
+        "/admin/sysconfig/deployments/1/restore", data={"csrf_token": csrf}
+    )
+    assert restored.status_code == 200
+    assert "1 setting staged." in restored.text
+    assert '<tr data-setting="SessionActiveTime">' in restored.text
+    missing = await client.post(
+        "/admin/sysconfig/deployments/99/restore", data={"csrf_token": csrf}
+    )
+    assert missing.status_code == 404
+    export = await client.get("/admin/sysconfig/deployments/1/export")
+    assert export.text.splitlines()[1:] == ["SessionActiveTime: 20"]
+
+    bad_import = await client.post(
+        "/admin/sysconfig/import",
+        data={"csrf_token": csrf},
+        files={"file": ("bad.yml", b"SessionActiveTime: many\nNo::Such: 1\n", "application/yaml")},
+    )
+    assert bad_import.status_code == 422
+    assert "SessionActiveTime: must be a whole number" in bad_import.text
+    assert "No::Such: there is no such setting" in bad_import.text
+
+    values = await client.get(f"/admin/sysconfig/user-values/{ON_LOGIN}")
+    assert '<tr data-agent="admin">' in values.text
+    assert "<td>external</td>" in values.text
+    deleted = await client.post(
+        f"/admin/sysconfig/user-values/{ON_LOGIN}/delete", data={"csrf_token": csrf}
+    )
+    assert deleted.status_code == 303
+    assert "No user value for this setting." in (await client.get(deleted.headers["location"])).text
