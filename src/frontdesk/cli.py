@@ -6,7 +6,7 @@ import asyncio
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,19 +28,25 @@ T = TypeVar("T")
 
 @asynccontextmanager
 async def open_runtime(
-    settings: ProcessSettings,
+    settings: ProcessSettings, *, live: bool = False
 ) -> AsyncIterator[tuple[Runtime, async_sessionmaker[AsyncSession]]]:
-    """Database, bus and settings for a one-shot command."""
+    """Database, bus and settings for a command; ``live`` keeps settings following changes
+    (a long-running worker), otherwise they are read once."""
     load_features()
     engine = create_engine(settings.database_url)
     factory = create_session_factory(engine)
     bus = create_bus(settings.redis_url) if settings.redis_url else MemoryBus()
     await bus.start()
     config = SettingsStore(factory, bus)
-    await config.reload()
+    if live:
+        await config.start()
+    else:
+        await config.reload()
     try:
         yield Runtime(bus=bus, config=config, settings=settings), factory
     finally:
+        if live:
+            await config.stop()
         await bus.stop()
         await engine.dispose()
 
@@ -48,6 +54,28 @@ async def open_runtime(
 async def _in_transaction(settings: ProcessSettings, body: Callable[[Tx], Awaitable[T]]) -> T:
     async with open_runtime(settings) as (runtime, factory), unit_of_work(factory) as session:
         return await body(Tx(session=session, runtime=runtime))
+
+
+def _run_in_transaction(body: Callable[[Tx], Awaitable[T]]) -> T:
+    """Migrate, run ``body`` in one transaction, and print a refusal as a message, not a
+    traceback (exit status 1)."""
+    from pydantic import ValidationError
+
+    from frontdesk.core.errors import DomainError
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    try:
+        return asyncio.run(_in_transaction(settings, body))
+    except DomainError as error:
+        details = getattr(error, "details", None)
+        lines = [error.message]
+        if isinstance(details, list):
+            lines += [f"  {d.get('field')}: {d.get('message')}" for d in details]
+        raise click.ClickException("\n".join(lines)) from None
+    except ValidationError as error:
+        lines = [f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
+        raise click.ClickException("\n".join(["Invalid input:", *lines])) from None
 
 
 def _settings() -> ProcessSettings:
@@ -125,7 +153,7 @@ def migrate() -> None:
 def worker() -> None:
     """Run background and periodic jobs (run as many as you like: each period runs once)."""
     from frontdesk.feature_index import feature_job_registrations
-    from frontdesk.jobs.worker import run_worker
+    from frontdesk.jobs.worker import run_scheduler
 
     settings = _settings()
     upgrade(settings.database_url)
@@ -135,7 +163,9 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(settings, stop, jobs=feature_job_registrations())
+        async with open_runtime(settings, live=True) as (runtime, factory):
+            jobs = feature_job_registrations(runtime)
+            await run_scheduler(factory, runtime.bus, stop, jobs=jobs)
 
     asyncio.run(_run())
 
@@ -157,9 +187,6 @@ def admin_create(login: str, first_name: str, last_name: str, email: str, passwo
     from frontdesk.domain.accounts.access import group_id_by_name
     from frontdesk.domain.accounts.schemas import AgentCreate
 
-    settings = _settings()
-    upgrade(settings.database_url)
-
     async def _create(tx: Tx) -> int:
         agent = await actions.do_create_agent(
             tx,
@@ -178,7 +205,7 @@ def admin_create(login: str, first_name: str, last_name: str, email: str, passwo
                 await actions.do_set_agent_group_permissions(tx, SYSTEM, group_id, agent.id, ["rw"])
         return agent.id
 
-    agent_id = asyncio.run(_in_transaction(settings, _create))
+    agent_id = _run_in_transaction(_create)
     click.echo(f"Created agent {login} (id {agent_id}).")
 
 
@@ -187,7 +214,126 @@ def demo_data() -> None:
     """Load the demo data (once; a second run changes nothing)."""
     from frontdesk.demo import load_demo_data
 
-    settings = _settings()
-    upgrade(settings.database_url)
-    loaded = asyncio.run(_in_transaction(settings, load_demo_data))
+    loaded = _run_in_transaction(load_demo_data)
     click.echo("Demo data loaded." if loaded else "Demo data was already there.")
+
+
+@main.group()
+def config() -> None:
+    """System configuration: read, stage, deploy, export, import, history.
+
+    Changes are staged; ``frontdesk config deploy`` makes them effective on every process.
+    """
+
+
+@config.command("get")
+@click.argument("name")
+def config_get(name: str) -> None:
+    """Show a setting's deployed value (and a staged one, if any) as JSON."""
+    import json
+
+    from frontdesk.sysconfig import queries
+
+    async def _get(tx: Tx) -> object:
+        return await queries.get_setting(tx.session, name)
+
+    setting: Any = _run_in_transaction(_get)
+    click.echo(json.dumps(setting.value))
+    if setting.staged:
+        click.echo(f"staged, not deployed: {json.dumps(setting.staged_value)}", err=True)
+
+
+@config.command("set")
+@click.argument("name")
+@click.argument("value", required=False)
+@click.option("--reset", is_flag=True, help="Stage a reset to the default instead.")
+def config_set(name: str, value: str | None, reset: bool) -> None:
+    """Stage VALUE (written as YAML/JSON: 30, true, '[a, b]') for a setting."""
+    from frontdesk.sysconfig import actions
+    from frontdesk.sysconfig.yaml_format import load_values
+
+    if value is None and not reset:
+        raise click.UsageError("Give a VALUE or --reset.")
+
+    async def _set(tx: Tx) -> None:
+        if reset:
+            await actions.do_stage_reset(tx.session, tx.runtime.bus, SYSTEM, name)
+        else:
+            parsed = load_values(f"value: {value}")["value"]
+            await actions.do_stage_value(tx.session, tx.runtime.bus, SYSTEM, name, parsed)
+
+    _run_in_transaction(_set)
+    click.echo(f"Staged {name}. Run 'frontdesk config deploy' to make it effective.")
+
+
+@config.command("deploy")
+@click.option("--comment", "-m", default="", help="Why (shown in the deployment history).")
+def config_deploy(comment: str) -> None:
+    """Deploy every staged change."""
+    from frontdesk.sysconfig import actions
+
+    async def _deploy(tx: Tx) -> int:
+        deployment = await actions.do_deploy(tx.session, tx.runtime.bus, SYSTEM, comment)
+        return deployment.id
+
+    click.echo(f"Deployed (deployment {_run_in_transaction(_deploy)}).")
+
+
+@config.command("export")
+@click.option("--deployment", "deployment_id", type=int, help="As of this deployment.")
+def config_export(deployment_id: int | None) -> None:
+    """Print the configuration (values that differ from the defaults) as YAML."""
+    from frontdesk.sysconfig import queries
+
+    async def _export(tx: Tx) -> str:
+        if deployment_id is None:
+            return await queries.export_current(tx.session)
+        return await queries.export_deployment(tx.session, SYSTEM, deployment_id)
+
+    click.echo(_run_in_transaction(_export), nl=False)
+
+
+@config.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def config_import(file: Any) -> None:
+    """Stage every value of a YAML file (nothing when one entry is invalid)."""
+    from frontdesk.sysconfig import actions
+
+    text = file.read()
+
+    async def _import(tx: Tx) -> list[str]:
+        return await actions.do_import(tx.session, tx.runtime.bus, SYSTEM, text)
+
+    staged = _run_in_transaction(_import)
+    click.echo(f"Staged {len(staged)} settings. Run 'frontdesk config deploy' to apply them.")
+
+
+@config.command("history")
+@click.argument("name", required=False)
+@click.option("--limit", default=25, show_default=True)
+def config_history(name: str | None, limit: int) -> None:
+    """List deployments, or the deployed changes of one setting."""
+    import json
+
+    from frontdesk.core.pagination import PageRequest
+    from frontdesk.sysconfig import queries
+
+    async def _history(tx: Tx) -> list[str]:
+        if name is None:
+            page = await queries.list_deployments(tx.session, PageRequest.build(limit, 0))
+            return [
+                f"{d.id}\t{d.created_at}\t{d.created_by or 'system'}\t{d.comment}"
+                for d in page.items
+            ]
+        return [
+            f"{h.deployment_id}\t{h.changed_at}\t{h.changed_by or 'system'}\t"
+            + ("reset to default" if h.reset_to_default else json.dumps(h.value))
+            for h in (await queries.setting_history(tx.session, name))[:limit]
+        ]
+
+    for line in _run_in_transaction(_history):
+        click.echo(line)
+
+
+if __name__ == "__main__":
+    main()
