@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdesk.core.errors import Conflict, NotFound, PayloadTooLarge
+from frontdesk.core.errors import Conflict, DomainError, NotFound, PayloadTooLarge
 
 
 class TicketNotFound(NotFound):
@@ -43,4 +43,27 @@ class AttachmentTooLarge(PayloadTooLarge):
             f"The attachment is larger than the limit of {limit} bytes.",
             code="attachment_too_large",
             details=[{"field": field, "message": f"larger than {limit} bytes"}],
+        )
+
+
+class AttachmentsRefused(DomainError):
+    """Some requested attachments are not on this ticket (or not for this caller's eyes)."""
+
+    def __init__(self, refused_ids: list[int]) -> None:
+        listed = ", ".join(str(i) for i in refused_ids)
+        super().__init__(
+            f"These attachments are not on this ticket: {listed}.",
+            code="attachments_refused",
+            details=[{"field": "attachment_ids", "refused_ids": refused_ids}],
+        )
+        self.refused_ids = refused_ids
+
+
+class ArchiveTooLarge(PayloadTooLarge):
+    def __init__(self, total: int, limit: int) -> None:
+        super().__init__(
+            f"The chosen attachments add up to {total} bytes, more than the limit of {limit}"
+            " bytes for one archive. Choose fewer files or download them one by one.",
+            code="archive_too_large",
+            details=[{"field": "attachment_ids", "total_bytes": total, "limit_bytes": limit}],
         )

@@ -33,9 +33,11 @@ from frontdesk.domain.ticket_catalogue.models import (
     Queue,
     Service,
     Sla,
+    SlaService,
     TicketState,
     TicketType,
 )
+from frontdesk.domain.ticket_catalogue.schemas import DIALOG_MESSAGE_KEY
 from frontdesk.domain.tickets.access import access_ticket_by_id, visible_tickets_filter
 from frontdesk.domain.tickets.errors import (
     ArticleNotFound,
@@ -47,13 +49,16 @@ from frontdesk.domain.tickets.models import Article, Attachment, Ticket, TicketH
 from frontdesk.domain.tickets.schemas import (
     MAX_ID,
     ArticleOut,
+    AttachmentDirection,
     AttachmentOut,
+    ChatLine,
     CustomerInfo,
     Dashboard,
     HistoryActor,
     HistoryOut,
     NamedOption,
     QueueSummary,
+    SlaChoice,
     TicketFormOptions,
     TicketOut,
     TicketSearch,
@@ -177,7 +182,15 @@ async def ticket_out(session: AsyncSession, ticket: Ticket) -> TicketOut:
     return out
 
 
-def _attachment_out(attachment: Attachment, sender_type: str) -> AttachmentOut:
+def attachment_direction(sender_type: str, visible_for_customer: bool) -> AttachmentDirection:
+    if not visible_for_customer:
+        return "internal"
+    return "incoming" if sender_type == "customer" else "outgoing"
+
+
+def attachment_out(
+    attachment: Attachment, sender_type: str, visible_for_customer: bool
+) -> AttachmentOut:
     return AttachmentOut(
         id=attachment.id,
         article_id=attachment.article_id,
@@ -185,14 +198,15 @@ def _attachment_out(attachment: Attachment, sender_type: str) -> AttachmentOut:
         content_type=attachment.content_type,
         size=attachment.size,
         inline=attachment.disposition == "inline",
-        direction="incoming" if sender_type == "customer" else "outgoing",
+        direction=attachment_direction(sender_type, visible_for_customer),
     )
 
 
-def _attachment_rows() -> Select[Attachment, str]:
-    # Everything but the content: lists never load file bytes.
+def attachment_rows() -> Select[Attachment, str, bool]:
+    """Attachments with their article's sender and visibility; everything but the content:
+    lists never load file bytes."""
     return (
-        select(Attachment, Article.sender_type)
+        select(Attachment, Article.sender_type, Article.visible_for_customer)
         .join(Article, Article.id == Attachment.article_id)
         .options(
             defer(Attachment.content),
@@ -201,14 +215,44 @@ def _attachment_rows() -> Select[Attachment, str]:
     )
 
 
-async def _articles_out(session: AsyncSession, articles: Sequence[Article]) -> list[ArticleOut]:
+def _chat_transcript(article: Article) -> list[ChatLine]:
+    """The transcript a chat article carries in ``channel_data``; malformed lines are skipped
+    (the data comes from the chat feature and older versions of it)."""
+    if article.channel != "chat" or not isinstance(article.channel_data, dict):
+        return []
+    lines = article.channel_data.get("transcript")
+    if not isinstance(lines, list):
+        return []
+    return [
+        ChatLine(
+            time=str(line.get("time", "")),
+            sender=str(line.get("from", "")),
+            text=str(line.get("text", "")),
+        )
+        for line in lines
+        if isinstance(line, dict) and isinstance(line.get("text"), str)
+    ]
+
+
+def _sms_number(article: Article) -> str | None:
+    if article.channel != "sms" or not isinstance(article.channel_data, dict):
+        return None
+    for key in ("phone_number", "phone", "to", "from"):
+        value = article.channel_data.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+async def articles_out(session: AsyncSession, articles: Sequence[Article]) -> list[ArticleOut]:
+    """Articles as the API shows them, with their attachments (one query for all)."""
     ids = [a.id for a in articles]
     by_article: dict[int, list[AttachmentOut]] = {}
     if ids:
-        attachments_query = _attachment_rows().where(Attachment.article_id.in_(ids))
-        for attachment, sender_type in await session.execute(attachments_query):
+        attachments_query = attachment_rows().where(Attachment.article_id.in_(ids))
+        for attachment, sender_type, visible in await session.execute(attachments_query):
             by_article.setdefault(attachment.article_id, []).append(
-                _attachment_out(attachment, sender_type)
+                attachment_out(attachment, sender_type, visible)
             )
     result = []
     for article in articles:
@@ -226,6 +270,8 @@ async def _articles_out(session: AsyncSession, articles: Sequence[Article]) -> l
                 from_display=article.from_display,
                 created_at=created_at,
                 attachments=by_article.get(article.id, []),
+                chat_transcript=_chat_transcript(article),
+                sms_number=_sms_number(article),
             )
         )
     return result
@@ -237,13 +283,13 @@ async def list_articles(session: AsyncSession, actor: Actor, ticket: Ticket) -> 
     if actor.is_customer:
         query = query.where(Article.visible_for_customer.is_(True))
     articles = list(await session.scalars(query))
-    return await _articles_out(session, articles)
+    return await articles_out(session, articles)
 
 
 async def article_out(session: AsyncSession, article: Article) -> ArticleOut:
     """One article as the API shows it (for the answer to the one who just wrote it)."""
     await session.flush()
-    (out,) = await _articles_out(session, [article])
+    (out,) = await articles_out(session, [article])
     return out
 
 
@@ -251,10 +297,10 @@ async def list_attachments(
     session: AsyncSession, actor: Actor, ticket: Ticket
 ) -> list[AttachmentOut]:
     """Every attachment of every article the actor may read, in article order."""
-    query = _attachment_rows().where(Article.ticket_id == ticket.id)
+    query = attachment_rows().where(Article.ticket_id == ticket.id)
     if actor.is_customer:
         query = query.where(Article.visible_for_customer.is_(True))
-    return [_attachment_out(a, sender) for a, sender in await session.execute(query)]
+    return [attachment_out(*row) for row in await session.execute(query)]
 
 
 async def ticket_history(session: AsyncSession, ticket: Ticket) -> list[HistoryOut]:
@@ -600,3 +646,26 @@ async def customer_info(session: AsyncSession, actor: Actor, customer_login: str
         ticket_total=page.total,
         open_ticket_count=open_page.total,
     )
+
+
+async def customer_sla_choices(session: AsyncSession, service_id: int | None) -> list[SlaChoice]:
+    """The SLAs of the customer's new-ticket form: every valid SLA, or those of the chosen
+    service; each with the dialog message to confirm when the customer picks it (spec §9)."""
+    query = select(Sla).where(Sla.valid.is_(True)).order_by(Sla.name)
+    if service_id is not None:
+        if not 1 <= service_id <= MAX_ID:
+            return []
+        query = query.where(
+            Sla.id.in_(select(SlaService.sla_id).where(SlaService.service_id == service_id))
+        )
+    choices = []
+    for sla in await session.scalars(query):
+        message = (sla.preferences or {}).get(DIALOG_MESSAGE_KEY)
+        choices.append(
+            SlaChoice(
+                id=sla.id,
+                name=sla.name,
+                dialog_message=message if isinstance(message, str) and message.strip() else None,
+            )
+        )
+    return choices

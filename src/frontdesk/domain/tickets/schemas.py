@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 Channel = Literal["email", "phone", "internal", "chat", "sms"]
 Sender = Literal["agent", "customer", "system"]
 LockValue = Literal["lock", "unlock"]
+AttachmentDirection = Literal["incoming", "outgoing", "internal"]
 
 # Ids are 32-bit integer columns; larger numbers are refused as input, not sent to the database.
 MAX_ID = 2_147_483_647
@@ -96,7 +97,17 @@ class AttachmentOut(BaseModel):
     content_type: str
     size: int
     inline: bool
-    direction: Literal["incoming", "outgoing"]
+    # incoming: from the customer; outgoing: from an agent or the system; internal: on an
+    # article the customer does not see.
+    direction: AttachmentDirection
+
+
+class ChatLine(BaseModel):
+    """One message of a chat transcript stored on a chat article."""
+
+    time: str
+    sender: str
+    text: str
 
 
 class ArticleOut(BaseModel):
@@ -110,6 +121,9 @@ class ArticleOut(BaseModel):
     from_display: str
     created_at: str
     attachments: list[AttachmentOut]
+    # Chat articles: the transcript (empty for other channels); SMS articles: the phone number.
+    chat_transcript: list[ChatLine] = Field(default_factory=list)
+    sms_number: str | None = None
 
 
 class TicketOut(BaseModel):
@@ -203,3 +217,45 @@ class CustomerInfo(BaseModel):
     tickets: list[TicketOut]
     ticket_total: int
     open_ticket_count: int
+
+
+TimelineCategory = Literal["incoming", "action", "outgoing", "internal", "automatic"]
+
+
+class TimelineItemOut(BaseModel):
+    """One event of the ticket timeline. ``kind`` is the event type the filter uses."""
+
+    time: str
+    group_time: str
+    kind: str
+    category: TimelineCategory
+    side: Literal["left", "right"]
+    label: str
+    actor: str
+    actor_kind: str
+    text: str
+    article_id: int | None
+    history_id: int
+
+
+class AttachmentArchiveRequest(TicketInput):
+    attachment_ids: list[DbId] = Field(min_length=1, max_length=1000)
+
+
+class AttachmentOverviewRow(BaseModel):
+    """An attachment as the agent's attachment overview lists it, with its article."""
+
+    attachment: AttachmentOut
+    file_kind: str
+    article_number: int
+    article_sender: str
+    article_from: str
+    article_time: str
+
+
+class SlaChoice(BaseModel):
+    """An SLA a customer may pick, with the message to confirm first (None: no dialog)."""
+
+    id: int
+    name: str
+    dialog_message: str | None

@@ -14,3 +14,99 @@ SYSTEM_ID = declare(
     minimum=1,
     maximum=99,
 )
+
+TIMELINE_VIEW_ENABLED = declare(
+    "TimelineViewEnabled",
+    "bool",
+    True,
+    "Enables the timeline view in the agent ticket zoom.",
+    navigation="Frontend::Agent::Ticket",
+)
+
+ZOOM_DEFAULT_VIEW = declare(
+    "Ticket::Frontend::Zoom::DefaultView",
+    "select",
+    "all",
+    "The ticket zoom view an agent sees first.",
+    navigation="Frontend::Agent::Ticket",
+    user_modifiable=True,
+    options=("one", "all", "timeline"),
+)
+
+# Event types of the timeline an agent sees when no filter is chosen for the ticket ([] = all).
+# The options are the filterable event types of ``timeline.EVENT_TYPES``; kept literal here so
+# the settings module stays free of the timeline's imports.
+TIMELINE_FILTER_DEFAULT = declare(
+    "Ticket::Frontend::Timeline::EventTypeFilterDefault",
+    "multiselect",
+    [],
+    "The event types an agent's ticket timeline shows by default (empty: all).",
+    navigation="Frontend::Agent::Ticket",
+    user_modifiable=True,
+    options=(
+        "NewTicket",
+        "EmailCustomer",
+        "PhoneCallCustomer",
+        "FollowUp",
+        "WebRequestCustomer",
+        "AddNoteCustomer",
+        "AddSMSCustomer",
+        "ChatExternal",
+        "ServiceUpdate",
+        "SLAUpdate",
+        "StateUpdate",
+        "SetPendingTime",
+        "Lock",
+        "Unlock",
+        "ResponsibleUpdate",
+        "OwnerUpdate",
+        "CustomerUpdate",
+        "TicketLinkAdd",
+        "TicketLinkDelete",
+        "TicketDynamicFieldUpdate",
+        "Move",
+        "Merged",
+        "PriorityUpdate",
+        "TitleUpdate",
+        "TypeUpdate",
+        "EscalationResponseTimeStart",
+        "EscalationResponseTimeStop",
+        "EscalationResponseTimeNotifyBefore",
+        "EscalationUpdateTimeStart",
+        "EscalationUpdateTimeStop",
+        "EscalationUpdateTimeNotifyBefore",
+        "EscalationSolutionTimeStart",
+        "EscalationSolutionTimeStop",
+        "EscalationSolutionTimeNotifyBefore",
+        "TimeAccounting",
+        "AddSMS",
+        "Forward",
+        "EmailAgent",
+        "PhoneCallAgent",
+        "Bounce",
+        "SendAnswer",
+        "AddNote",
+        "ChatInternal",
+        "EmailAgentInternal",
+        "SendAutoFollowUp",
+        "SendAutoReply",
+    ),
+)
+
+ATTACHMENTS_HIDE_INLINE = declare(
+    "Ticket::Frontend::AttachmentOverview::HideInline",
+    "bool",
+    True,
+    "Hides inline attachments (e.g. embedded images) in the ticket's attachment overview.",
+    navigation="Frontend::Agent::Ticket",
+    user_modifiable=True,
+)
+
+MAX_ARCHIVE_BYTES = declare(
+    "Ticket::Frontend::AttachmentOverview::MaxArchiveBytes",
+    "integer",
+    100 * 1024 * 1024,
+    "The largest total size of attachments downloaded together as one ZIP archive.",
+    navigation="Frontend::Agent::Ticket",
+    minimum=1,
+)

@@ -1,4 +1,5 @@
-"""REST routes of tickets: create, read, change, search, articles, attachments, history."""
+"""REST routes of tickets: create, read, change, search, articles, attachments (one, all, as
+a ZIP archive), history and the timeline."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from fastapi import APIRouter, Path, Query, Response
 from frontdesk.core.pagination import PageRequest
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
+from frontdesk.domain.tickets.attachment_overview import build_attachment_archive
 from frontdesk.domain.tickets.schemas import (
     MAX_ID,
     ArticleCreate,
     ArticleOut,
+    AttachmentArchiveRequest,
     AttachmentOut,
     HistoryOut,
     TicketCreate,
@@ -21,6 +24,8 @@ from frontdesk.domain.tickets.schemas import (
     TicketSearch,
     TicketUpdate,
 )
+from frontdesk.domain.tickets.settings import MAX_ARCHIVE_BYTES, TIMELINE_FILTER_DEFAULT
+from frontdesk.domain.tickets.timeline import ticket_timeline as ticket_timeline_of
 from frontdesk.web.dependencies import ApiCaller, TxDep
 
 router = APIRouter(tags=["tickets"])
@@ -133,6 +138,60 @@ async def list_attachments(
     )
     chosen = attachments[page.offset : page.offset + page.limit]
     return _listing([a.model_dump() for a in chosen], len(attachments))
+
+
+@router.get("/tickets/{ticket_id}/timeline")
+async def ticket_timeline(
+    ticket_id: Id,
+    caller: ApiCaller,
+    tx: TxDep,
+    types: Annotated[list[str] | None, Query()] = None,
+    limit: Limit = None,
+    offset: Offset = None,
+) -> dict[str, Any]:
+    """Every history event and article on one time line, newest group first (agents only).
+
+    ``types`` (repeated or comma separated; empty: all) filters by event type, without it the
+    agent's saved default applies; "NewTicket" is always shown. Unknown types are ignored and
+    listed in ``ignored_types``.
+    """
+    page = PageRequest.build(limit, offset)
+    timeline = await ticket_timeline_of(
+        tx.session,
+        caller.actor,
+        ticket_id,
+        types,
+        tx.setting(TIMELINE_FILTER_DEFAULT, caller.actor),
+        window=(page.offset, page.limit),
+    )
+    return {
+        **_listing([item.model_dump() for item in timeline.items], timeline.total),
+        "applied_types": timeline.applied_types,
+        "ignored_types": timeline.ignored_types,
+    }
+
+
+@router.post(
+    "/tickets/{ticket_id}/attachments/archive",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+async def download_attachment_archive(
+    ticket_id: Id, data: AttachmentArchiveRequest, caller: ApiCaller, tx: TxDep
+) -> Response:
+    """The chosen attachments of this ticket as one ZIP; all must belong to it, else none."""
+    archive = await build_attachment_archive(
+        tx.session, caller.actor, ticket_id, data.attachment_ids, tx.setting(MAX_ARCHIVE_BYTES)
+    )
+    return Response(
+        content=archive.content,
+        headers={
+            "Content-Type": "application/zip",
+            "Content-Disposition": _content_disposition(archive.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _content_disposition(filename: str) -> str:

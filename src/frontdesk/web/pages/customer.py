@@ -101,10 +101,23 @@ async def _new_ticket_page(
     values: dict[str, str] | None = None,
     failed: FormErrors | None = None,
 ) -> HTMLResponse:
+    values = values or {}
     options = await queries.ticket_form_options(tx.session, caller.actor, None)
-    context = {"nav": "new", "options": options, "values": values or {}, "failed": failed}
+    slas = await queries.customer_sla_choices(tx.session, _chosen_service(values))
+    context = {
+        "nav": "new",
+        "options": options,
+        "slas": slas,
+        "values": values,
+        "failed": failed,
+    }
     status = failed.status if failed else 200
     return _page(request, caller, "customer/ticket_new.html", context, status_code=status)
+
+
+def _chosen_service(values: dict[str, str]) -> int | None:
+    raw = values.get("service_id", "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 10 else None
 
 
 @router.get("/customer/tickets/new", response_class=HTMLResponse)
@@ -112,11 +125,22 @@ async def new_ticket_form(request: Request, caller: CustomerPage, tx: TxDep) -> 
     return await _new_ticket_page(request, tx, caller)
 
 
+@router.get("/customer/tickets/new/slas", response_class=HTMLResponse)
+async def sla_choices(
+    request: Request, caller: CustomerPage, tx: TxDep, service_id: str = ""
+) -> HTMLResponse:
+    """The SLA field alone, for the chosen service (HTMX reloads it on a service change)."""
+    values = {"service_id": service_id}
+    slas = await queries.customer_sla_choices(tx.session, _chosen_service(values))
+    context: dict[str, Any] = {"slas": slas, "values": {}, "failed": None}
+    return _page(request, caller, "customer/_sla_field.html", context)
+
+
 @router.post("/customer/tickets/new")
 async def create_ticket(request: Request, caller: CustomerPage, tx: TxDep) -> Response:
     _ = _gettext(caller)
     form = await request.form()
-    fields = form_values(form, ("title", "queue_id"))
+    fields = form_values(form, ("title", "queue_id", "service_id", "sla_id"))
     try:
         article = ArticleCreate(
             channel="email",
