@@ -63,7 +63,7 @@ from frontdesk.domain.tickets.schemas import (
     TicketOut,
     TicketSearch,
 )
-from frontdesk.domain.tickets.search import matching_ticket_ids
+from frontdesk.domain.tickets.search import ticket_matches_filter
 
 # State types of tickets that still need work (OTRS "Viewable" state types).
 OPEN_STATE_TYPES = ("new", "open", "pending reminder", "pending auto")
@@ -367,11 +367,11 @@ async def search_tickets(
     )
     query = select(Ticket.id).where(visible_tickets_filter(actor))
     if criteria.query:
-        matches = matching_ticket_ids(
+        matches = ticket_matches_filter(
             session, criteria.query, customer_visible_only=actor.is_customer
         )
         if matches is not None:
-            query = query.where(Ticket.id.in_(matches))
+            query = query.where(matches)
     if criteria.state:
         if criteria.state not in STATE_GROUPS:
             known = await session.scalar(

@@ -8,11 +8,22 @@ each word becomes a quoted FTS5 string, on PostgreSQL ``plainto_tsquery`` ignore
 
 from __future__ import annotations
 
-from sqlalchemy import Select, literal_column, select, table, text, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    any_,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+    true,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.db.engine import is_postgresql
-from frontdesk.domain.tickets.models import Article
+from frontdesk.domain.tickets.models import Article, Ticket
 
 
 def fts5_match_expression(query: str) -> str:
@@ -64,3 +75,20 @@ def matching_ticket_ids(
     )
     by_article = select(Article.ticket_id).where(Article.id.in_(article_rows), article_filter)
     return select(union(by_article, title_rows).subquery().c.ticket_id)
+
+
+def ticket_matches_filter(
+    session: AsyncSession, query: str, *, customer_visible_only: bool
+) -> ColumnElement[bool] | None:
+    """A WHERE condition on ``ticket`` for :func:`matching_ticket_ids`.
+
+    On PostgreSQL the ids are gathered into an array first (``id = ANY(ARRAY(…))``): the planner
+    otherwise misjudges how many tickets a word matches and scans the whole ticket table to hash
+    join it — 120 ms instead of 10 ms at 100,000 tickets (bench/tickets.py).
+    """
+    matches = matching_ticket_ids(session, query, customer_visible_only=customer_visible_only)
+    if matches is None:
+        return None
+    if is_postgresql(session):
+        return Ticket.id == any_(func.array(matches.scalar_subquery()))
+    return Ticket.id.in_(matches)
