@@ -22,6 +22,10 @@ class ProcessSettings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://… enables the Redis event bus for several processes"
     )
+    bus_channel: str = Field(
+        default="frontdesk:events",
+        description="Redis pub/sub channel of the event bus (one per installation)",
+    )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to")
     port: int = Field(default=8000, description="Port the web server listens on")
     admin_password: str | None = Field(

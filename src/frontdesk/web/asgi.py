@@ -12,4 +12,4 @@ from frontdesk.web.app import create_app
 def create_app_from_env() -> FastAPI:
     settings = ProcessSettings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings)
+    return create_app(settings, freeze_heap=True)
