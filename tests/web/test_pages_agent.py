@@ -177,6 +177,25 @@ async def test_queue_view_pages_with_previous_and_next(
     assert 'role="alert"' in bad.text
 
 
+async def test_queue_view_uses_the_agents_own_page_size(
+    client: httpx.AsyncClient, agent_csrf: str
+) -> None:
+    for index in range(6):
+        await create_phone_ticket(client, agent_csrf, title=f"Sized ticket {index}")
+    default = await client.get(f"/agent/queues?queue_id={RAW_QUEUE_ID}")
+    assert "1–6 of 6" in default.text
+
+    saved = await client.put(
+        "/api/v1/me/settings/Ticket::Frontend::QueueView::PageSize",
+        json={"value": 5},
+        headers={"X-CSRF-Token": agent_csrf},
+    )
+    assert saved.status_code == 200, saved.text
+    mine = await client.get(f"/agent/queues?queue_id={RAW_QUEUE_ID}")
+    assert "1–5 of 6" in mine.text
+    assert "Sized ticket 4" in mine.text and "Sized ticket 5" not in mine.text
+
+
 async def test_zoom_shows_attributes_article_and_history(
     client: httpx.AsyncClient, agent_csrf: str, web: WebState
 ) -> None:

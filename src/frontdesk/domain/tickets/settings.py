@@ -110,3 +110,14 @@ MAX_ARCHIVE_BYTES = declare(
     navigation="Frontend::Agent::Ticket",
     minimum=1,
 )
+
+QUEUE_VIEW_PAGE_SIZE = declare(
+    "Ticket::Frontend::QueueView::PageSize",
+    "integer",
+    25,
+    "Tickets per page in the queue view and the search results.",
+    navigation="Frontend::Agent::Ticket",
+    minimum=5,
+    maximum=200,
+    user_modifiable=True,
+)

@@ -40,6 +40,7 @@ from frontdesk.domain.tickets.schemas import (
 from frontdesk.domain.tickets.settings import (
     ATTACHMENTS_HIDE_INLINE,
     MAX_ARCHIVE_BYTES,
+    QUEUE_VIEW_PAGE_SIZE,
     TIMELINE_FILTER_DEFAULT,
     TIMELINE_VIEW_ENABLED,
     ZOOM_DEFAULT_VIEW,
@@ -159,7 +160,8 @@ async def queue_view(
     offset: int | None = None,
 ) -> HTMLResponse:
     try:
-        page_request = PageRequest.build(limit, offset)
+        page_size = limit if limit is not None else tx.setting(QUEUE_VIEW_PAGE_SIZE, caller.actor)
+        page_request = PageRequest.build(page_size, offset)
         queues = await queries.queue_overview(tx.session, caller.actor)
         page = await queries.queue_tickets(tx.session, caller.actor, queue_id, page_request)
     except DomainError as exc:
@@ -542,7 +544,13 @@ async def search(
                 queue_id=optional_id(queue_id, "queue_id"),
             )
             context["page"] = await queries.search_tickets(
-                tx.session, caller.actor, criteria, PageRequest.build(limit, offset)
+                tx.session,
+                caller.actor,
+                criteria,
+                PageRequest.build(
+                    limit if limit is not None else tx.setting(QUEUE_VIEW_PAGE_SIZE, caller.actor),
+                    offset,
+                ),
             )
     except ValidationError as exc:
         context["failed"] = errors_from_validation(exc, _("Check the marked fields."))
