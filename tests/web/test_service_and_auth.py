@@ -73,3 +73,17 @@ async def test_token_input_is_validated(client: httpx.AsyncClient) -> None:
 async def test_no_auth_is_401(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/me")
     assert response.status_code == 401
+
+
+async def test_openapi_and_docs_need_no_internet(client: httpx.AsyncClient) -> None:
+    document = await client.get("/api/openapi.json")
+    assert document.status_code == 200
+    paths = document.json()["paths"]
+    for path in ("/api/v1/tickets", "/api/v1/auth/token", "/api/v1/agents", "/healthz"):
+        assert path in paths
+    docs = await client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "/static/vendor/swagger-ui-5.35.0/swagger-ui-bundle.js" in docs.text
+    assert "cdn.jsdelivr.net" not in docs.text
+    bundle = await client.get("/static/vendor/swagger-ui-5.35.0/swagger-ui-bundle.js")
+    assert bundle.status_code == 200

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from frontdesk import __version__
@@ -24,6 +26,7 @@ from frontdesk.web.routes import include_routes
 from frontdesk.web.state import WebState
 
 STATIC = Path(__file__).parent / "static"
+SWAGGER_UI = "swagger-ui-5.35.0"
 
 
 def create_app(settings: ProcessSettings | None = None, *, freeze_heap: bool = False) -> FastAPI:
@@ -67,10 +70,21 @@ def create_app(settings: ProcessSettings | None = None, *, freeze_heap: bool = F
         version=__version__,
         lifespan=lifespan,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from vendored assets: works without internet access
         redoc_url=None,
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     include_routes(app)
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="Frontdesk API",
+            swagger_js_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
+            swagger_css_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
+
     return app
