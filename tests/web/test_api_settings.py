@@ -194,10 +194,19 @@ async def test_search_and_navigation(
         "/api/v1/settings", headers=admin_headers, params={"search": "counts as online"}
     )
     assert [s["name"] for s in found.json()["items"]] == ["SessionActiveTime"]
-    chat = await client.get(
-        "/api/v1/settings", headers=admin_headers, params={"navigation": "Chat"}
+    # A navigation group holds its subgroups: Chat::Agent is within Chat.
+    chat_agent = await client.get(
+        "/api/v1/settings", headers=admin_headers, params={"navigation": "Chat::Agent"}
     )
-    assert [s["name"] for s in chat.json()["items"]] == ["ChatEngine::AvailabilityOnLogin"]
+    assert [s["name"] for s in chat_agent.json()["items"]] == ["ChatEngine::AvailabilityOnLogin"]
+    chat = await client.get(
+        "/api/v1/settings", headers=admin_headers, params={"navigation": "Chat", "limit": 200}
+    )
+    names = [s["name"] for s in chat.json()["items"]]
+    assert {"ChatEngine::AvailabilityOnLogin", "ChatEngine::Active"} <= set(names)
+    assert all(
+        n.startswith(("ChatEngine::", "PublicFrontend::", "CustomerFrontend::")) for n in names
+    )
     tree = (await client.get("/api/v1/settings/navigation", headers=admin_headers)).json()
     assert {"path": "Core::Session", "label": "Session", "depth": 1, "count": 1} in tree
 

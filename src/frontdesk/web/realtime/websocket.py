@@ -1,7 +1,221 @@
-"""The WebSocket endpoint /api/v1/ws (filled in by the chat engine work)."""
+"""The WebSocket endpoint /api/v1/ws: one connection per tab multiplexing the user's chats,
+request notifications and presence (frames in docs/api and the spec's "Live events").
+
+Auth: the session cookie (same origin only) or ``?token=`` (agent/customer token or a public
+user's visitor token). Close codes: 4401 not authenticated, 4403 chat switched off.
+Every client frame is handled in its own transaction; an ``ack`` goes out only after commit.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+import structlog
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from frontdesk.core.actor import Actor
+from frontdesk.core.errors import DomainError
+from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.domain.accounts import queries as account_queries
+from frontdesk.domain.accounts.settings import CUSTOMER_ALWAYS_GROUPS
+from frontdesk.domain.chat import actions
+from frontdesk.domain.chat.access import actor_for_visitor_token
+from frontdesk.domain.chat.schemas import MAX_ID, MessageInput
+from frontdesk.domain.chat.settings import ACTIVE
+from frontdesk.domain.runtime import Tx
+from frontdesk.web.dependencies import AGENT_COOKIE, CUSTOMER_COOKIE
+from frontdesk.web.realtime.hub import ChatHub, Connection, hub_of
+from frontdesk.web.state import WebState
 
 router = APIRouter()
+log = structlog.get_logger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_CHAT_DISABLED = 4403
+ACTIVITY_TOUCH_SECONDS = 60.0
+
+
+async def authenticate(state: WebState, secret: str) -> Actor | None:
+    """The agent, customer user or public user behind a token."""
+    async with unit_of_work(state.session_factory) as session:
+        token = await account_queries.find_live_token(session, secret)
+        if token is not None:
+            always = state.runtime.config.value(CUSTOMER_ALWAYS_GROUPS)
+            return await account_queries.actor_for_token(session, token, always)
+        return await actor_for_visitor_token(session, secret)
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    """Cookies ride along on cross-site sockets too: only our own pages may use them."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    return urlparse(origin).netloc == websocket.headers.get("host", "")
+
+
+async def _actor_of(websocket: WebSocket, state: WebState) -> Actor | None:
+    token = websocket.query_params.get("token")
+    if token:
+        return await authenticate(state, token)
+    if not _same_origin(websocket):
+        return None
+    for cookie in (AGENT_COOKIE, CUSTOMER_COOKIE):
+        value = websocket.cookies.get(cookie)
+        if value:
+            actor = await authenticate(state, value)
+            if actor is not None:
+                return actor
+    return None
+
+
+@router.websocket("/ws")
+async def live_events(websocket: WebSocket) -> None:
+    state: WebState = websocket.app.state.frontdesk
+    await websocket.accept()
+    actor = await _actor_of(websocket, state)
+    if actor is None:
+        await websocket.close(CLOSE_UNAUTHENTICATED, "authentication required")
+        return
+    if not state.runtime.config.value(ACTIVE):
+        await websocket.close(CLOSE_CHAT_DISABLED, "chat is switched off")
+        return
+    hub = hub_of(state)
+    connection = Connection(actor=actor, send=websocket.send_text)
+    hub.attach(connection)
+    session = _Session(hub, state, connection)
+    try:
+        await session.note_activity(force=True)
+        while not connection.closed:
+            raw = await websocket.receive_text()
+            await session.handle(raw)
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # Starlette raises RuntimeError when a send from the writer task failed first
+    finally:
+        await hub.detach(connection)
+
+
+class _Session:
+    """The frames of one socket."""
+
+    def __init__(self, hub: ChatHub, state: WebState, connection: Connection) -> None:
+        self.hub = hub
+        self.state = state
+        self.connection = connection
+        self.last_touch = 0.0
+
+    def error(self, code: str, message: str, **extra: Any) -> None:
+        self.connection.frame({"type": "error", "code": code, "message": message, **extra})
+
+    async def handle(self, raw: str) -> None:
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            self.error("malformed_frame", "Frames are JSON objects.")
+            return
+        if not isinstance(frame, dict):
+            self.error("malformed_frame", "Frames are JSON objects.")
+            return
+        kind = frame.get("type")
+        try:
+            if kind == "ping":
+                self.connection.frame({"type": "pong"})
+                await self.note_activity()
+            elif kind == "subscribe":
+                self.subscribe(frame)
+            elif kind == "unsubscribe":
+                chat_id = _chat_id(frame)
+                self.hub.unfollow(self.connection, chat_id)
+            elif kind == "message":
+                await self.message(frame)
+            elif kind == "typing":
+                await self.typing(frame)
+            else:
+                self.error("unknown_frame", f"Unknown frame type {str(kind)[:40]!r}.")
+        except _BadFrame as bad:
+            self.error("malformed_frame", str(bad), **bad.extra)
+        except DomainError as error:
+            extra = {"chat_id": frame.get("chat_id")}
+            if kind == "message":
+                extra["client_message_id"] = frame.get("client_message_id")
+            self.error(error.code, error.message, **extra)
+        except Exception:
+            log.exception("ws_frame_failed", kind=str(kind)[:40])
+            self.error("internal_error", "Something went wrong on our side.")
+
+    def subscribe(self, frame: dict[str, Any]) -> None:
+        chat_id = _chat_id(frame)
+        after = frame.get("after_seq", 0)
+        if after is None:
+            after = 0
+        if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID:
+            raise _BadFrame("after_seq must be a whole number ≥ 0.", chat_id=chat_id)
+        self.hub.subscribe(self.connection, chat_id, after)
+
+    async def message(self, frame: dict[str, Any]) -> None:
+        chat_id = _chat_id(frame)
+        try:
+            data = MessageInput.model_validate(
+                {"text": frame.get("text"), "client_message_id": frame.get("client_message_id")}
+            )
+        except ValidationError as invalid:
+            first = invalid.errors()[0]
+            field = ".".join(str(p) for p in first.get("loc", ())) or "text"
+            raise _BadFrame(
+                f"{field}: {first.get('msg')}",
+                chat_id=chat_id,
+                client_message_id=frame.get("client_message_id"),
+            ) from None
+        async with unit_of_work(self.state.session_factory) as session:
+            sent = await actions.do_send_message(
+                Tx(session=session, runtime=self.state.runtime),
+                self.connection.actor,
+                chat_id,
+                data,
+            )
+        # Committed: only now the sender learns its message is stored.
+        self.connection.frame(
+            {
+                "type": "ack",
+                "chat_id": chat_id,
+                "client_message_id": data.client_message_id,
+                "seq": sent.event.seq,
+            }
+        )
+        await self.note_activity()
+
+    async def typing(self, frame: dict[str, Any]) -> None:
+        chat_id = _chat_id(frame)
+        async with unit_of_work(self.state.session_factory) as session:
+            await actions.do_typing(
+                Tx(session=session, runtime=self.state.runtime), self.connection.actor, chat_id
+            )
+
+    async def note_activity(self, *, force: bool = False) -> None:
+        """Agents on a live socket count as active (CH-33); written at most once a minute."""
+        now = time.monotonic()
+        if not self.connection.actor.is_agent:
+            return
+        if not force and now - self.last_touch < ACTIVITY_TOUCH_SECONDS:
+            return
+        self.last_touch = now
+        async with unit_of_work(self.state.session_factory) as session:
+            await actions.do_note_agent_activity(
+                Tx(session=session, runtime=self.state.runtime), self.connection.actor
+            )
+
+
+class _BadFrame(Exception):
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.extra = extra
+
+
+def _chat_id(frame: dict[str, Any]) -> int:
+    chat_id = frame.get("chat_id")
+    if not isinstance(chat_id, int) or isinstance(chat_id, bool) or not 1 <= chat_id <= MAX_ID:
+        raise _BadFrame("chat_id must be a chat's id.")
+    return chat_id

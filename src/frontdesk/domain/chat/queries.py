@@ -1,0 +1,345 @@
+"""Read side of the chat: chats as the caller may see them, the event log, channels."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.core.actor import Actor
+from frontdesk.core.clock import isoformat_z, utcnow
+from frontdesk.core.errors import ValidationFailed
+from frontdesk.core.pagination import Page, PageRequest
+from frontdesk.core.permissions import CHAT_PERMISSIONS
+from frontdesk.domain.accounts.access import check_admin
+from frontdesk.domain.chat.access import ChatAccess, access_chat_by_id, has_chat_permission
+from frontdesk.domain.chat.actions import (
+    SentMessage,
+    check_chat_enabled,
+    default_channel,
+    public_agent_name,
+)
+from frontdesk.domain.chat.event_views import reader_sees, render_row
+from frontdesk.domain.chat.models import Chat, ChatChannel, ChatEvent, ChatMember
+from frontdesk.domain.chat.presence import available_agents, member_presences
+from frontdesk.domain.chat.schemas import (
+    ChannelChoice,
+    ChannelOut,
+    ChatOut,
+    EventOut,
+    MemberOut,
+    TranscriptLine,
+)
+from frontdesk.domain.chat.settings import (
+    CHAT_ORDER,
+    CUSTOMER_ALLOW_CHANNELS,
+    CUSTOMER_AVAILABILITY_CHECK,
+    CUSTOMER_THRESHOLD,
+    DEFAULT_CHANNEL,
+    PUBLIC_ALLOW_CHANNELS,
+    PUBLIC_AVAILABILITY_CHECK,
+    PUBLIC_FALLBACK_URL,
+    TEXT_NO_AGENTS_NEW_TICKET,
+    TEXT_PUBLIC_NO_AGENTS,
+)
+from frontdesk.domain.chat.transcript import line_text
+from frontdesk.domain.runtime import Tx
+from frontdesk.integrations.pdf import TranscriptEntry, render_transcript
+
+EVENT_PAGE = 500
+
+
+async def chat_out(tx: Tx, actor: Actor, access: ChatAccess) -> ChatOut:
+    chat = access.chat
+    reader_is_agent = actor.is_agent or actor.kind == "system"
+    members = list(
+        await tx.session.scalars(
+            select(ChatMember).where(ChatMember.chat_id == chat.id).order_by(ChatMember.id)
+        )
+    )
+    presences = await member_presences(tx, members, chat.status)
+    shown: list[MemberOut] = []
+    for member in members:
+        if not reader_is_agent and member.kind == "agent" and member.role == "observer":
+            continue  # CH-29, CH-36: observers are invisible to customers
+        name = member.display_name
+        if member.kind == "agent" and not reader_is_agent:
+            name = public_agent_name(tx, member.display_name, member.agent_number)
+        shown.append(
+            MemberOut(
+                kind=member.kind,
+                id=member.user_id if (reader_is_agent or member.kind != "agent") else None,
+                display_name=name,
+                role=member.role if member.active else "left",
+                presence=presences[member.id],
+            )
+        )
+    no_agent_text = fallback_url = None
+    if chat.status == "request" and chat.direction in ("public_to_agent", "customer_to_agent"):
+        waited = utcnow() - chat.created_at
+        if waited >= timedelta(minutes=int(tx.setting(CUSTOMER_THRESHOLD))) and not reader_is_agent:
+            if chat.direction == "public_to_agent":
+                no_agent_text = str(tx.setting(TEXT_PUBLIC_NO_AGENTS))
+                fallback_url = str(tx.setting(PUBLIC_FALLBACK_URL)) or None
+            else:
+                no_agent_text = str(tx.setting(TEXT_NO_AGENTS_NEW_TICKET))
+    return ChatOut(
+        id=chat.id,
+        status=chat.status,
+        direction=chat.direction,
+        channel_id=access.channel.id,
+        channel_name=access.channel.name,
+        requester_name=chat.requester_name,
+        created_at=isoformat_z(chat.created_at) or "",
+        accepted_at=isoformat_z(chat.accepted_at),
+        closed_at=isoformat_z(chat.closed_at),
+        last_seq=chat.last_seq,
+        members=shown,
+        my_role=access.role,
+        monitor=access.member.monitor if access.member is not None and actor.is_agent else None,
+        invited_for_chat_id=chat.invited_for_chat_id,
+        no_agent_text=no_agent_text,
+        fallback_url=fallback_url,
+    )
+
+
+async def get_chat(tx: Tx, actor: Actor, chat_id: int) -> ChatOut:
+    check_chat_enabled(tx)
+    return await chat_out(tx, actor, await access_chat_by_id(tx.session, actor, chat_id))
+
+
+def visible_chats_filter(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on ``Chat`` selecting the chats ``access_chat_by_id`` lets through
+    (without accepted invitations, which show up as the internal chat instead)."""
+    if actor.kind == "visitor":
+        return Chat.id == actor.id
+    kind = "agent" if actor.is_agent else "customer"
+    is_member = Chat.id.in_(
+        select(ChatMember.chat_id).where(ChatMember.kind == kind, ChatMember.user_id == actor.id)
+    )
+    if actor.is_customer:
+        return or_(is_member, Chat.target_customer_user_id == actor.id)
+    if not actor.is_agent:
+        return false()
+    groups: set[int] = set()
+    for permission in CHAT_PERMISSIONS:
+        groups |= actor.groups_with(permission)
+    open_requests = and_(
+        Chat.status == "request",
+        Chat.direction.in_(("public_to_agent", "customer_to_agent")),
+        Chat.channel_id.in_(select(ChatChannel.id).where(ChatChannel.group_id.in_(groups))),
+    )
+    return or_(is_member, Chat.target_agent_id == actor.id, open_requests)
+
+
+async def list_chats(tx: Tx, actor: Actor, status: str | None, page: PageRequest) -> Page[ChatOut]:
+    """CH-18, CH-35: the caller's requests and chats; ChatOrder puts new ones first or last."""
+    check_chat_enabled(tx)
+    where = visible_chats_filter(actor)
+    if status is not None:
+        where = and_(where, Chat.status == status)
+    total = await tx.session.scalar(select(func.count()).select_from(Chat).where(where)) or 0
+    order = Chat.id.desc() if tx.setting(CHAT_ORDER, actor) == "prepend" else Chat.id.asc()
+    chats = list(
+        await tx.session.scalars(
+            select(Chat).where(where).order_by(order).limit(page.limit).offset(page.offset)
+        )
+    )
+    items = [
+        await chat_out(tx, actor, await access_chat_by_id(tx.session, actor, chat.id))
+        for chat in chats
+    ]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@dataclass(frozen=True)
+class EventBatch:
+    """Events after a seq as one reader sees them; ``covered_through`` counts the events the
+    reader may not see too, so the next call starts after them."""
+
+    events: list[EventOut]
+    covered_through: int
+    complete: bool
+
+
+async def events_after(
+    session: AsyncSession, actor: Actor, access: ChatAccess, after_seq: int, limit: int = EVENT_PAGE
+) -> EventBatch:
+    """Stored events after ``after_seq`` that this reader may see, in order (CH-46)."""
+    if after_seq < 0:
+        raise ValidationFailed("after_seq", "must not be negative")
+    if after_seq > access.chat.last_seq:
+        raise ValidationFailed(
+            "after_seq", "is ahead of the chat's newest event", code="after_seq_ahead"
+        )
+    reader_is_agent = actor.is_agent or actor.kind == "system"
+    rows = list(
+        await session.scalars(
+            select(ChatEvent)
+            .where(ChatEvent.chat_id == access.chat.id, ChatEvent.seq > after_seq)
+            .order_by(ChatEvent.seq)
+            .limit(limit)
+        )
+    )
+    events = [
+        EventOut(chat_id=row.chat_id, seq=row.seq, event=render_row(row, reader_is_agent))
+        for row in rows
+        if reader_sees(row, reader_is_agent)
+    ]
+    covered = rows[-1].seq if rows else after_seq
+    return EventBatch(events=events, covered_through=covered, complete=len(rows) < limit)
+
+
+async def last_seq_of(session: AsyncSession, chat_id: int) -> int:
+    return int(await session.scalar(select(Chat.last_seq).where(Chat.id == chat_id)) or 0)
+
+
+async def channel_choices(tx: Tx, actor: Actor) -> list[ChannelChoice]:
+    """CH-11: the channels the caller may pick, each telling whether an agent is available."""
+    check_chat_enabled(tx)
+    default = await default_channel(tx)
+    channels = list(
+        await tx.session.scalars(
+            select(ChatChannel).where(ChatChannel.valid.is_(True)).order_by(ChatChannel.name)
+        )
+    )
+    if actor.is_agent:
+        channels = [c for c in channels if has_chat_permission(actor, c.group_id)]
+        allow, check = True, False
+    elif actor.is_customer:
+        allow = bool(tx.setting(CUSTOMER_ALLOW_CHANNELS))
+        check = bool(tx.setting(CUSTOMER_AVAILABILITY_CHECK))
+    else:
+        allow = bool(tx.setting(PUBLIC_ALLOW_CHANNELS))
+        check = bool(tx.setting(PUBLIC_AVAILABILITY_CHECK))
+    if not allow:
+        channels = [default]
+    result = []
+    for channel in channels:
+        available = bool(await available_agents(tx, channel))
+        if check and not available:
+            continue
+        result.append(
+            ChannelChoice(
+                id=channel.id,
+                name=channel.name,
+                is_default=channel.id == default.id,
+                available=available,
+            )
+        )
+    return result
+
+
+def channel_out(tx: Tx, channel: ChatChannel) -> ChannelOut:
+    return ChannelOut(
+        id=channel.id,
+        name=channel.name,
+        group_id=channel.group_id,
+        valid=channel.valid,
+        comment=channel.comment,
+        is_default=channel.name == tx.setting(DEFAULT_CHANNEL),
+        created_at=channel.created_at,
+        updated_at=channel.updated_at,
+    )
+
+
+async def list_channels(tx: Tx, actor: Actor, page: PageRequest) -> Page[ChannelOut]:
+    """CH-8: every channel for the admin screen, the default one created on demand."""
+    await check_admin(tx.session, actor)
+    await default_channel(tx)
+    total = await tx.session.scalar(select(func.count()).select_from(ChatChannel)) or 0
+    rows = await tx.session.scalars(
+        select(ChatChannel).order_by(ChatChannel.name).limit(page.limit).offset(page.offset)
+    )
+    return Page(
+        items=[channel_out(tx, c) for c in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+def page_body(page: Page[Any]) -> dict[str, Any]:
+    return {"items": [item.model_dump(mode="json") for item in page.items], "total": page.total}
+
+
+async def chat_events(tx: Tx, actor: Actor, chat_id: int, after_seq: int) -> EventBatch:
+    check_chat_enabled(tx)
+    access = await access_chat_by_id(tx.session, actor, chat_id)
+    return await events_after(tx.session, actor, access, after_seq)
+
+
+def visitor_actor(chat: Chat) -> Actor:
+    return Actor(
+        kind="visitor", id=chat.id, login=f"visitor:{chat.id}", display_name=chat.requester_name
+    )
+
+
+ANONYMOUS_VISITOR = Actor(kind="visitor", id=0, login="visitor", display_name="Visitor")
+"""A public user before their first chat: may only list the channels offered to them."""
+
+
+async def public_chat_out(tx: Tx, chat: Chat) -> ChatOut:
+    """The new public chat as its visitor sees it."""
+    visitor = visitor_actor(chat)
+    return await chat_out(tx, visitor, await access_chat_by_id(tx.session, visitor, chat.id))
+
+
+def sent_message_out(actor: Actor, sent: SentMessage) -> dict[str, Any]:
+    return {
+        "chat_id": sent.event.chat_id,
+        "seq": sent.event.seq,
+        "client_message_id": sent.event.client_message_id,
+        "duplicate": not sent.created,
+        "event": render_row(sent.event, actor.is_agent),
+    }
+
+
+async def transcript_pdf(tx: Tx, actor: Actor, chat_id: int) -> bytes:
+    """CH-31, CH-35, CH-38: the chat as this reader sees it (names, visible events) as PDF."""
+    check_chat_enabled(tx)
+    access = await access_chat_by_id(tx.session, actor, chat_id)
+    chat = access.chat
+    reader_is_agent = actor.is_agent
+    rows = list(
+        await tx.session.scalars(
+            select(ChatEvent).where(ChatEvent.chat_id == chat.id).order_by(ChatEvent.seq)
+        )
+    )
+    members = list(
+        await tx.session.scalars(
+            select(ChatMember).where(ChatMember.chat_id == chat.id).order_by(ChatMember.id)
+        )
+    )
+    names = [
+        public_agent_name(tx, m.display_name, m.agent_number)
+        if m.kind == "agent" and not reader_is_agent
+        else m.display_name
+        for m in members
+        if reader_is_agent or not (m.kind == "agent" and m.role == "observer")
+    ]
+    entries = []
+    for row in rows:
+        if not reader_sees(row, reader_is_agent):
+            continue
+        line = TranscriptLine(
+            seq=row.seq,
+            kind=row.kind,
+            at=isoformat_z(row.created_at) or "",
+            author_kind=row.author_kind,
+            author_name=row.author_name,
+            author_public_name=row.author_public_name,
+            text=row.text,
+            visible_to_customer=row.visible_to_customer,
+        )
+        who = row.author_name if reader_is_agent else row.author_public_name
+        entries.append(TranscriptEntry(line.at, who, line_text(line, reader_is_agent, row.data)))
+    details = [
+        f"Channel: {access.channel.name}",
+        f"Started: {isoformat_z(chat.created_at)}",
+        f"Closed: {isoformat_z(chat.closed_at) or '-'}",
+        "Members: " + ", ".join(names),
+    ]
+    title = f"Chat {chat.id}: {chat.requester_name}"
+    return await asyncio.to_thread(render_transcript, title, details, entries)
