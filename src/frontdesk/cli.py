@@ -12,7 +12,6 @@ import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from frontdesk.bus import create_bus
-from frontdesk.bus.backends.memory import MemoryBus
 from frontdesk.core.actor import SYSTEM
 from frontdesk.core.process_settings import ProcessSettings
 from frontdesk.core.structured_logging import configure_logging
@@ -35,7 +34,7 @@ async def open_runtime(
     load_features()
     engine = create_engine(settings.database_url)
     factory = create_session_factory(engine)
-    bus = create_bus(settings.redis_url) if settings.redis_url else MemoryBus()
+    bus = create_bus(settings.redis_url, channel=settings.bus_channel)
     await bus.start()
     config = SettingsStore(factory, bus)
     if live:

@@ -32,7 +32,7 @@ async def run_worker(
     ``jobs`` are extra registrations (a test's).
     """
     engine = create_engine(settings.database_url)
-    bus = create_bus(settings.redis_url)
+    bus = create_bus(settings.redis_url, channel=settings.bus_channel)
     try:
         await bus.start()
         await run_scheduler(create_session_factory(engine), bus, stop, jobs=jobs)
