@@ -14,6 +14,9 @@ from frontdesk.web.api import tickets as api_tickets
 from frontdesk.web.pages import admin as page_admin
 from frontdesk.web.pages import agent as page_agent
 from frontdesk.web.pages import auth as page_auth
+from frontdesk.web.pages import chat_agent as page_chat_agent
+from frontdesk.web.pages import chat_customer as page_chat_customer
+from frontdesk.web.pages import chat_public as page_chat_public
 from frontdesk.web.pages import customer as page_customer
 from frontdesk.web.pages import sysconfig as page_sysconfig
 from frontdesk.web.realtime import websocket as realtime_websocket
@@ -32,5 +35,14 @@ def include_routes(app: FastAPI) -> None:
     ):
         app.include_router(api.router, prefix="/api/v1")
     # System configuration pages first: the admin pages end in a catch-all /admin/{slug}.
-    for pages in (page_auth, page_agent, page_customer, page_sysconfig, page_admin):
+    for pages in (
+        page_auth,
+        page_agent,
+        page_customer,
+        page_sysconfig,
+        page_chat_public,  # before page_chat_agent: /agent/chat/integration is not a chat id
+        page_chat_agent,
+        page_chat_customer,
+        page_admin,
+    ):
         app.include_router(pages.router)

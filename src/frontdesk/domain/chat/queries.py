@@ -41,6 +41,7 @@ from frontdesk.domain.chat.settings import (
     CUSTOMER_THRESHOLD,
     DEFAULT_CHANNEL,
     PUBLIC_ALLOW_CHANNELS,
+    PUBLIC_ALLOWED_ORIGINS,
     PUBLIC_AVAILABILITY_CHECK,
     PUBLIC_FALLBACK_URL,
     TEXT_NO_AGENTS_NEW_TICKET,
@@ -343,3 +344,107 @@ async def transcript_pdf(tx: Tx, actor: Actor, chat_id: int) -> bytes:
     ]
     title = f"Chat {chat.id}: {chat.requester_name}"
     return await asyncio.to_thread(render_transcript, title, details, entries)
+
+
+# --- the agent's chat screens (chat manager, toolbar, preferences) ----------------------------
+
+
+async def channel_for_admin(tx: Tx, actor: Actor, channel_id: int) -> ChannelOut:
+    """CH-8: one channel for the admin edit form."""
+    from frontdesk.domain.chat.actions import access_channel_for_admin
+
+    return channel_out(tx, await access_channel_for_admin(tx, actor, channel_id))
+
+
+@dataclass(frozen=True)
+class AgentChatState:
+    """What the toolbar switch (CH-10) and the channel preferences (CH-9) show."""
+
+    availability: str
+    active_channel_ids: list[int]
+    channels: list[ChannelChoice]
+
+
+async def agent_chat_state(tx: Tx, actor: Actor) -> AgentChatState:
+    from frontdesk.core.errors import PermissionDenied
+    from frontdesk.domain.chat.models import ChatAgentState
+    from frontdesk.domain.chat.presence import liveness
+
+    check_chat_enabled(tx)
+    if not actor.is_agent:
+        raise PermissionDenied("Only agents may do this.")
+    live = (await liveness(tx, [actor.id])).get(actor.id)
+    state = await tx.session.get(ChatAgentState, actor.id)
+    channels = await channel_choices(tx, actor)
+    return AgentChatState(
+        availability=live.availability if live is not None else "internal",
+        active_channel_ids=list(state.channel_ids or []) if state is not None else [],
+        channels=channels,
+    )
+
+
+@dataclass(frozen=True)
+class AgentChoice:
+    id: int
+    name: str
+
+
+async def invitable_agents(tx: Tx, actor: Actor, chat_id: int) -> list[AgentChoice]:
+    """CH-28: agents the caller may invite into a chat: chat permission on its channel's group,
+    switched on and active lately, and not in the chat yet."""
+    from frontdesk.domain.accounts.models import Agent
+    from frontdesk.domain.chat.presence import agent_available_now, agents_with_permission
+
+    check_chat_enabled(tx)
+    access = await access_chat_by_id(tx.session, actor, chat_id)
+    candidates = await agents_with_permission(
+        tx.session, access.channel.group_id, "chat_participant"
+    )
+    members = set(
+        await tx.session.scalars(
+            select(ChatMember.user_id).where(
+                ChatMember.chat_id == chat_id, ChatMember.kind == "agent"
+            )
+        )
+    )
+    wanted = sorted(candidates - members - {actor.id})
+    if not wanted:
+        return []
+    agents = await tx.session.scalars(select(Agent).where(Agent.id.in_(wanted)))
+    result = [
+        AgentChoice(agent.id, f"{agent.first_name} {agent.last_name}")
+        for agent in agents
+        if await agent_available_now(tx, agent.id)
+    ]
+    return sorted(result, key=lambda choice: choice.name)
+
+
+# --- embedding the public chat (CH-48) -----------------------------------------------------------
+
+
+def embedding_origins(tx: Tx) -> list[str]:
+    """Origins (scheme://host[:port]) of other web sites allowed to embed the public chat;
+    ``*`` allows every site. This server's own pages may always embed it."""
+    return [str(origin).strip().rstrip("/") for origin in tx.setting(PUBLIC_ALLOWED_ORIGINS)]
+
+
+def origin_may_embed(tx: Tx, origin: str, own_origin: str) -> bool:
+    allowed = embedding_origins(tx)
+    return origin == own_origin or "*" in allowed or origin.rstrip("/") in allowed
+
+
+@dataclass(frozen=True)
+class PublicChatOffer:
+    """What the public chat page offers a visitor now (CH-16, CH-37, CH-45)."""
+
+    channels: list[ChannelChoice]
+    no_agent_text: str | None
+    fallback_url: str | None
+
+
+async def public_chat_offer(tx: Tx) -> PublicChatOffer:
+    channels = await channel_choices(tx, ANONYMOUS_VISITOR)
+    if any(channel.available for channel in channels):
+        return PublicChatOffer(channels, None, None)
+    fallback = str(tx.setting(PUBLIC_FALLBACK_URL)) or None
+    return PublicChatOffer(channels, str(tx.setting(TEXT_PUBLIC_NO_AGENTS)), fallback)

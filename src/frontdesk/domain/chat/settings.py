@@ -242,3 +242,11 @@ OPEN_REQUESTS_PER_IP = declare(
     navigation="Chat::Limits",
     minimum=1,
 )
+PUBLIC_ALLOWED_ORIGINS = declare(
+    "ChatEngine::PublicInterface::AllowedOrigins",
+    "list",
+    [],
+    "Web sites allowed to embed the chat widget, as origins (https://www.example.com); '*'"
+    " allows every site. This server's own pages may always embed it.",
+    navigation="Chat::Public",
+)

@@ -36,6 +36,9 @@ from frontdesk.domain.accounts.schemas import (
     RoleCreate,
     RoleUpdate,
 )
+from frontdesk.domain.chat import actions as chat_actions
+from frontdesk.domain.chat import queries as chat_queries
+from frontdesk.domain.chat.schemas import ChannelCreate, ChannelUpdate
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue import actions as catalogue_actions
 from frontdesk.domain.ticket_catalogue import queries as catalogue_queries
@@ -105,6 +108,8 @@ class AdminScreen:
     searchable: bool = False
     # Further pages of one object (permission matrices): (label, path under /admin/<slug>/<id>).
     row_links: tuple[tuple[str, str], ...] = ()
+    # Chat queries need the runtime (settings) too: they take the Tx, not only the session.
+    reads_tx: bool = False
 
 
 def _attr(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:
@@ -490,6 +495,31 @@ SCREENS: dict[str, AdminScreen] = {
             delete=catalogue_actions.do_delete_sla,
             choices=_sla_service_choices,
         ),
+        AdminScreen(
+            slug="chat-channels",
+            title=ui_text("Chat channels"),
+            add_label=ui_text("Add chat channel"),
+            fields=(
+                NAME_FIELD,
+                FormField("group_id", ui_text("Group"), "select", required=True),
+                COMMENT_FIELD,
+            ),
+            columns=(
+                ListColumn(ui_text("Name"), _attr("name")),
+                ListColumn(ui_text("Group"), _looked_up("group_id")),
+                ListColumn(ui_text("Comment"), _attr("comment")),
+                VALID_COLUMN,
+            ),
+            list_page=chat_queries.list_channels,
+            get=chat_queries.channel_for_admin,
+            create_schema=ChannelCreate,
+            create=chat_actions.do_create_channel,
+            update_schema=ChannelUpdate,
+            update=chat_actions.do_update_channel,
+            delete=chat_actions.do_delete_channel,
+            choices=_group_choices,
+            reads_tx=True,
+        ),
     )
 }
 
@@ -803,7 +833,8 @@ async def _list_page(
     try:
         page_request = PageRequest.build(limit, offset)
         extra = {"search": term or None} if screen.searchable else {}
-        page = await screen.list_page(tx.session, caller.actor, page_request, **extra)
+        reader = tx if screen.reads_tx else tx.session
+        page = await screen.list_page(reader, caller.actor, page_request, **extra)
         choices = await screen.choices(tx, caller.actor, None)
     except DomainError as exc:
         return _error_page(request, caller, exc, screen.slug)
@@ -869,7 +900,8 @@ async def _form_page(
     failed: FormErrors | None = None,
 ) -> Response:
     try:
-        item = None if item_id is None else await screen.get(tx.session, caller.actor, item_id)
+        reader = tx if screen.reads_tx else tx.session
+        item = None if item_id is None else await screen.get(reader, caller.actor, item_id)
         choices = await screen.choices(tx, caller.actor, item_id)
     except DomainError as exc:
         return _error_page(request, caller, exc, screen.slug)

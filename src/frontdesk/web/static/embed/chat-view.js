@@ -1,0 +1,185 @@
+// One conversation as a customer or public user sees it: the message log (an ARIA live region),
+// the composer (Enter sends, Shift+Enter adds a line), the typing line, the reconnect banner and
+// the closed notice. Used by the public chat page (and so the embeddable widget) and the
+// customer's chat page. Text is always set with textContent: a message is never markup.
+
+const TYPING_SHOWN_MS = 4000;
+
+export function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => (key in values ? values[key] : ""));
+}
+
+export class ChatView {
+  constructor(root, { connection, chatId, selfKind, strings }) {
+    this.root = root;
+    this.connection = connection;
+    this.chatId = chatId;
+    this.selfKind = selfKind; // "visitor" or "customer": the author kind of this reader
+    this.strings = strings;
+    this.log = root.querySelector("[data-chat-log]");
+    this.banner = root.querySelector("[data-chat-banner]");
+    this.typingLine = root.querySelector("[data-chat-typing]");
+    this.closedNotice = root.querySelector("[data-chat-closed]");
+    this.waiting = root.querySelector("[data-chat-waiting]");
+    this.composer = root.querySelector("[data-chat-composer]");
+    this.input = root.querySelector("[data-chat-input]");
+    this.typingTimer = null;
+    this.onClosed = () => {};
+    this.bind();
+  }
+
+  bind() {
+    const chatId = this.chatId;
+    this.connection.on("event", (frame) => {
+      if (frame.chat_id === chatId) this.show(frame.event);
+    });
+    this.connection.on("ack", (frame) => this.markSent(frame.client_message_id));
+    this.connection.on("error", (frame) => {
+      if (frame.client_message_id) this.markFailed(frame.client_message_id, frame.message);
+      else if (frame.code === "chat_closed") this.close();
+    });
+    this.connection.on("status", (status) => this.showStatus(status));
+    this.composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.send();
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.send();
+      }
+    });
+    this.input.addEventListener("input", () => this.connection.typing(chatId));
+  }
+
+  start(status) {
+    if (this.waiting) this.waiting.hidden = status !== "request";
+    if (status === "closed") this.close();
+    this.connection.subscribe(this.chatId, 0);
+    this.connection.connect();
+  }
+
+  send() {
+    const text = this.input.value;
+    if (!text.trim() || this.input.disabled) return;
+    const clientMessageId = this.connection.send(this.chatId, text);
+    const item = this.bubble({ kind: "message", text, author: { kind: this.selfKind } });
+    item.dataset.clientMessageId = clientMessageId;
+    item.classList.add("pending");
+    if (this.connection.status !== "open") this.note(item, this.strings.queued);
+    this.input.value = "";
+    this.input.focus();
+  }
+
+  pendingItem(clientMessageId) {
+    if (!clientMessageId) return null;
+    for (const item of this.log.querySelectorAll("li.pending")) {
+      if (item.dataset.clientMessageId === clientMessageId) return item;
+    }
+    return null;
+  }
+
+  markSent(clientMessageId) {
+    const item = this.pendingItem(clientMessageId);
+    if (!item) return;
+    item.classList.remove("pending");
+    item.querySelector(".chat-note")?.remove();
+  }
+
+  markFailed(clientMessageId, reason) {
+    const item = this.pendingItem(clientMessageId);
+    if (!item) return;
+    item.classList.remove("pending");
+    item.classList.add("failed");
+    this.note(item, fill(this.strings.failed, { reason: reason || "" }));
+  }
+
+  note(item, text) {
+    let note = item.querySelector(".chat-note");
+    if (!note) {
+      note = document.createElement("small");
+      note.className = "chat-note";
+      item.append(note);
+    }
+    note.textContent = text;
+  }
+
+  show(event) {
+    const author = event.author || {};
+    if (event.kind === "typing") {
+      if (author.kind === this.selfKind) return;
+      this.typingLine.textContent = fill(this.strings.typing, { name: author.name || "" });
+      clearTimeout(this.typingTimer);
+      this.typingTimer = setTimeout(() => (this.typingLine.textContent = ""), TYPING_SHOWN_MS);
+      return;
+    }
+    if (event.kind === "message") {
+      if (author.kind !== this.selfKind) this.typingLine.textContent = "";
+      const pending = this.pendingItem(event.client_message_id);
+      if (pending) {
+        // Our own message came back stored: it stays where it was typed, now confirmed.
+        this.markSent(event.client_message_id);
+        pending.dataset.seq = event.seq;
+        return;
+      }
+      this.bubble(event).dataset.seq = event.seq;
+      return;
+    }
+    if (event.kind === "joined") {
+      if (this.waiting) this.waiting.hidden = true;
+      this.system(fill(this.strings.joined, { name: author.name || "" }));
+    } else if (event.kind === "left") {
+      this.system(fill(this.strings.left, { name: author.name || "" }));
+    } else if (event.kind === "closed") {
+      this.close();
+    }
+  }
+
+  bubble(event) {
+    const author = event.author || {};
+    const mine = author.kind === this.selfKind;
+    const item = document.createElement("li");
+    item.className = mine ? "chat-message mine" : "chat-message";
+    const name = document.createElement("span");
+    name.className = "chat-author";
+    name.textContent = mine ? this.strings.you : author.name || "";
+    const text = document.createElement("p");
+    text.className = "chat-text";
+    text.textContent = event.text || "";
+    item.append(name, text);
+    this.log.append(item);
+    item.scrollIntoView({ block: "nearest" });
+    return item;
+  }
+
+  system(text) {
+    const item = document.createElement("li");
+    item.className = "chat-system";
+    item.textContent = text;
+    this.log.append(item);
+  }
+
+  showStatus(status) {
+    if (!this.banner) return;
+    const offline = status === "offline" && !this.closed;
+    this.banner.hidden = !offline;
+    this.banner.textContent = offline ? this.strings.offline : "";
+    if (offline) {
+      for (const item of this.log.querySelectorAll("li.pending")) {
+        this.note(item, this.strings.queued);
+      }
+    }
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.input.disabled = true;
+    this.composer.querySelector("button").disabled = true;
+    this.closedNotice.hidden = false;
+    if (this.waiting) this.waiting.hidden = true;
+    this.typingLine.textContent = "";
+    if (this.banner) this.banner.hidden = true;
+    this.onClosed();
+  }
+}

@@ -1,0 +1,104 @@
+/* Frontdesk chat loader: include with <script async src=".../static/embed/frontdesk-chat.js">.
+   Plain JavaScript, no jQuery, nothing blocks the page. It asks the server whether this web
+   site may embed the chat and whether an agent is available, then shows a button (in a Shadow
+   DOM, so the page's CSS cannot reach it). The chat itself loads on first open, in an iframe. */
+(function () {
+  var script = document.currentScript;
+  var config = window.frontdeskChat || {};
+  var server = (config.server || new URL(script.src).origin).replace(/\/$/, "");
+  var prefix = "Frontdesk chat: ";
+
+  function text(value, fallback) {
+    return typeof value === "string" && value ? value : fallback;
+  }
+
+  function show(available) {
+    var host = document.createElement("div");
+    host.setAttribute("data-frontdesk-chat", "");
+    var shadow = host.attachShadow({ mode: "open" });
+    var side = config.position === "bottom-left" ? "left" : "right";
+    var color = text(config.color, "#0b5cad");
+    var textColor = text(config.textColor, "#ffffff");
+    var width = Number(config.width) || 360;
+    var height = Number(config.height) || 520;
+    var style = document.createElement("style");
+    style.textContent =
+      ":host{all:initial}" +
+      ".launcher{position:fixed;bottom:20px;" + side + ":20px;z-index:2147483000;padding:12px 18px;" +
+      "border:0;border-radius:24px;font:600 15px system-ui,sans-serif;cursor:pointer;" +
+      "box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
+      ".launcher:focus-visible{outline:3px solid #1b1f24;outline-offset:3px}" +
+      ".panel{position:fixed;bottom:76px;" + side + ":20px;z-index:2147483000;" +
+      "width:min(" + width + "px,calc(100vw - 40px));height:min(" + height + "px,calc(100vh - 100px));" +
+      "border:1px solid #c4cad2;border-radius:12px;overflow:hidden;background:#fff;" +
+      "box-shadow:0 8px 30px rgba(0,0,0,.3)}" +
+      ".panel[hidden]{display:none}iframe{width:100%;height:100%;border:0}";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "launcher";
+    button.style.background = color;
+    button.style.color = textColor;
+    button.textContent = text(config.buttonText, "Chat with us");
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", "frontdesk-chat-panel");
+    var panel = document.createElement("div");
+    panel.className = "panel";
+    panel.id = "frontdesk-chat-panel";
+    panel.hidden = true;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", text(config.title, "Chat with us"));
+    var frame = null;
+
+    function toggle(open) {
+      if (open && !frame) {
+        var query = "?iframe=1&title=" + encodeURIComponent(text(config.title, ""));
+        if (config.channel) query += "&channel=" + encodeURIComponent(config.channel);
+        if (!available && config.fallbackUrl) {
+          query += "&fallback=" + encodeURIComponent(config.fallbackUrl);
+        }
+        frame = document.createElement("iframe");
+        frame.title = text(config.title, "Chat with us");
+        frame.src = server + "/public/chat" + query;
+        panel.appendChild(frame);
+      }
+      panel.hidden = !open;
+      button.setAttribute("aria-expanded", String(open));
+      if (open) frame.focus();
+    }
+
+    button.addEventListener("click", function () {
+      toggle(panel.hidden);
+    });
+    shadow.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !panel.hidden) {
+        toggle(false);
+        button.focus();
+      }
+    });
+    shadow.append(style, panel, button);
+    document.body.appendChild(host);
+  }
+
+  fetch(server + "/public/chat/widget-config", { credentials: "omit" })
+    .then(function (response) {
+      return response.json().then(function (body) {
+        return { ok: response.ok, body: body };
+      });
+    })
+    .then(function (answer) {
+      if (!answer.ok) {
+        console.error(prefix + ((answer.body.error && answer.body.error.message) || "unavailable"));
+        return;
+      }
+      if (!answer.body.available && !config.showWhenUnavailable) {
+        console.info(prefix + "no agent is available; the chat button stays hidden.");
+        return;
+      }
+      setTimeout(function () {
+        show(answer.body.available);
+      }, (Number(config.delay) || 0) * 1000);
+    })
+    .catch(function () {
+      console.error(prefix + "the chat server " + server + " could not be reached.");
+    });
+})();

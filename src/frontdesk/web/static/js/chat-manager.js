@@ -1,0 +1,377 @@
+// The agent's chat manager (CH-18 … CH-32): open requests live, the request dialog, the agent's
+// chats as widgets, and the same widget alone in a pop-out window. Every change goes through
+// the chat REST API; everything shown comes from the socket (realtime.js), so the manager and a
+// pop-out window of the same chat stay in sync both ways. Text is set with textContent only.
+
+import { ChatConnection } from "./realtime.js";
+
+const root = document.querySelector("[data-chat-manager]");
+const csrf = root.dataset.csrf;
+const agentId = Number(root.dataset.agentId);
+const singleChat = Number(root.dataset.singleChat) || null;
+const template = document.querySelector("[data-chat-widget-template]");
+const widgetsBox = root.querySelector("[data-chat-widgets]");
+const requestList = root.querySelector("[data-chat-requests]");
+const dialog = root.querySelector("[data-request-dialog]");
+const errorBox = root.querySelector("[data-chat-error]");
+const baseTitle = document.title;
+const requests = new Map(); // chat id → summary
+const widgets = new Map(); // chat id → widget state
+
+async function api(method, path, body) {
+  const response = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new Error((data && data.error && data.error.message) || response.statusText);
+  }
+  return data;
+}
+
+function showError(error) {
+  errorBox.textContent = error ? error.message : "";
+  errorBox.hidden = !error;
+}
+
+async function run(action) {
+  try {
+    showError(null);
+    return await action();
+  } catch (error) {
+    showError(error);
+    return null;
+  }
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// --- notifications (CH-17, CH-24) --------------------------------------------------------------
+
+const notifyOffer = root.querySelector("[data-chat-notify-offer]");
+if ("Notification" in window && Notification.permission === "default") {
+  notifyOffer.hidden = false;
+  root.querySelector("[data-chat-notify-enable]").addEventListener("click", async () => {
+    await Notification.requestPermission();
+    notifyOffer.hidden = true;
+  });
+}
+
+function beep() {
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    tone.frequency.value = 880;
+    tone.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.15);
+  } catch {
+    // no sound is no reason to fail
+  }
+}
+
+function notify(title, body, chatId) {
+  beep();
+  if (!("Notification" in window) || Notification.permission !== "granted") return;
+  const note = new Notification(title, { body, tag: `frontdesk-chat-${chatId || "request"}` });
+  note.addEventListener("click", () => {
+    window.focus();
+    if (chatId && widgets.has(chatId)) widgets.get(chatId).input.focus();
+  });
+}
+
+function updateTitleCounter() {
+  const count = requests.size;
+  document.title = count ? `(${count}) ${baseTitle}` : baseTitle;
+  for (const badge of document.querySelectorAll("[data-chat-request-count]")) {
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+  }
+}
+
+// --- open requests ---------------------------------------------------------------------------
+
+let dialogChatId = null;
+
+function renderRequests() {
+  if (!requestList) return;
+  requestList.replaceChildren();
+  for (const chat of requests.values()) {
+    const item = el("li", "chat-request");
+    const open = el("button", "link", `${chat.requester_name} (${chat.channel_name})`);
+    open.type = "button";
+    open.dataset.requestOpen = String(chat.id);
+    open.addEventListener("click", () => openRequest(chat.id));
+    item.append(open);
+    requestList.append(item);
+  }
+  root.querySelector("[data-chat-requests-empty]").hidden = requests.size > 0;
+  updateTitleCounter();
+}
+
+function openRequest(chatId) {
+  const chat = requests.get(chatId);
+  if (!chat || !dialog) return;
+  dialogChatId = chatId;
+  dialog.querySelector("[data-request-requester]").textContent = chat.requester_name;
+  dialog.querySelector("[data-request-channel]").textContent = chat.channel_name;
+  dialog.querySelector("[data-request-created]").textContent = new Date(
+    chat.created_at,
+  ).toLocaleString();
+  dialog.querySelector("[data-request-channel-select]").value = String(chat.channel_id);
+  dialog.showModal();
+}
+
+if (dialog) {
+  dialog.querySelector("[data-request-accept]").addEventListener("click", async () => {
+    const chatId = dialogChatId;
+    dialog.close();
+    const chat = await run(() => api("POST", `/chats/${chatId}/accept`));
+    requests.delete(chatId);
+    renderRequests();
+    if (chat) addWidget(chat);
+  });
+  dialog.querySelector("[data-request-move]").addEventListener("click", async () => {
+    const channelId = Number(dialog.querySelector("[data-request-channel-select]").value);
+    const chatId = dialogChatId;
+    dialog.close();
+    await run(() => api("POST", `/chats/${chatId}/channel`, { channel_id: channelId }));
+  });
+}
+
+// --- chat widgets ----------------------------------------------------------------------------
+
+const ROLE_NAMES = { owner: "owner", participant: "participant", observer: "observer" };
+
+function renderHeader(widget) {
+  const chat = widget.chat;
+  widget.node.querySelector("[data-chat-title]").textContent = chat.requester_name;
+  widget.node.querySelector("[data-chat-channel]").textContent = chat.channel_name;
+  widget.node.querySelector("[data-chat-role]").textContent =
+    ROLE_NAMES[chat.my_role] || chat.my_role || "—";
+  widget.node.querySelector("[data-chat-status]").textContent = chat.status;
+  const members = widget.node.querySelector("[data-chat-members]");
+  members.replaceChildren();
+  for (const member of chat.members) {
+    const item = el("li", `chat-member presence-${member.presence}`);
+    const icon = el("span", "presence-icon", "●");
+    icon.setAttribute("aria-hidden", "true");
+    item.append(icon, ` ${member.display_name} (${member.role}, ${member.presence})`);
+    members.append(item);
+  }
+  if (chat.monitor) widget.node.querySelector("[data-chat-monitor]").value = chat.monitor;
+  const isMember = Boolean(chat.my_role);
+  for (const join of widget.node.querySelectorAll("[data-chat-join]")) {
+    join.hidden = isMember || chat.status === "closed";
+  }
+  const closed = chat.status === "closed";
+  widget.node.querySelector("[data-chat-closed]").hidden = !closed;
+  widget.input.disabled = closed || !isMember || chat.my_role === "observer";
+  widget.node.querySelector("[data-chat-send] button").disabled = widget.input.disabled;
+}
+
+async function refreshChat(widget) {
+  const chat = await run(() => api("GET", `/chats/${widget.chat.id}`));
+  if (chat) {
+    widget.chat = chat;
+    renderHeader(widget);
+  }
+}
+
+function logLine(widget, event, pendingId) {
+  const item = el("li", `chat-line chat-${event.kind}`);
+  const who = event.author ? event.author.name : "";
+  if (event.kind === "message") {
+    item.append(el("strong", "chat-author", who), el("span", "chat-text", event.text || ""));
+  } else {
+    const what = event.kind.replace(/_/g, " ");
+    item.append(el("em", "chat-system", `${who} — ${what}`));
+  }
+  if (pendingId) {
+    item.classList.add("chat-pending");
+    item.dataset.pending = pendingId;
+    item.append(el("span", "chat-pending-note muted", " (queued)"));
+  }
+  return item;
+}
+
+function appendEvent(widget, event) {
+  const log = widget.node.querySelector("[data-chat-log]");
+  if (event.kind === "typing") {
+    if (event.author && event.author.id === agentId && event.author.kind === "agent") return;
+    const typing = widget.node.querySelector("[data-chat-typing]");
+    typing.textContent = `${event.author ? event.author.name : ""} …`;
+    clearTimeout(widget.typingTimer);
+    widget.typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
+    return;
+  }
+  if (event.kind === "presence") {
+    refreshChat(widget);
+    return;
+  }
+  if (event.kind === "message" && event.client_message_id) {
+    log.querySelector(`[data-pending="${CSS.escape(event.client_message_id)}"]`)?.remove();
+  }
+  log.append(logLine(widget, event));
+  log.scrollTop = log.scrollHeight;
+  widget.node.querySelector("[data-chat-typing]").textContent = "";
+  if (event.kind !== "message") refreshChat(widget);
+  else if (document.hidden && event.author && event.author.id !== agentId) {
+    notify(widget.chat.requester_name, event.text || "", widget.chat.id);
+  }
+}
+
+function bindWidget(widget) {
+  const node = widget.node;
+  const chatId = widget.chat.id;
+  const form = node.querySelector("[data-chat-send]");
+  const sendNow = () => {
+    const text = widget.input.value;
+    if (!text.trim()) return;
+    const pendingId = connection.send(chatId, text);
+    const log = node.querySelector("[data-chat-log]");
+    log.append(logLine(widget, { kind: "message", author: { name: "…" }, text }, pendingId));
+    log.scrollTop = log.scrollHeight;
+    widget.input.value = "";
+    widget.input.focus(); // focus stays in the input (CH-22)
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendNow();
+  });
+  widget.input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      sendNow();
+    }
+  });
+  widget.input.addEventListener("input", () => connection.typing(chatId));
+  node.querySelector("[data-chat-monitor]").addEventListener("change", (event) =>
+    run(() => api("PUT", `/chats/${chatId}/monitor`, { level: event.target.value })),
+  );
+  node.querySelector("[data-chat-close]").addEventListener("click", () =>
+    run(() => api("POST", `/chats/${chatId}/close`)),
+  );
+  for (const join of node.querySelectorAll("[data-chat-join]")) {
+    join.addEventListener("click", async () => {
+      const chat = await run(() => api("POST", `/chats/${chatId}/join`, { as: join.dataset.chatJoin }));
+      if (chat) {
+        widget.chat = chat;
+        renderHeader(widget);
+      }
+    });
+  }
+  const popout = node.querySelector("[data-chat-popout]");
+  popout.href = `/agent/chat/${chatId}`;
+  popout.hidden = Boolean(singleChat);
+  node.querySelector("[data-chat-pdf]").href = `/api/v1/chats/${chatId}/transcript.pdf`;
+  const inviteSelect = node.querySelector("[data-chat-invite-select]");
+  inviteSelect.closest("details").addEventListener("toggle", async (event) => {
+    if (!event.target.open) return;
+    const response = await fetch(`/agent/chat/${chatId}/invitable`, { credentials: "same-origin" });
+    // The options come from our own template (escaped there); parse them as a fragment.
+    const fragment = document.createRange().createContextualFragment(await response.text());
+    inviteSelect.replaceChildren(...fragment.querySelectorAll("option"));
+  });
+  node.querySelector("[data-chat-invite]").addEventListener("click", () => {
+    const id = Number(inviteSelect.value);
+    if (id) run(() => api("POST", `/chats/${chatId}/invite`, { agent_id: id }));
+  });
+  node.querySelector("[data-chat-move]").addEventListener("click", () => {
+    const channelId = Number(node.querySelector("[data-chat-channel-select]").value);
+    run(() => api("POST", `/chats/${chatId}/channel`, { channel_id: channelId }));
+  });
+  const ticketSelect = node.querySelector("[data-chat-ticket-select]");
+  node.querySelector("[data-chat-ticket-search]").addEventListener("click", async () => {
+    const query = node.querySelector("[data-chat-ticket-query]").value;
+    const found = await run(() => api("GET", `/tickets?query=${encodeURIComponent(query)}`));
+    ticketSelect.replaceChildren();
+    for (const ticket of (found && found.items) || []) {
+      const option = el("option", "", `${ticket.number} ${ticket.title}`);
+      option.value = String(ticket.id);
+      ticketSelect.append(option);
+    }
+  });
+  node.querySelector("[data-chat-append]").addEventListener("click", () => {
+    const ticketId = Number(ticketSelect.value);
+    if (ticketId) run(() => api("POST", `/chats/${chatId}/append`, { ticket_id: ticketId }));
+  });
+}
+
+function addWidget(chat) {
+  if (widgets.has(chat.id)) return widgets.get(chat.id);
+  const node = template.content.firstElementChild.cloneNode(true);
+  node.id = `chat-${chat.id}`;
+  node.dataset.chatId = String(chat.id);
+  const widget = { chat, node, input: node.querySelector("[data-chat-input]"), typingTimer: null };
+  widgets.set(chat.id, widget);
+  bindWidget(widget);
+  renderHeader(widget);
+  widgetsBox.append(node);
+  root.querySelector("[data-chat-widgets-empty]").hidden = true;
+  connection.subscribe(chat.id, 0); // the socket replays the history, then streams live
+  return widget;
+}
+
+// --- the socket ------------------------------------------------------------------------------
+
+const connection = new ChatConnection({});
+const banner = root.querySelector("[data-chat-banner]");
+let everOpen = false;
+connection.on("status", (status) => {
+  if (status === "open") everOpen = true;
+  banner.hidden = status === "open" || !everOpen;
+});
+connection.on("event", (frame) => {
+  const widget = widgets.get(frame.chat_id);
+  if (widget) appendEvent(widget, frame.event);
+  if (frame.event.kind === "monitor" || frame.event.kind === "monitored") {
+    notify(widget ? widget.chat.requester_name : "", frame.event.text || "", frame.chat_id);
+  }
+});
+connection.on("request.new", (frame) => {
+  if (singleChat) return;
+  requests.set(frame.chat.id, frame.chat);
+  renderRequests();
+  notify(frame.chat.requester_name, frame.chat.channel_name, null);
+});
+connection.on("request.gone", (frame) => {
+  requests.delete(frame.chat.id);
+  renderRequests();
+});
+connection.on("error", (frame) => {
+  showError(new Error(frame.message || frame.code));
+  if (frame.client_message_id) {
+    root.querySelector(`[data-pending="${CSS.escape(frame.client_message_id)}"]`)?.remove();
+  }
+});
+
+async function start() {
+  connection.connect();
+  if (singleChat) {
+    const chat = await run(() => api("GET", `/chats/${singleChat}`));
+    if (chat) addWidget(chat);
+    return;
+  }
+  const [open, active] = await Promise.all([
+    run(() => api("GET", "/chats?status=request&limit=100")),
+    run(() => api("GET", "/chats?status=active&limit=100")),
+  ]);
+  for (const chat of (open && open.items) || []) {
+    if (!chat.my_role) requests.set(chat.id, chat);
+  }
+  renderRequests();
+  for (const chat of (active && active.items) || []) {
+    if (chat.my_role) addWidget(chat);
+  }
+}
+
+start();

@@ -1,0 +1,119 @@
+"""The customer's live chat in a real browser: create a chat, an agent accepts, the customer's
+network is cut and restored while messages go both ways — nothing is lost or doubled; then the
+integration dialog: colour and channel change the snippet, and the preview shows the widget.
+
+With ``FRONTDESK_SCREENSHOTS=docs/user`` the tests save screenshots for docs/user/chat.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import LiveServer
+from tests.browser.test_chat_public_browser import prepare_desk
+from tests.browser.test_ticket_zoom_browser import log_in, screenshot
+from tests.conftest import ADMIN_PASSWORD
+
+NewPage = Callable[..., Awaitable[Page]]
+
+
+async def test_customer_chat_survives_a_network_cut(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    headers = prepare_desk(live_server)
+    with live_server.api() as api:
+        api.post(
+            "/api/v1/customer-users",
+            json={
+                "login": "jane",
+                "first_name": "Jane",
+                "last_name": "Doe",
+                "email": "jane@example.com",
+                "password": "customer-secret-1",
+            },
+            headers=headers,
+        ).raise_for_status()
+    page = await new_page(viewport={"width": 390, "height": 844})
+    await log_in(page, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
+    await page.get_by_role("link", name="Chats").click()
+    await page.get_by_role("link", name="Create new chat").click()
+    await page.get_by_label("Your message").fill("My printer is on fire")
+    await page.get_by_role("button", name="Start chat").click()
+    log = page.get_by_role("log")
+    await expect(log).to_contain_text("My printer is on fire")
+    chat_id = int(page.url.rsplit("/", 1)[1])
+
+    with live_server.api() as api:
+        api.post(f"/api/v1/chats/{chat_id}/accept", headers=headers).raise_for_status()
+    await expect(log).to_contain_text("joined the chat")
+    box = page.get_by_role("textbox", name="Message", exact=True)
+
+    await page.context.set_offline(True)
+    await expect(page.get_by_text("Connection lost. Reconnecting…")).to_be_visible()
+    await box.fill("Sent while offline")
+    await box.press("Enter")
+    await expect(log.locator("li.pending")).to_contain_text("will be sent automatically")
+    with live_server.api() as api:
+        for number in (1, 2):
+            api.post(
+                f"/api/v1/chats/{chat_id}/messages",
+                json={"text": f"Agent reply {number}", "client_message_id": f"r{number}"},
+                headers=headers,
+            ).raise_for_status()
+    await page.context.set_offline(False)
+    await expect(log.locator("li.pending")).to_have_count(0, timeout=20_000)
+    await expect(log).to_contain_text("Agent reply 2")
+    await expect(page.get_by_text("Connection lost. Reconnecting…")).to_be_hidden()
+    # Nothing lost, nothing doubled; the queued message stays where it was typed.
+    texts = await log.locator(".chat-text").all_text_contents()
+    assert texts == [
+        "My printer is on fire",
+        "Sent while offline",
+        "Agent reply 1",
+        "Agent reply 2",
+    ]
+    with live_server.api() as api:
+        items = api.get(f"/api/v1/chats/{chat_id}/events", headers=headers).json()["items"]
+    stored = [i["event"]["text"] for i in items if i["event"]["kind"] == "message"]
+    assert stored == [
+        "My printer is on fire",
+        "Agent reply 1",
+        "Agent reply 2",
+        "Sent while offline",
+    ]
+    await screenshot(page, "chat-customer.png")
+
+    with live_server.api() as api:
+        api.post(f"/api/v1/chats/{chat_id}/close", headers=headers).raise_for_status()
+    await expect(page.get_by_text("This chat has been closed.")).to_be_visible()
+    await expect(box).to_be_disabled()
+
+
+async def test_integration_dialog_snippet_and_preview(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    page = await new_page()
+    await log_in(page, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
+    prepare_desk(live_server)  # after the login: a browser login resets availability (CH-10)
+    await page.goto(f"{live_server.url}/agent/chat/integration")
+    await page.get_by_label("Button colour").fill("#aa3300")
+    channel = page.get_by_label("Pre-selected channel")
+    await channel.select_option(label="Chat")
+    channel_id = await channel.input_value()
+    await page.get_by_label("Button text", exact=True).fill("Ask us")
+    await page.get_by_role("tab", name="Integration code").click()
+    head = page.get_by_label("Paste into the page's <head>")
+    await expect(head).to_have_value(re.compile('"color": "#aa3300"'))
+    await expect(head).to_have_value(re.compile(f'"channel": {channel_id}'))
+    body = page.get_by_label("Paste at the end of the page's <body>")
+    await expect(body).to_have_value(
+        f'<script async src="{live_server.url}/static/embed/frontdesk-chat.js"></script>'
+    )
+    await page.get_by_role("tab", name="Preview").click()
+    launcher = page.frame_locator("[data-preview]").get_by_role("button", name="Ask us")
+    await expect(launcher).to_be_visible()
+    assert await launcher.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(170, 51, 0)"
+    await screenshot(page, "chat-integration-dialog.png")

@@ -1,0 +1,98 @@
+"""The customer's chat pages: Chats in the menu, a new chat, the chat page, closing it."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import func, select
+
+from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.domain.chat.models import Chat
+from frontdesk.web.state import WebState
+from tests.conftest import RecordedEvents
+from tests.domain.chat.desk import make_desk
+from tests.web.test_pages_agent import CUSTOMER_PASSWORD, create_customer_user, log_in
+
+
+async def chat_count(web: WebState) -> int:
+    async with unit_of_work(web.session_factory) as session:
+        return int(await session.scalar(select(func.count()).select_from(Chat)) or 0)
+
+
+async def test_customer_starts_a_chat_and_closes_it(
+    client: httpx.AsyncClient, web: WebState, events: RecordedEvents
+) -> None:
+    desk = await make_desk(client, web)
+    await create_customer_user(web, "carla")
+    csrf = await log_in(client, "carla", CUSTOMER_PASSWORD, "customer")
+
+    home = await client.get("/customer")
+    assert '<a href="/customer/chats" >Chats</a>' in home.text
+
+    form = await client.get("/customer/chats/new")
+    assert form.status_code == 200
+    assert f'name="channel_id" value="{desk.default_channel_id}"' in form.text
+
+    created = await client.post(
+        "/customer/chats/new",
+        data={
+            "csrf_token": csrf,
+            "channel_id": str(desk.default_channel_id),
+            "message": "<b>Hi</b>",
+        },
+    )
+    assert created.status_code == 303
+    chat_id = int(created.headers["location"].rsplit("/", 1)[1])
+
+    page = await client.get(f"/customer/chats/{chat_id}")
+    assert page.status_code == 200
+    assert f'data-chat-id="{chat_id}"' in page.text
+    assert 'data-status="request"' in page.text
+    assert "Waiting for an agent…" in page.text
+    assert 'role="log"' in page.text
+
+    listing = await client.get("/customer/chats")
+    assert f'<a href="/customer/chats/{chat_id}">Chat {chat_id}</a>' in listing.text
+    assert "Waiting for an agent" in listing.text
+
+    closed = await client.post(f"/customer/chats/{chat_id}/close", data={"csrf_token": csrf})
+    assert closed.status_code == 303
+    page = await client.get(f"/customer/chats/{chat_id}")
+    assert 'data-status="closed"' in page.text
+    assert "End chat" not in page.text
+    assert f'href="/api/v1/chats/{chat_id}/transcript.pdf"' in page.text
+
+
+async def test_refused_chats_change_nothing(
+    client: httpx.AsyncClient, web: WebState, events: RecordedEvents
+) -> None:
+    desk = await make_desk(client, web)
+    await create_customer_user(web, "carla")
+    csrf = await log_in(client, "carla", CUSTOMER_PASSWORD, "customer")
+    events.clear()
+
+    empty = await client.post(
+        "/customer/chats/new",
+        data={"csrf_token": csrf, "channel_id": str(desk.default_channel_id), "message": "  "},
+    )
+    assert empty.status_code == 422
+    assert 'aria-invalid="true" aria-describedby="message-error"' in empty.text
+    bad_channel = await client.post(
+        "/customer/chats/new", data={"csrf_token": csrf, "channel_id": "x", "message": "Hi"}
+    )
+    assert bad_channel.status_code == 422
+    no_csrf = await client.post(
+        "/customer/chats/new",
+        data={"channel_id": str(desk.default_channel_id), "message": "Hi"},
+    )
+    assert no_csrf.status_code == 403
+    assert await chat_count(web) == 0
+    assert events.kinds() == []
+
+    # Someone else's chat looks like no chat at all, and cannot be closed.
+    other_id, _visitor = await desk.public_chat()
+    events.clear()
+    assert (await client.get(f"/customer/chats/{other_id}")).status_code == 404
+    refused = await client.post(f"/customer/chats/{other_id}/close", data={"csrf_token": csrf})
+    assert refused.status_code == 404
+    assert (await desk.chat(other_id, desk.olga))["status"] == "request"
+    assert events.kinds() == []

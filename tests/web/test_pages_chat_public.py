@@ -1,0 +1,101 @@
+"""The public chat page, its embedding policy (CSP frame-ancestors, the loader's availability
+answer) and the admin's chat integration dialog."""
+
+from __future__ import annotations
+
+import httpx
+
+from frontdesk.web.state import WebState
+from tests.conftest import ADMIN_PASSWORD
+from tests.domain.chat.desk import make_desk, set_settings
+from tests.web.test_pages_agent import log_in
+
+ORIGINS = "ChatEngine::PublicInterface::AllowedOrigins"
+
+
+async def test_public_chat_page_offers_the_form_and_frames_only_for_allowed_sites(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    desk = await make_desk(client, web)
+    page = await client.get("/public/chat")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert '<input id="chat-name" name="name" required' in page.text
+    assert f'name="channel_id" value="{desk.default_channel_id}"' in page.text
+    assert "<header" in page.text
+
+    framed = await client.get("/public/chat", params={"iframe": "1", "title": "<b>Help</b>"})
+    assert "<header" not in framed.text
+    assert "<title>&lt;b&gt;Help&lt;/b&gt;</title>" in framed.text
+
+    await set_settings(web, {ORIGINS: ["https://shop.example", "bad value; script-src *"]})
+    framed = await client.get("/public/chat", params={"iframe": "1"})
+    assert framed.headers["content-security-policy"] == (
+        "frame-ancestors 'self' https://shop.example"
+    )
+    await set_settings(web, {ORIGINS: ["*"]})
+    framed = await client.get("/public/chat", params={"iframe": "1"})
+    assert framed.headers["content-security-policy"] == "frame-ancestors *"
+
+
+async def test_no_agent_shows_the_text_and_only_a_safe_fallback_link(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    await set_settings(
+        web, {"ChatEngine::PublicInterface::FallbackURL": "https://www.example.com/contact"}
+    )
+    page = await client.get("/public/chat")
+    assert "No agent is available at the moment. Please try again later." in page.text
+    assert 'href="https://www.example.com/contact"' in page.text
+    assert 'id="chat-start-form"' not in page.text
+
+    from_widget = await client.get(
+        "/public/chat", params={"iframe": "1", "fallback": "javascript:alert(1)"}
+    )
+    assert "javascript:" not in from_widget.text
+
+
+async def test_widget_config_answers_allowed_origins_only(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    await make_desk(client, web)
+    blocked = await client.get(
+        "/public/chat/widget-config", headers={"Origin": "https://evil.example"}
+    )
+    assert blocked.status_code == 403
+    assert blocked.json()["error"]["code"] == "origin_not_allowed"
+    assert "ChatEngine::PublicInterface::AllowedOrigins" in blocked.json()["error"]["message"]
+    assert blocked.headers["access-control-allow-origin"] == "https://evil.example"
+
+    own = await client.get("/public/chat/widget-config", headers={"Origin": "http://testserver"})
+    assert own.status_code == 200
+    assert own.json()["available"] is True
+
+    await set_settings(web, {ORIGINS: ["https://shop.example/"]})
+    allowed = await client.get(
+        "/public/chat/widget-config", headers={"Origin": "https://shop.example"}
+    )
+    assert allowed.status_code == 200
+    body = allowed.json()
+    assert body["available"] is True
+    assert [c["is_default"] for c in body["channels"]] == [True]
+    assert allowed.headers["access-control-allow-origin"] == "https://shop.example"
+
+
+async def test_widget_config_without_agents_says_unavailable(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    answer = await client.get("/public/chat/widget-config")
+    assert answer.status_code == 200
+    assert answer.json() == {"available": False, "channels": []}
+
+
+async def test_integration_dialog_is_for_admins(client: httpx.AsyncClient, web: WebState) -> None:
+    desk = await make_desk(client, web)
+    assert (await client.get("/agent/chat/integration")).status_code == 303
+    await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    page = await client.get("/agent/chat/integration")
+    assert page.status_code == 200
+    assert 'data-server="http://testserver"' in page.text
+    assert f'<option value="{desk.default_channel_id}">Chat</option>' in page.text
+    assert 'role="tablist"' in page.text
