@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.conftest import ADMIN_PASSWORD
 from tests.services import CHROMIUM, chromium_available, require
@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Assertions wait for the page; a loaded CI machine needs more than Playwright's default 5 s.
+expect.set_options(timeout=15_000)
 
 
 def _free_port() -> int:
@@ -80,7 +83,7 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
             [sys.executable, "-m", "frontdesk.cli", "serve"], env=env, stdout=out, stderr=out
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60  # generous: a busy CI machine starts Python slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"server exited early:\n{log.read_text()}")
@@ -92,7 +95,8 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         time.sleep(0.1)
     else:
         process.kill()
-        pytest.fail(f"server did not start within 30 s:\n{log.read_text()}")
+        process.wait(timeout=10)
+        pytest.fail(f"server did not start within 60 s:\n{log.read_text()}")
     server = LiveServer(url=url, process=process, log=log)
     yield server
     process.terminate()
@@ -119,7 +123,7 @@ async def new_page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIte
 
     async def _make(viewport: dict[str, int] | None = None) -> Page:
         context = await browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)
         contexts.append(context)
         return await context.new_page()
 

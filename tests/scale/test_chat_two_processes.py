@@ -56,7 +56,7 @@ def _start(
             [sys.executable, "-m", "frontdesk.cli", "serve"], env=env, stdout=out, stderr=out
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"server {name} exited early:\n{log.read_text()}")
@@ -67,7 +67,8 @@ def _start(
             pass
         time.sleep(0.1)
     process.kill()
-    pytest.fail(f"server {name} did not start within 30 s:\n{log.read_text()}")
+    process.wait(timeout=10)
+    pytest.fail(f"server {name} did not start within 60 s:\n{log.read_text()}")
 
 
 @pytest.fixture
