@@ -16,7 +16,7 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
