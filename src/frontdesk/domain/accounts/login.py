@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from frontdesk.core.errors import NotFound
 from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts import actions
 from frontdesk.domain.accounts.errors import LoginFailed
 from frontdesk.domain.accounts.models import Agent, CustomerUser
+from frontdesk.domain.accounts.queries import user_out
 from frontdesk.domain.accounts.schemas import IssuedToken, LoginInput, UserOut
 from frontdesk.domain.runtime import Runtime, Tx
 
@@ -35,29 +37,10 @@ async def attempt_login(
 
 
 async def describe_user(session: AsyncSession, realm: str, user_id: int) -> UserOut:
-    if realm == "agent":
-        agent = await session.get(Agent, user_id)
-        assert agent is not None
-        return UserOut(
-            realm="agent",
-            id=agent.id,
-            login=agent.login,
-            first_name=agent.first_name,
-            last_name=agent.last_name,
-            email=agent.email,
-            language=agent.language,
-            timezone=agent.timezone,
-        )
-    user = await session.get(CustomerUser, user_id)
-    assert user is not None
-    return UserOut(
-        realm="customer",
-        id=user.id,
-        login=user.login,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        email=user.email,
-        language=user.language,
-        timezone=user.timezone,
-        customer_id=user.customer_id,
+    """The user behind a token, as ``/me`` shows them."""
+    user: Agent | CustomerUser | None = await session.get(
+        Agent if realm == "agent" else CustomerUser, user_id
     )
+    if user is None:
+        raise NotFound("That user no longer exists.")
+    return user_out(user)
