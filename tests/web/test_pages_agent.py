@@ -137,7 +137,8 @@ async def test_dashboard_and_queue_view_list_the_new_ticket(
     assert f'<a href="/agent/tickets/{ticket_id}" tabindex="-1">{number}</a>' in dashboard.text
     assert f'<a href="/agent/tickets/{ticket_id}">Printer on fire</a>' in dashboard.text
     assert 'hx-get="/agent/dashboard/panels"' in dashboard.text
-    assert 'hx-trigger="every 30s"' in dashboard.text
+    refresh = "every 30s [!document.querySelector('#dashboard-panels details[open]')]"
+    assert f'hx-trigger="{refresh}"' in dashboard.text
 
     panels = await client.get("/agent/dashboard/panels")
     assert panels.status_code == 200
@@ -154,6 +155,32 @@ async def test_dashboard_and_queue_view_list_the_new_ticket(
     other_queue = await client.get("/agent/queues?queue_id=4")
     assert number not in other_queue.text
     assert "No open tickets in this queue." in other_queue.text
+
+
+async def test_users_online_offers_a_chat_with_every_other_agent(
+    client: httpx.AsyncClient, agent_csrf: str, other_client: httpx.AsyncClient, web: WebState
+) -> None:
+    async with unit_of_work(web.session_factory) as session:
+        olga = await account_actions.do_create_agent(
+            Tx(session=session, runtime=web.runtime),
+            SYSTEM,
+            AgentCreate(
+                login="olga",
+                first_name="Olga",
+                last_name="Online",
+                email="olga@example.com",
+                password="olga-password-1",
+            ),
+        )
+    await log_in(other_client, "olga", "olga-password-1", "agent")
+
+    panels = (await client.get("/agent/dashboard/panels")).text
+    online = panels[panels.index('id="panel-online"') :]
+    # CH-13: a chat request form for Olga, none for oneself.
+    assert online.count('action="/agent/chat/start"') == 1
+    assert f'<input type="hidden" name="to_agent_id" value="{olga.id}">' in online
+    assert 'Chat<span class="visually-hidden"> with Olga Online</span>' in online
+    assert "<li>Admin Frontdesk</li>" in online
 
 
 async def test_queue_view_pages_with_previous_and_next(

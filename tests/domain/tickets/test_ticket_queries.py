@@ -14,7 +14,7 @@ from frontdesk.demo import load_demo_data
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.models import Article, Ticket, TicketHistory
 from frontdesk.domain.tickets.numbers import next_ticket_number
-from frontdesk.domain.tickets.schemas import ArticleCreate, TicketCreate, TicketUpdate
+from frontdesk.domain.tickets.schemas import ArticleCreate, OnlineAgent, TicketCreate, TicketUpdate
 from frontdesk.domain.tickets.search import fts5_match_expression
 from frontdesk.web.state import WebState
 from tests.conftest import RecordedEvents
@@ -87,7 +87,8 @@ async def test_queue_overview_queue_view_and_dashboard(web: WebState) -> None:
         board = await queries.dashboard(tx.session, worker)
         assert [t.id for t in board.new_tickets] == [first, third]
         assert [t.id for t in board.my_locked] == [second]
-        assert board.online_agents == ["Worker Agent"]  # its API token was just issued
+        # its API token was just issued
+        assert board.online_agents == [OnlineAgent(id=worker.id, name="Worker Agent")]
 
 
 async def test_queue_view_of_an_unreadable_queue_is_404(web: WebState) -> None:

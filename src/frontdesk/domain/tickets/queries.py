@@ -57,6 +57,7 @@ from frontdesk.domain.tickets.schemas import (
     HistoryActor,
     HistoryOut,
     NamedOption,
+    OnlineAgent,
     QueueSummary,
     SlaChoice,
     TicketFormOptions,
@@ -483,7 +484,9 @@ async def dashboard(
     return Dashboard(
         new_tickets=new_page.items,
         my_locked=await tickets_out(session, locked_ids),
-        online_agents=[agent.full_name or agent.login for agent in online],
+        online_agents=[
+            OnlineAgent(id=agent.id, name=agent.full_name or agent.login) for agent in online
+        ],
     )
 
 

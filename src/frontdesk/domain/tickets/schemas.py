@@ -179,10 +179,15 @@ class QueueSummary(BaseModel):
     new_count: int
 
 
+class OnlineAgent(BaseModel):
+    id: int
+    name: str
+
+
 class Dashboard(BaseModel):
     new_tickets: list[TicketOut]
     my_locked: list[TicketOut]
-    online_agents: list[str]
+    online_agents: list[OnlineAgent]
 
 
 class NamedOption(BaseModel):

@@ -169,9 +169,7 @@ function renderHeader(widget) {
   }
   if (chat.monitor) widget.node.querySelector("[data-chat-monitor]").value = chat.monitor;
   const isMember = Boolean(chat.my_role);
-  for (const join of widget.node.querySelectorAll("[data-chat-join]")) {
-    join.hidden = isMember || chat.status === "closed";
-  }
+  widget.node.querySelector("[data-chat-join-box]").hidden = isMember || chat.status === "closed";
   const closed = chat.status === "closed";
   widget.node.querySelector("[data-chat-closed]").hidden = !closed;
   widget.input.disabled = closed || !isMember || chat.my_role === "observer";
@@ -203,6 +201,24 @@ function logLine(widget, event, pendingId) {
   return item;
 }
 
+// CH-24: the monitor level is this agent's, per chat; it decides which new events notify.
+// Replayed history (seq up to what the chat had when the widget opened) never notifies.
+function monitorMatches(widget, event) {
+  const level = widget.chat.monitor || "off";
+  if (level === "off" || !isNew(widget, event)) return false;
+  const author = event.author || {};
+  if (isMine(event)) return false;
+  return level === "all" || author.kind === "customer" || author.kind === "visitor";
+}
+
+function isNew(widget, event) {
+  return typeof event.seq === "number" && event.seq > widget.notifyAfter;
+}
+
+function isMine(event) {
+  return Boolean(event.author && event.author.kind === "agent" && event.author.id === agentId);
+}
+
 function appendEvent(widget, event) {
   const log = widget.node.querySelector("[data-chat-log]");
   if (event.kind === "typing") {
@@ -224,8 +240,11 @@ function appendEvent(widget, event) {
   log.scrollTop = log.scrollHeight;
   widget.node.querySelector("[data-chat-typing]").textContent = "";
   if (event.kind !== "message") refreshChat(widget);
-  else if (document.hidden && event.author && event.author.id !== agentId) {
-    notify(widget.chat.requester_name, event.text || "", widget.chat.id);
+  const what = event.text || `${event.author ? event.author.name : ""} — ${event.kind.replace(/_/g, " ")}`;
+  if (monitorMatches(widget, event)) {
+    notify(widget.chat.requester_name, what, widget.chat.id);
+  } else if (event.kind === "message" && document.hidden && isNew(widget, event) && !isMine(event)) {
+    notify(widget.chat.requester_name, what, widget.chat.id);
   }
 }
 
@@ -254,9 +273,11 @@ function bindWidget(widget) {
     }
   });
   widget.input.addEventListener("input", () => connection.typing(chatId));
-  node.querySelector("[data-chat-monitor]").addEventListener("change", (event) =>
-    run(() => api("PUT", `/chats/${chatId}/monitor`, { level: event.target.value })),
-  );
+  node.querySelector("[data-chat-monitor]").addEventListener("change", async (event) => {
+    const level = event.target.value;
+    const saved = await run(() => api("PUT", `/chats/${chatId}/monitor`, { level }));
+    if (saved !== null) widget.chat.monitor = level;
+  });
   node.querySelector("[data-chat-close]").addEventListener("click", () =>
     run(() => api("POST", `/chats/${chatId}/close`)),
   );
@@ -311,7 +332,13 @@ function addWidget(chat) {
   const node = template.content.firstElementChild.cloneNode(true);
   node.id = `chat-${chat.id}`;
   node.dataset.chatId = String(chat.id);
-  const widget = { chat, node, input: node.querySelector("[data-chat-input]"), typingTimer: null };
+  const widget = {
+    chat,
+    node,
+    input: node.querySelector("[data-chat-input]"),
+    typingTimer: null,
+    notifyAfter: chat.last_seq || 0,
+  };
   widgets.set(chat.id, widget);
   bindWidget(widget);
   renderHeader(widget);
@@ -333,9 +360,6 @@ connection.on("status", (status) => {
 connection.on("event", (frame) => {
   const widget = widgets.get(frame.chat_id);
   if (widget) appendEvent(widget, frame.event);
-  if (frame.event.kind === "monitor" || frame.event.kind === "monitored") {
-    notify(widget ? widget.chat.requester_name : "", frame.event.text || "", frame.chat_id);
-  }
 });
 connection.on("request.new", (frame) => {
   if (singleChat) return;

@@ -1,0 +1,280 @@
+"""The agent's chat manager in a real browser: a customer's request is accepted in /agent/chat,
+messages go both ways live, an invited observer stays invisible to the customer, the monitor
+switch raises a browser notification, the pop-out window and the manager stay in sync, and the
+chat appended to a ticket shows as a transcript in ticket zoom.
+
+With ``FRONTDESK_SCREENSHOTS=docs/user`` the test saves the chat manager screenshot of
+docs/user/chat.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import LiveServer
+from tests.browser.test_chat_public_browser import prepare_desk, serious_violations
+from tests.browser.test_ticket_zoom_browser import log_in, screenshot
+from tests.conftest import ADMIN_PASSWORD
+
+NewPage = Callable[..., Awaitable[Page]]
+
+# Counts the notifications the page raises instead of showing them.
+NOTIFICATION_STUB = """
+window.raisedNotifications = [];
+window.Notification = class {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) {
+    window.raisedNotifications.push({ title, body: (options && options.body) || "" });
+  }
+  addEventListener() {}
+  close() {}
+};
+"""
+
+
+async def eventually(probe: Callable[[], Any], wanted: Any, seconds: float = 10) -> None:
+    """Waits until ``probe()`` (sync or async) answers ``wanted``; fails with the last answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = probe()
+        if inspect.isawaitable(answer):
+            answer = await answer
+        if answer == wanted or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert answer == wanted
+
+
+def create_people(live_server: LiveServer, headers: dict[str, str]) -> dict[str, str]:
+    """The customer Jane (with a password) and a second agent Olga, available for chat; answers
+    Olga's headers."""
+    with live_server.api() as api:
+        api.post(
+            "/api/v1/customer-users",
+            json={
+                "login": "jane",
+                "first_name": "Jane",
+                "last_name": "Doe",
+                "email": "jane@example.com",
+                "password": "customer-secret-1",
+            },
+            headers=headers,
+        ).raise_for_status()
+        olga = api.post(
+            "/api/v1/agents",
+            json={
+                "login": "olga",
+                "first_name": "Olga",
+                "last_name": "Observer",
+                "email": "olga@example.com",
+                "password": "agent-secret-1",
+            },
+            headers=headers,
+        )
+        olga.raise_for_status()
+        olga_id = olga.json()["id"]
+        groups = api.get("/api/v1/groups", headers=headers).json()["items"]
+        users = next(g["id"] for g in groups if g["name"] == "users")
+        api.put(
+            f"/api/v1/groups/{users}/agents/{olga_id}",
+            json={"permissions": ["rw", "chat_participant"]},
+            headers=headers,
+        ).raise_for_status()
+        token = api.post(
+            "/api/v1/auth/token",
+            json={"login": "olga", "password": "agent-secret-1", "realm": "agent"},
+        ).json()["token"]
+        olga_headers = {"Authorization": f"Bearer {token}"}
+        api.put(
+            "/api/v1/me/chat-availability", json={"availability": "internal"}, headers=olga_headers
+        ).raise_for_status()
+    return olga_headers
+
+
+async def test_agent_accepts_and_works_a_chat_in_the_chat_manager(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    agent = await new_page()
+    await agent.context.add_init_script(NOTIFICATION_STUB)
+    await log_in(agent, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
+    headers = prepare_desk(live_server)  # after the login: a browser login resets availability
+    olga_headers = create_people(live_server, headers)
+    with live_server.api() as api:
+        queues = api.get("/api/v1/queues", headers=headers).json()["items"]
+        misc = next(q["id"] for q in queues if q["name"] == "Misc")
+        ticket = api.post(
+            "/api/v1/tickets",
+            json={
+                "title": "Printer on fire",
+                "queue_id": misc,
+                "customer_user": "jane",
+                "state": "open",
+                "priority": "3 normal",
+                "article": {
+                    "channel": "phone",
+                    "sender": "customer",
+                    "subject": "Printer",
+                    "body": "It smokes.",
+                    "visible_for_customer": True,
+                },
+            },
+            headers=headers,
+        )
+        assert ticket.status_code == 201, ticket.text
+        ticket_id, ticket_number = ticket.json()["id"], ticket.json()["number"]
+
+    await agent.goto(f"{live_server.url}/agent/chat")
+    await expect(agent.get_by_role("link", name="Chat integration")).to_have_attribute(
+        "href", "/agent/chat/integration"
+    )
+    await expect(agent.get_by_text("No open requests.")).to_be_visible()
+
+    customer = await new_page(viewport={"width": 390, "height": 844})
+    await log_in(customer, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
+    await customer.goto(f"{live_server.url}/customer/chats/new")
+    await customer.get_by_label("Your message").fill("My printer is on <b>fire</b>")
+    await customer.get_by_role("button", name="Start chat").click()
+    customer_log = customer.get_by_role("log")
+    await expect(customer_log).to_contain_text("My printer is on <b>fire</b>")
+    chat_id = int(customer.url.rsplit("/", 1)[1])
+
+    # The request arrives live, with the count in the tab title.
+    request = agent.get_by_role("button", name="Jane Doe (Chat)")
+    await expect(request).to_be_visible()
+    await expect(agent).to_have_title("(1) Chat manager · Frontdesk")
+    await request.click()
+    dialog = agent.get_by_role("dialog", name="Chat request")
+    await expect(dialog.locator("[data-request-requester]")).to_have_text("Jane Doe")
+    await dialog.get_by_role("button", name="Accept").click()
+    widget = agent.locator(f"#chat-{chat_id}")
+    agent_log = widget.locator("[data-chat-log]")
+    await expect(agent_log.locator(".chat-text")).to_have_text(["My printer is on <b>fire</b>"])
+    await expect(widget.locator("[data-chat-role]")).to_have_text("owner")
+    await expect(widget.get_by_role("button", name="Join as observer")).to_be_hidden()
+    await expect(agent.get_by_text("No open requests.")).to_be_visible()
+    await expect(agent).to_have_title("Chat manager · Frontdesk")
+    await expect(customer_log).to_contain_text("joined the chat")
+
+    # Messages live both ways; Enter sends and the focus stays in the box.
+    box = widget.get_by_role("textbox", name="Message")
+    await box.fill("Please unplug it.")
+    await box.press("Enter")
+    await expect(box).to_be_focused()
+    await expect(customer_log).to_contain_text("Please unplug it.")
+    customer_box = customer.get_by_role("textbox", name="Message", exact=True)
+    await customer_box.fill("Done, thanks")
+    await customer_box.press("Enter")
+    await expect(agent_log.locator(".chat-text")).to_have_text(
+        ["My printer is on <b>fire</b>", "Please unplug it.", "Done, thanks"]
+    )
+    assert await agent_log.locator(".chat-text b").count() == 0
+
+    # CH-28, CH-29: Olga is invited, joins as observer; the customer never learns of her.
+    invite = widget.locator("details", has_text="Invite an agent")
+    await invite.locator("summary").click()
+    agents = invite.get_by_label("Agent")
+    await expect(agents.locator("option")).to_have_text(["Choose an agent", "Olga Observer"])
+    await agents.select_option(label="Olga Observer")
+    await invite.get_by_role("button", name="Invite").click()
+
+    def invitations() -> list[dict[str, Any]]:
+        with live_server.api() as api:
+            found = api.get("/api/v1/chats?status=request", headers=olga_headers).json()
+            return list(found["items"])
+
+    await eventually(lambda: [c["invited_for_chat_id"] for c in invitations()], [chat_id])
+    invited = invitations()
+    with live_server.api() as api:
+        api.post(
+            f"/api/v1/chats/{invited[0]['id']}/accept", headers=olga_headers
+        ).raise_for_status()
+        joined = api.post(
+            f"/api/v1/chats/{chat_id}/join", json={"as": "observer"}, headers=olga_headers
+        )
+        assert joined.status_code == 200, joined.text
+    members = widget.locator("[data-chat-members] li")
+    await expect(members.filter(has_text="Olga Observer")).to_contain_text("observer")
+
+    # CH-24: monitoring customer activity raises a notification for the customer's message.
+    await widget.get_by_label("Monitor").select_option("customer")
+
+    def monitor_level() -> str:
+        with live_server.api() as api:
+            return str(api.get(f"/api/v1/chats/{chat_id}", headers=headers).json()["monitor"])
+
+    await eventually(monitor_level, "customer")
+    before = await agent.evaluate("window.raisedNotifications.length")
+    await customer_box.fill("Smoke is gone")
+    await customer_box.press("Enter")
+    await expect(agent_log).to_contain_text("Smoke is gone")
+    await eventually(lambda: agent.evaluate("window.raisedNotifications.length"), before + 1)
+    raised = await agent.evaluate("window.raisedNotifications.at(-1)")
+    assert raised == {"title": "Jane Doe", "body": "Smoke is gone"}
+    # The agent's own message does not notify under "customer activity".
+    await box.fill("Good.")
+    await box.press("Enter")
+    await expect(customer_log).to_contain_text("Good.")
+    assert await agent.evaluate("window.raisedNotifications.length") == before + 1
+
+    # CH-32: the pop-out window and the manager's widget stay in sync both ways.
+    async with agent.context.expect_page() as opened:
+        await widget.get_by_role("link", name="New window").click()
+    popout = await opened.value
+    await expect(popout).to_have_url(f"{live_server.url}/agent/chat/{chat_id}")
+    popout_widget = popout.locator(f"#chat-{chat_id}")
+    popout_log = popout_widget.locator("[data-chat-log]")
+    await expect(popout_log).to_contain_text("Good.")
+    popout_box = popout_widget.get_by_role("textbox", name="Message")
+    await popout_box.fill("From the pop-out")
+    await popout_box.press("Enter")
+    await expect(agent_log).to_contain_text("From the pop-out")
+    await box.fill("From the manager")
+    await box.press("Enter")
+    await expect(popout_log.locator(".chat-text").last).to_have_text("From the manager")
+    expected = [
+        "My printer is on <b>fire</b>",
+        "Please unplug it.",
+        "Done, thanks",
+        "Smoke is gone",
+        "Good.",
+        "From the pop-out",
+        "From the manager",
+    ]
+    await expect(agent_log.locator(".chat-text")).to_have_text(expected)
+    await expect(popout_log.locator(".chat-text")).to_have_text(expected)
+    await expect(customer_log.locator(".chat-text")).to_have_text(expected)
+    # The customer never saw the observer: not her name, not her joining.
+    assert "Olga" not in await customer.locator("body").inner_text()
+    await popout.close()
+
+    assert await serious_violations(agent) == []
+    await agent.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+    await screenshot(agent, "chat-manager.png")
+
+    # Append to the ticket: the chat closes and the transcript is an article of the ticket.
+    append = widget.locator("details", has_text="Append to ticket")
+    await append.locator("summary").click()
+    await append.get_by_label("Search tickets").fill("printer")
+    await append.get_by_role("button", name="Search").click()
+    await expect(
+        append.get_by_role("combobox", name="Ticket", exact=False).locator("option")
+    ).to_have_text([f"{ticket_number} Printer on fire"])
+    await append.get_by_role("button", name="Append and close").click()
+    await expect(widget.get_by_text("This chat is closed.")).to_be_visible()
+    await expect(customer.get_by_text("This chat has been closed.")).to_be_visible()
+    await expect(customer_box).to_be_disabled()
+
+    await agent.goto(f"{live_server.url}/agent/tickets/{ticket_id}")
+    # The chat article carries every message the customer saw, as text; the observer is absent.
+    article = agent.get_by_role("article", name=f"Chat {chat_id}")
+    await expect(article).to_contain_text("Channel: chat")
+    for text in expected:
+        await expect(article).to_contain_text(text)
+    assert "Olga" not in await article.inner_text()
