@@ -196,9 +196,16 @@ async def test_ch26_ch39_phone_ticket_holds_the_transcript(desk: Desk, web: WebS
         (3, "message", "Olga Agent"),
     ]
     assert messages[0]["text"] == "My <b>printer</b> <script>x()</script>"
-    # CH-39: the customer sees the article.
+    # CH-39: the customer sees the article, and it reads like a chat: messages only, each under
+    # the name its author showed the customer.
     seen = await desk.client.get(f"/api/v1/tickets/{ticket['id']}/articles", headers=desk.cora)
     assert [a["channel"] for a in seen.json()["items"]] == ["chat"]
+    transcript = seen.json()["items"][0]["chat_transcript"]
+    assert [(line["sender"], line["text"]) for line in transcript] == [
+        ("Cora Customer", "My <b>printer</b> <script>x()</script>"),
+        (messages[2]["author_public_name"], "Have you tried turning it off?"),
+    ]
+    assert all(line["time"] == m["at"] for line, m in zip(transcript, messages[::2], strict=True))
 
 
 async def test_ch27_append_to_ticket_and_close(desk: Desk, web: WebState) -> None:

@@ -510,6 +510,9 @@ async def test_fulltext_search_finds_body_and_title_words(
     assert await found("printer") == [printer["id"]]
     assert await found("quokka") == [printer["id"]]
     assert await found("absent") == []
+    # A ticket number finds its ticket (with or without surrounding spaces).
+    assert await found(vpn["number"]) == [vpn["id"]]
+    assert await found(f" {printer['number']} ") == [printer["id"]]
     for hostile in ['"', 'a"b', "AND OR NOT", "(*)", "col:val", "x*", "^", "'; DROP", "é ü"]:
         await found(hostile)
     # A customer does not find a ticket by the words of an internal note.

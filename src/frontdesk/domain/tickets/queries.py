@@ -217,10 +217,29 @@ def attachment_rows() -> Select[Attachment, str, bool]:
 
 
 def _chat_transcript(article: Article) -> list[ChatLine]:
-    """The transcript a chat article carries in ``channel_data``; malformed lines are skipped
-    (the data comes from the chat feature and older versions of it)."""
+    """The transcript a chat article carries in ``channel_data``; malformed lines are skipped.
+
+    The chat feature stores ``messages`` (every stored chat event, with the name each author
+    showed the customer); only customer-visible messages are rendered, because the article may
+    be shown to the customer. ``transcript`` (time/from/text) is the simple form other sources
+    (imports, tests) write.
+    """
     if article.channel != "chat" or not isinstance(article.channel_data, dict):
         return []
+    messages = article.channel_data.get("messages")
+    if isinstance(messages, list):
+        return [
+            ChatLine(
+                time=str(line.get("at", "")),
+                sender=str(line.get("author_public_name", "")),
+                text=line["text"],
+            )
+            for line in messages
+            if isinstance(line, dict)
+            and line.get("kind") == "message"
+            and line.get("visible_to_customer") is True
+            and isinstance(line.get("text"), str)
+        ]
     lines = article.channel_data.get("transcript")
     if not isinstance(lines, list):
         return []
@@ -371,8 +390,12 @@ async def search_tickets(
         matches = ticket_matches_filter(
             session, criteria.query, customer_visible_only=actor.is_customer
         )
-        if matches is not None:
-            query = query.where(matches)
+        # A ticket number typed into the search box finds that ticket.
+        number = criteria.query.strip()
+        by_number = Ticket.number == number if number.isdigit() else None
+        conditions = [c for c in (matches, by_number) if c is not None]
+        if conditions:
+            query = query.where(or_(*conditions))
     if criteria.state:
         if criteria.state not in STATE_GROUPS:
             known = await session.scalar(
