@@ -88,10 +88,23 @@ class ChatHub:
         self.by_chat: dict[int, set[Connection]] = defaultdict(set)
         self.by_user: dict[tuple[str, int], set[Connection]] = defaultdict(set)
         self.waiters: dict[int, asyncio.Event] = {}
+        # SQLite has one writer: concurrent write transactions of this process would wait in
+        # its busy handler, which sleeps up to 100 ms a try (seconds under load) and fails after
+        # busy_timeout. Taking turns in the event loop instead keeps the wait ordered and
+        # bounded by the queue (docs/architecture/chat-performance.md).
+        bind = session_factory.kw.get("bind")
+        on_sqlite = bind is not None and bind.dialect.name == "sqlite"
+        self._sqlite_writer = asyncio.Lock() if on_sqlite else None
         self._unsubscribe = runtime.bus.subscribe(self.on_event)
 
     def close(self) -> None:
         self._unsubscribe()
+
+    def write_turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        """Held around a socket's write transaction: one at a time on SQLite, free otherwise."""
+        if self._sqlite_writer is None:
+            return contextlib.nullcontext()
+        return self._sqlite_writer
 
     # --- connections ----------------------------------------------------------------------------
 

@@ -169,7 +169,7 @@ class _Session:
                 chat_id=chat_id,
                 client_message_id=frame.get("client_message_id"),
             ) from None
-        async with unit_of_work(self.state.session_factory) as session:
+        async with self.hub.write_turn(), unit_of_work(self.state.session_factory) as session:
             sent = await actions.do_send_message(
                 Tx(session=session, runtime=self.state.runtime),
                 self.connection.actor,

@@ -1,0 +1,519 @@
+"""Chat load benchmark: Frontdesk against a bare Starlette broadcast server, same load, same run.
+
+    .venv/bin/python bench/chat_load.py --chats 1000 --big-chats 50 [--config sqlite|pg-redis|both]
+
+Per configuration (SQLite in one process; PostgreSQL + Redis with two worker processes) it
+starts ``frontdesk serve`` on a fresh database, opens ``--chats`` public chats of 2 members
+(visitor + agent) and ``--big-chats`` chats of 20 members (visitor, owner, 18 participants)
+through the API, and drives them over ``/api/v1/ws`` from the Node load generator in
+``bench/load`` (its own process, installed with ``npm ci``; its CPU is reported so a saturated
+generator shows). Each member is one socket; messages rotate over the members. Two modes:
+
+- ``rate``: a fixed offered load (``--rate`` messages/s per chat): end-to-end latency p50/p99
+  from send to receipt at every other member;
+- ``window``: one message in flight per chat (the next leaves when every other member has it):
+  the delivered messages/s is the capacity, with its latency.
+
+The same rooms then run against ``bench/baseline_broadcast.py`` (one process) and the table
+prints Frontdesk's deliveries/s as a share of the bare server's. Only 127.0.0.1 is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+LOAD = BENCH / "load"
+ADMIN_PASSWORD = "bench-admin-password"  # noqa: S105 - a throwaway local installation
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_load_generator() -> None:
+    if not (LOAD / "node_modules" / "ws").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=LOAD, check=True)  # noqa: S607
+
+
+def process_tree(pid: int) -> list[int]:
+    """The pid and its children (uvicorn's workers)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        for child in children.read_text().split():
+            pids.extend(process_tree(int(child)))
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for each in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
+
+
+def rss_kib(pid: int) -> int:
+    total = 0
+    for each in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, path: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited early:\n{log.read_text()[-3000:]}")
+        try:
+            httpx.get(f"{url}{path}", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"server did not start:\n{log.read_text()[-3000:]}")
+
+
+def start_frontdesk(db_url: str, data_dir: Path, workers: int, redis: bool) -> Server:
+    port = free_port()
+    log = data_dir / f"frontdesk-{port}.log"
+    env = {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": db_url,
+        "FRONTDESK_HOST": "127.0.0.1",
+        "FRONTDESK_PORT": str(port),
+        "FRONTDESK_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "FRONTDESK_DEMO": "0",
+        "FRONTDESK_RUN_JOBS": "0",
+        "FRONTDESK_DATA_DIR": str(data_dir),
+        "FRONTDESK_LOG_LEVEL": "WARNING",
+    }
+    if redis:
+        env["FRONTDESK_REDIS_URL"] = REDIS_URL
+        env["FRONTDESK_BUS_CHANNEL"] = f"frontdesk-bench:{uuid.uuid4().hex}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            [sys.executable, "-m", "frontdesk.cli", "serve", "--workers", str(workers)],
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, process, log, "/healthz")
+    return Server(url, process, log)
+
+
+def start_baseline(data_dir: Path) -> Server:
+    port = free_port()
+    log = data_dir / f"baseline-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            [sys.executable, str(BENCH / "baseline_broadcast.py"), "--port", str(port)],
+            stdout=out,
+            stderr=out,
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, process, log, "/")
+    return Server(url, process, log)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    import asyncpg  # type: ignore[import-untyped]  # only this configuration needs it
+
+    name = f"frontdesk_bench_{uuid.uuid4().hex[:10]}"
+
+    async def run(statement: str) -> None:
+        connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- setting up chats through the API ---------------------------------------------------------
+
+
+def ok(response: httpx.Response) -> Any:
+    if response.status_code >= 300:
+        raise SystemExit(f"{response.request.method} {response.request.url}: {response.text}")
+    return response.json() if response.content else None
+
+
+async def gather_limited(coroutines: list[Any], limit: int = 8) -> list[Any]:
+    semaphore = asyncio.Semaphore(limit)
+
+    async def one(coroutine: Any) -> Any:
+        async with semaphore:
+            return await coroutine
+
+    return list(await asyncio.gather(*(one(c) for c in coroutines)))
+
+
+@dataclass
+class Room:
+    chat_id: int
+    tokens: list[str]
+
+
+class Installation:
+    """The admin's view of a running server, to prepare chats."""
+
+    def __init__(self, url: str) -> None:
+        self.client = httpx.AsyncClient(base_url=url, timeout=60)
+        self.admin: dict[str, str] = {}
+        self.admin_token = ""
+        self.participants: list[tuple[int, str]] = []
+
+    async def prepare(self, participants: int) -> None:
+        login = ok(
+            await self.client.post(
+                "/api/v1/auth/token",
+                json={"login": "admin", "password": ADMIN_PASSWORD, "realm": "agent"},
+            )
+        )
+        self.admin_token = login["token"]
+        self.admin = {"Authorization": f"Bearer {self.admin_token}"}
+        for name, value in {
+            "ChatEngine::MessagesPerSecond": 1_000_000,
+            "ChatEngine::PublicInterface::OpenRequestsPerIP": 1_000_000,
+            # Preparing many chats takes minutes: the invited agents must stay "available".
+            "ChatEngine::AgentOnlineThreshold": 24 * 60,
+        }.items():
+            ok(
+                await self.client.put(
+                    f"/api/v1/settings/{quote(name, safe='')}",
+                    json={"value": value},
+                    headers=self.admin,
+                )
+            )
+        ok(
+            await self.client.post(
+                "/api/v1/settings/deployments", json={"comment": "bench"}, headers=self.admin
+            )
+        )
+        channels = ok(await self.client.get("/api/v1/chat/channels", headers=self.admin))
+        (default,) = [c["id"] for c in channels["items"] if c["is_default"]]
+        ok(
+            await self.client.put(
+                "/api/v1/me/chat-channels", json={"channel_ids": [default]}, headers=self.admin
+            )
+        )
+        ok(
+            await self.client.put(
+                "/api/v1/me/chat-availability",
+                json={"availability": "external"},
+                headers=self.admin,
+            )
+        )
+        groups = ok(await self.client.get("/api/v1/groups?limit=100", headers=self.admin))
+        (users,) = [g["id"] for g in groups["items"] if g["name"] == "users"]
+        for number in range(participants):
+            login_name = f"bench{number}"
+            agent = ok(
+                await self.client.post(
+                    "/api/v1/agents",
+                    json={
+                        "login": login_name,
+                        "first_name": "Bench",
+                        "last_name": f"Agent {number}",
+                        "email": f"{login_name}@example.com",
+                        "password": ADMIN_PASSWORD,
+                        "valid": True,
+                    },
+                    headers=self.admin,
+                )
+            )
+            ok(
+                await self.client.put(
+                    f"/api/v1/groups/{users}/agents/{agent['id']}",
+                    json={"permissions": ["ro", "chat_participant"]},
+                    headers=self.admin,
+                )
+            )
+            token = ok(
+                await self.client.post(
+                    "/api/v1/auth/token",
+                    json={"login": login_name, "password": ADMIN_PASSWORD, "realm": "agent"},
+                )
+            )["token"]
+            self.participants.append((agent["id"], token))
+
+    async def room(self, members: int) -> Room:
+        created = ok(
+            await self.client.post(
+                "/api/v1/public/chats", json={"name": "Bench Visitor", "message": "hello"}
+            )
+        )
+        chat_id = created["chat"]["id"]
+        ok(await self.client.post(f"/api/v1/chats/{chat_id}/accept", headers=self.admin))
+        tokens = [created["visitor_token"], self.admin_token]
+        for agent_id, token in self.participants[: members - 2]:
+            # CH-28: an agent joins an active chat through an accepted invitation.
+            agent = {"Authorization": f"Bearer {token}"}
+            invitation = ok(
+                await self.client.post(
+                    f"/api/v1/chats/{chat_id}/invite",
+                    json={"agent_id": agent_id},
+                    headers=self.admin,
+                )
+            )
+            ok(await self.client.post(f"/api/v1/chats/{invitation['id']}/accept", headers=agent))
+            ok(
+                await self.client.post(
+                    f"/api/v1/chats/{chat_id}/join", json={"as": "participant"}, headers=agent
+                )
+            )
+            tokens.append(token)
+        return Room(chat_id, tokens)
+
+    async def rooms(self, count: int, members: int) -> list[Room]:
+        return await gather_limited([self.room(members) for _ in range(count)])
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+# --- driving the load -------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    name: str
+    rooms: int
+    members: int
+
+
+def run_generator(
+    spec: dict[str, Any], server_pid: int, work_dir: Path, timeout: float
+) -> dict[str, Any]:
+    path = work_dir / f"load-{uuid.uuid4().hex[:8]}.json"
+    path.write_text(json.dumps(spec))
+    before = cpu_seconds(server_pid)
+    started = time.monotonic()
+    done = subprocess.run(  # noqa: S603 - our own command line
+        ["node", str(LOAD / "load.js"), str(path)],  # noqa: S607 - node from PATH
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    wall = time.monotonic() - started
+    if done.returncode != 0:
+        raise SystemExit(f"load generator failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    # Server CPU over the generator's whole run (connect + warm-up + measure), as cores busy.
+    result["server_cpu_percent"] = (cpu_seconds(server_pid) - before) / wall * 100
+    return result
+
+
+def wait_idle(pid: int, limit: float = 180.0) -> None:
+    """A server that could not keep up is still working off the last run's backlog: let it
+    finish (below 10 % of a core for a second) so that runs do not measure each other."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        if cpu_seconds(pid) - before < 0.1:
+            return
+
+
+def frontdesk_spec(
+    url: str, rooms: list[Room], mode: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    ws = url.replace("http://", "ws://") + "/api/v1/ws?token="
+    return {
+        "protocol": "frontdesk",
+        "mode": mode,
+        "rate": args.rate,
+        "warmup": args.warmup,
+        "duration": args.duration,
+        "rooms": [{"id": r.chat_id, "members": [ws + t for t in r.tokens]} for r in rooms],
+    }
+
+
+def baseline_spec(
+    url: str, scenario: Scenario, mode: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    ws = url.replace("http://", "ws://") + "/ws?room="
+    return {
+        "protocol": "baseline",
+        "mode": mode,
+        "rate": args.rate,
+        "warmup": args.warmup,
+        "duration": args.duration,
+        "rooms": [
+            {"id": room, "members": [f"{ws}{room}"] * scenario.members}
+            for room in range(1, scenario.rooms + 1)
+        ],
+    }
+
+
+Row = dict[str, Any]
+
+
+def run_configuration(
+    label: str, db_url: str, workers: int, redis: bool, args: argparse.Namespace, work: Path
+) -> list[Row]:
+    scenarios = [
+        Scenario(f"{args.chats}×2", args.chats, 2),
+        Scenario(f"{args.big_chats}×20", args.big_chats, 20),
+    ]
+    scenarios = [s for s in scenarios if s.rooms > 0]
+    rows: list[Row] = []
+    server = start_frontdesk(db_url, work, workers, redis)
+    baseline = start_baseline(work)
+    try:
+        installation = Installation(server.url)
+
+        async def prepare() -> dict[str, list[Room]]:
+            started = time.monotonic()
+            await installation.prepare(18 if args.big_chats else 0)
+            made = {s.name: await installation.rooms(s.rooms, s.members) for s in scenarios}
+            print(f"  {label}: chats prepared in {time.monotonic() - started:.1f} s", flush=True)
+            await installation.close()
+            return made
+
+        made = asyncio.run(prepare())
+        timeout = args.warmup + args.duration + 180
+        for scenario in scenarios:
+            for mode in args.modes:
+                for kind in ("frontdesk", "baseline"):
+                    if kind == "frontdesk":
+                        spec = frontdesk_spec(server.url, made[scenario.name], mode, args)
+                        pid = server.process.pid
+                    else:
+                        spec = baseline_spec(baseline.url, scenario, mode, args)
+                        pid = baseline.process.pid
+                    wait_idle(pid)
+                    result = run_generator(spec, pid, work, timeout)
+                    row = {"config": label, "chats": scenario.name, "server": kind, **result}
+                    rows.append(row)
+                    print("  " + summary(row), flush=True)
+    finally:
+        server.stop()
+        baseline.stop()
+    return rows
+
+
+def summary(row: Row) -> str:
+    return (
+        f"{row['config']:<22} {row['chats']:<8} {row['mode']:<7} {row['server']:<9} "
+        f"{row['messages_per_s']:>9.0f} {row['deliveries_per_s']:>11.0f} "
+        f"{fmt(row['p50_ms']):>7} {fmt(row['p99_ms']):>7} "
+        f"{row['server_cpu_percent']:>7.0f}% {row['cpu_percent']:>7.0f}% "
+        f"{row['open']:>6}/{row['connections']:<6} {row['errors'] + row['lost']:>5}"
+    )
+
+
+def fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        f"{'configuration':<22} {'chats':<8} {'mode':<7} {'server':<9} "
+        f"{'msg/s':>9} {'deliver/s':>11} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'srv CPU':>8} {'gen CPU':>8} {'open/conns':>13} {'err':>5}"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(summary(row))
+    print()
+    print("Frontdesk deliveries/s as a share of the bare broadcast server's (same load, same run):")
+    by_key = {(r["config"], r["chats"], r["mode"], r["server"]): r for r in rows}
+    for (config, chats, mode, server), row in by_key.items():
+        if server != "frontdesk":
+            continue
+        bare = by_key.get((config, chats, mode, "baseline"))
+        if bare and bare["deliveries_per_s"]:
+            share = row["deliveries_per_s"] / bare["deliveries_per_s"] * 100
+            print(f"  {config:<22} {chats:<8} {mode:<7} {share:6.1f} %")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--chats", type=int, default=1000, help="2-member chats")
+    parser.add_argument("--big-chats", type=int, default=50, help="20-member chats")
+    parser.add_argument("--rate", type=float, default=0.2, help="messages/s per chat (rate mode)")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--modes", nargs="+", default=["rate", "window"])
+    parser.add_argument("--config", choices=["sqlite", "pg-redis", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes with PostgreSQL")
+    args = parser.parse_args()
+    ensure_load_generator()
+    rows: list[Row] = []
+    work = Path(tempfile.mkdtemp(prefix="frontdesk-chat-load-"))
+    try:
+        if args.config in ("sqlite", "both"):
+            db = f"sqlite+aiosqlite:///{work / 'bench.db'}"
+            rows += run_configuration("SQLite, 1 process", db, 1, False, args, work)
+        if args.config in ("pg-redis", "both"):
+            with postgres_database() as db:
+                label = f"PG+Redis, {args.workers} workers"
+                rows += run_configuration(label, db, args.workers, True, args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
