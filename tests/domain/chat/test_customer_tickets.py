@@ -9,13 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdesk.core.errors import Conflict, PermissionDenied
-from frontdesk.domain.chat.customer_tickets import (
-    ChatToMyTicket,
-    ChatToNewTicket,
-    do_chat_to_my_ticket,
-    do_chat_to_new_ticket,
-)
+from frontdesk.domain.chat.actions import do_chat_to_my_ticket, do_chat_to_new_ticket
 from frontdesk.domain.chat.models import Chat
+from frontdesk.domain.chat.schemas import ChatToMyTicket, ChatToNewTicket
 from frontdesk.domain.tickets.models import Article, Ticket
 from frontdesk.web.state import WebState
 from tests.conftest import RecordedEvents

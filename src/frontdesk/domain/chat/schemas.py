@@ -120,6 +120,16 @@ class AppendInput(InputModel):
     ticket_id: DbId
 
 
+# CH-37: a customer turns an unanswered chat request into a ticket.
+class ChatToNewTicket(InputModel):
+    queue_id: DbId
+    title: str = Field(min_length=1, max_length=255)
+
+
+class ChatToMyTicket(InputModel):
+    ticket_id: DbId
+
+
 class MemberOut(BaseModel):
     kind: str
     id: int | None
