@@ -443,6 +443,8 @@ def run_configuration(
                     row = {"config": label, "chats": scenario.name, "server": kind, **result}
                     rows.append(row)
                     print("  " + summary(row), flush=True)
+                    if row.get("error_codes"):
+                        print(f"    error codes: {row['error_codes']}", flush=True)
     finally:
         server.stop()
         baseline.stop()
@@ -498,6 +500,7 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", default=["rate", "window"])
     parser.add_argument("--config", choices=["sqlite", "pg-redis", "both"], default="both")
     parser.add_argument("--workers", type=int, default=2, help="worker processes with PostgreSQL")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder for a look")
     args = parser.parse_args()
     ensure_load_generator()
     rows: list[Row] = []
@@ -511,7 +514,10 @@ def main() -> None:
                 label = f"PG+Redis, {args.workers} workers"
                 rows += run_configuration(label, db, args.workers, True, args, work)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"kept {work} (database, server and generator logs)")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     print_table(rows)
 
 

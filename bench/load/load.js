@@ -28,6 +28,8 @@ const cpuStart = process.cpuUsage();
 const wallStart = now();
 
 let nextId = 1;
+// Client ids are idempotency keys: a later run reusing 'c1' would get the earlier run's message back.
+const RUN = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 const pending = new Map(); // message id → {t, room, sender, remaining}
 const latencies = [];
 let recording = false;
@@ -47,6 +49,9 @@ class Room {
     this.sockets = [];
     this.turn = 0;
     this.sentHere = 0;
+    // Rooms start at random points of the period: a fixed rate per room, not every room's
+    // message in the same millisecond.
+    this.phase = Math.random();
     this.inFlight = null;
   }
 
@@ -61,7 +66,7 @@ class Room {
     this.sentHere += 1;
     if (recording) sent += 1;
     const frame = protocol === 'frontdesk'
-      ? { type: 'message', chat_id: this.id, text, client_message_id: 'c' + id }
+      ? { type: 'message', chat_id: this.id, text, client_message_id: `c${RUN}-${id}` }
       : { room: this.id, text };
     this.sockets[sender].send(JSON.stringify(frame));
   }
@@ -170,8 +175,11 @@ async function main() {
   if (mode === 'rate') {
     const started = now();
     ticker = setInterval(() => {
-      const due = Math.floor(((now() - started) / 1000) * config.rate);
-      for (const room of rooms) while (room.sentHere < due) room.send();
+      const periods = ((now() - started) / 1000) * config.rate;
+      for (const room of rooms) {
+        const due = Math.floor(periods + room.phase);
+        while (room.sentHere < due) room.send();
+      }
     }, 5);
   } else if (mode === 'window') {
     for (const room of rooms) room.send();
