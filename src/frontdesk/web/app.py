@@ -59,6 +59,9 @@ def create_app(settings: ProcessSettings | None = None, *, freeze_heap: bool = F
         try:
             yield
         finally:
+            hub = getattr(app.state.frontdesk, "chat_hub", None)
+            if hub is not None:
+                await hub.close()
             if scheduler is not None:
                 await scheduler.shutdown()
             await config.stop()

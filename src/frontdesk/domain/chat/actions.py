@@ -8,12 +8,14 @@ gap-free and a rollback takes its number back with it.
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -362,13 +364,18 @@ class Author:
 
 
 def _author(tx: Tx, actor: Actor, member: ChatMember | None) -> Author:
+    if member is None:
+        return _author_of(tx, actor, None, None)
+    return _author_of(tx, actor, member.agent_number, member.display_name)
+
+
+def _author_of(tx: Tx, actor: Actor, agent_number: int | None, member_name: str | None) -> Author:
     if actor.is_agent:
-        number = member.agent_number if member is not None else None
         real = actor.display_name or actor.login
-        return Author("agent", actor.id, real, public_agent_name(tx, real, number))
+        return Author("agent", actor.id, real, public_agent_name(tx, real, agent_number))
     if actor.kind == "system":
         return Author("system", None, "System", "System")
-    name = member.display_name if member is not None else actor.display_name
+    name = member_name if member_name is not None else actor.display_name
     return Author(member_kind(actor), actor.id, name, name)
 
 
@@ -378,6 +385,21 @@ async def _audience(tx: Tx, chat: Chat) -> Audience:
             select(ChatMember.kind, ChatMember.user_id).where(ChatMember.chat_id == chat.id)
         )
     ).all()
+    return _audience_of(chat, [(kind, user_id) for kind, user_id in members])
+
+
+class _Addressed(Protocol):
+    """A chat or a row of one: whom a request is addressed to."""
+
+    @property
+    def target_agent_id(self) -> int | None: ...
+
+    @property
+    def target_customer_user_id(self) -> int | None: ...
+
+
+def _audience_of(chat: _Addressed, members: Sequence[tuple[str, int]]) -> Audience:
+    """Who hears of the chat's events: its members and whoever a request is addressed to."""
     agents = {user_id for kind, user_id in members if kind == "agent"}
     customers = {user_id for kind, user_id in members if kind == "customer"}
     if chat.target_agent_id is not None:
@@ -431,24 +453,27 @@ async def append_event(
     )
     tx.session.add(row)
     await tx.session.flush()
-    tx.emit(
-        ChatEventStored(
-            chat_id=chat.id,
-            seq=seq,
-            event_kind=kind,
-            author_kind=author.kind,
-            author_id=author.id,
-            author_name=author.name,
-            author_public_name=author.public_name,
-            text=text,
-            data=row.data,
-            client_message_id=client_message_id,
-            visible_to_customer=visible_to_customer,
-            at=isoformat_z(now) or "",
-            audience=audience or await _audience(tx, chat),
-        )
-    )
+    tx.emit(_stored(row, audience or await _audience(tx, chat)))
     return row
+
+
+def _stored(row: ChatEvent, audience: Audience) -> ChatEventStored:
+    """The bus event announcing a stored chat event."""
+    return ChatEventStored(
+        chat_id=row.chat_id,
+        seq=row.seq,
+        event_kind=row.kind,
+        author_kind=row.author_kind,
+        author_id=row.author_id,
+        author_name=row.author_name,
+        author_public_name=row.author_public_name,
+        text=row.text,
+        data=row.data,
+        client_message_id=row.client_message_id,
+        visible_to_customer=row.visible_to_customer,
+        at=isoformat_z(row.created_at) or "",
+        audience=audience,
+    )
 
 
 def _check_text(tx: Tx, text: str) -> str:
@@ -845,6 +870,228 @@ async def do_send_message(tx: Tx, actor: Actor, chat_id: int, data: MessageInput
             raise
         return SentMessage(existing, created=False)
     return SentMessage(row, created=True)
+
+
+@dataclass(frozen=True)
+class MessageRequest:
+    """One message of a batch: who sends what to which chat."""
+
+    actor: Actor
+    chat_id: int
+    data: MessageInput
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """Where a message of a batch stands in its chat; ``created`` is false for a resend."""
+
+    chat_id: int
+    seq: int
+    created: bool
+
+
+_CHAT = cast(Table, Chat.__table__)
+_MEMBER = cast(Table, ChatMember.__table__)
+_EVENT = cast(Table, ChatEvent.__table__)
+_MOVE_LAST_SEQ = (
+    update(_CHAT).where(_CHAT.c.id == bindparam("chat")).values(last_seq=bindparam("moved_to"))
+)
+
+
+async def do_send_message_batch(
+    tx: Tx, requests: Sequence[MessageRequest]
+) -> list[StoredMessage | None]:
+    """Store many messages in one transaction with a fixed number of statements, whatever the
+    batch's size: the chats (locked on PostgreSQL, in id order so two processes cannot
+    deadlock), their members, earlier messages with the same client ids, the chats' newest
+    events for the rate limit, one UPDATE of the chats' ``last_seq`` and one INSERT. Core
+    statements and plain rows, no ORM objects: the Python work per message is what is left.
+
+    Only the plain case is decided here: an active writing member, an open chat, a valid text,
+    under the rate limit. Any other request comes back as ``None``, and the caller sends it
+    through ``do_send_message`` on its own, which gives the exact answer or error. Sequence
+    numbers stay gap-free because every writer of a chat's events moves ``last_seq`` under the
+    chat's row lock (PostgreSQL) or the single write lock (SQLite: a transaction that read an
+    older ``last_seq`` fails to write instead of writing over it).
+    """
+    results: list[StoredMessage | None] = [None] * len(requests)
+    if not requests or not tx.setting(ACTIVE):
+        return results
+    session = tx.session
+    chat_ids = sorted({request.chat_id for request in requests})
+    chats = {
+        row.id: row
+        for row in await session.execute(
+            select(
+                _CHAT.c.id,
+                _CHAT.c.status,
+                _CHAT.c.last_seq,
+                _CHAT.c.target_agent_id,
+                _CHAT.c.target_customer_user_id,
+            )
+            .where(_CHAT.c.id.in_(chat_ids))
+            .order_by(_CHAT.c.id)
+            .with_for_update()
+        )
+    }
+    if not chats:
+        return results
+    members: dict[int, list[Any]] = {}
+    for found in await session.execute(
+        select(
+            _MEMBER.c.chat_id,
+            _MEMBER.c.kind,
+            _MEMBER.c.user_id,
+            _MEMBER.c.role,
+            _MEMBER.c.active,
+            _MEMBER.c.display_name,
+            _MEMBER.c.agent_number,
+        ).where(_MEMBER.c.chat_id.in_(list(chats)))
+    ):
+        members.setdefault(found.chat_id, []).append(found)
+    resent = await _seqs_by_client_id(tx, list(chats), requests)
+    limit = int(tx.setting(MESSAGES_PER_SECOND))
+    recent = await _recent_message_counts(tx, [(c.id, c.last_seq) for c in chats.values()], limit)
+    max_length = int(tx.setting(MAX_MESSAGE_LENGTH))
+
+    now = utcnow()
+    at = isoformat_z(now) or ""
+    rows: list[dict[str, Any]] = []  # the chat_event rows to insert
+    moved: dict[int, int] = {}
+    for index, request in enumerate(requests):
+        chat = chats.get(request.chat_id)
+        if chat is None or chat.status == "closed":
+            continue
+        kind = member_kind(request.actor)
+        member = next(
+            (
+                m
+                for m in members.get(chat.id, ())
+                if m.kind == kind and m.user_id == request.actor.id
+            ),
+            None,
+        )
+        if member is None or not member.active or member.role not in WRITING_ROLES:
+            continue
+        author = _author_of(tx, request.actor, member.agent_number, member.display_name)
+        client_id = request.data.client_message_id
+        key = (chat.id, author.kind, author.id, client_id)
+        if client_id is not None and key in resent:
+            results[index] = StoredMessage(chat.id, resent[key], created=False)
+            continue
+        text = request.data.text
+        if not text.strip() or len(text) > max_length:
+            continue
+        rate_key = (chat.id, author.kind, author.id)
+        if recent.get(rate_key, 0) >= limit:
+            continue
+        recent[rate_key] = recent.get(rate_key, 0) + 1
+        seq = moved.get(chat.id, chat.last_seq) + 1
+        moved[chat.id] = seq
+        rows.append(
+            {
+                "chat_id": chat.id,
+                "seq": seq,
+                "kind": "message",
+                "author_kind": author.kind,
+                "author_id": author.id,
+                "author_name": author.name,
+                "author_public_name": author.public_name,
+                "text": text,
+                "data": {},
+                "client_message_id": client_id,
+                "visible_to_customer": True,
+                "created_at": now,
+            }
+        )
+        if client_id is not None:
+            resent[key] = seq  # the same client id twice in one batch: one message
+        results[index] = StoredMessage(chat.id, seq, created=True)
+    if not rows:
+        return results
+    await session.execute(
+        _MOVE_LAST_SEQ, [{"chat": chat_id, "moved_to": seq} for chat_id, seq in moved.items()]
+    )
+    for chat_id, seq in moved.items():
+        # A Chat of this chat already in the session must not keep the old number.
+        loaded = session.identity_map.get(session.sync_session.identity_key(Chat, (chat_id,)))
+        if isinstance(loaded, Chat):
+            set_committed_value(loaded, "last_seq", seq)
+    await session.execute(insert(_EVENT), rows)
+    audiences = {
+        chat_id: _audience_of(chats[chat_id], [(m.kind, m.user_id) for m in members[chat_id]])
+        for chat_id in moved
+    }
+    for row in rows:
+        tx.emit(
+            ChatEventStored(
+                chat_id=row["chat_id"],
+                seq=row["seq"],
+                event_kind="message",
+                author_kind=row["author_kind"],
+                author_id=row["author_id"],
+                author_name=row["author_name"],
+                author_public_name=row["author_public_name"],
+                text=row["text"],
+                data={},
+                client_message_id=row["client_message_id"],
+                visible_to_customer=True,
+                at=at,
+                audience=audiences[row["chat_id"]],
+            )
+        )
+    return results
+
+
+async def _seqs_by_client_id(
+    tx: Tx, chat_ids: list[int], requests: Sequence[MessageRequest]
+) -> dict[tuple[int, str, int | None, str | None], int]:
+    client_ids = sorted(
+        {r.data.client_message_id for r in requests if r.data.client_message_id is not None}
+    )
+    if not client_ids:
+        return {}
+    found = await tx.session.execute(
+        select(
+            _EVENT.c.chat_id,
+            _EVENT.c.author_kind,
+            _EVENT.c.author_id,
+            _EVENT.c.client_message_id,
+            _EVENT.c.seq,
+        ).where(_EVENT.c.chat_id.in_(chat_ids), _EVENT.c.client_message_id.in_(client_ids))
+    )
+    return {(e.chat_id, e.author_kind, e.author_id, e.client_message_id): e.seq for e in found}
+
+
+async def _recent_message_counts(
+    tx: Tx, chats: list[tuple[int, int]], limit: int
+) -> dict[tuple[int, str, int | None], int]:
+    """Messages per (chat, author) within the last second, as ``_check_rate`` counts them: only
+    each chat's newest events are read, through the (chat_id, seq) index."""
+    params: dict[str, Any] = {"since": utcnow() - timedelta(seconds=1)}
+    for i, (chat_id, last) in enumerate(chats):
+        params[f"c{i}"] = chat_id
+        params[f"s{i}"] = last - limit * 4
+    recent = await tx.session.execute(_recent_messages_query(len(chats)), params)
+    return {(chat_id, kind, author_id): count for chat_id, kind, author_id, count in recent}
+
+
+@functools.lru_cache(maxsize=64)
+def _recent_messages_query(chats: int) -> Select[int, str, int | None, int]:
+    """One condition per chat, written as text and kept per batch size: built as expressions,
+    200 chats cost more than all the rest of the batch."""
+    terms = " OR ".join(
+        f"(chat_event.chat_id = :c{i} AND chat_event.seq > :s{i})" for i in range(chats)
+    )
+    return (
+        select(_EVENT.c.chat_id, _EVENT.c.author_kind, _EVENT.c.author_id, func.count())
+        .where(
+            text(f"({terms})"),
+            _EVENT.c.kind == "message",
+            _EVENT.c.created_at >= bindparam("since", type_=_EVENT.c.created_at.type),
+        )
+        .group_by(_EVENT.c.chat_id, _EVENT.c.author_kind, _EVENT.c.author_id)
+    )
 
 
 def _drop_last_queued(tx: Tx) -> None:

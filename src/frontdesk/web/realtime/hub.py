@@ -40,6 +40,7 @@ from frontdesk.domain.chat.events import (
 )
 from frontdesk.domain.chat.queries import events_after
 from frontdesk.domain.runtime import Runtime
+from frontdesk.web.realtime.message_writer import MessageWriter
 
 log = structlog.get_logger(__name__)
 
@@ -95,10 +96,12 @@ class ChatHub:
         bind = session_factory.kw.get("bind")
         on_sqlite = bind is not None and bind.dialect.name == "sqlite"
         self._sqlite_writer = asyncio.Lock() if on_sqlite else None
+        self.messages = MessageWriter(runtime, session_factory, self.write_turn)
         self._unsubscribe = runtime.bus.subscribe(self.on_event)
 
-    def close(self) -> None:
+    async def close(self) -> None:
         self._unsubscribe()
+        await self.messages.close()
 
     def write_turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
         """Held around a socket's write transaction: one at a time on SQLite, free otherwise."""

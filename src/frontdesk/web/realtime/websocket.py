@@ -3,7 +3,8 @@ request notifications and presence (frames in docs/api and the spec's "Live even
 
 Auth: the session cookie (same origin only) or ``?token=`` (agent/customer token or a public
 user's visitor token). Close codes: 4401 not authenticated, 4403 chat switched off.
-Every client frame is handled in its own transaction; an ``ack`` goes out only after commit.
+Messages are written in batches (``MessageWriter``), other frames each in their own
+transaction; an ``ack`` goes out only after commit.
 """
 
 from __future__ import annotations
@@ -169,20 +170,14 @@ class _Session:
                 chat_id=chat_id,
                 client_message_id=frame.get("client_message_id"),
             ) from None
-        async with self.hub.write_turn(), unit_of_work(self.state.session_factory) as session:
-            sent = await actions.do_send_message(
-                Tx(session=session, runtime=self.state.runtime),
-                self.connection.actor,
-                chat_id,
-                data,
-            )
+        sent = await self.hub.messages.send(self.connection.actor, chat_id, data)
         # Committed: only now the sender learns its message is stored.
         self.connection.frame(
             {
                 "type": "ack",
                 "chat_id": chat_id,
                 "client_message_id": data.client_message_id,
-                "seq": sent.event.seq,
+                "seq": sent.seq,
             }
         )
         await self.note_activity()

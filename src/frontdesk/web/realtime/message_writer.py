@@ -1,0 +1,136 @@
+"""Group commit for the messages of this process's sockets.
+
+One SQL round trip costs far more than the Python work of a message (on SQLite every statement
+is several hand-offs to aiosqlite's thread), so writing each message in its own transaction
+caps a process at a few dozen messages a second. Here every message frame joins a queue; one
+task takes everything queued while the previous batch was being written and stores it with
+``do_send_message_batch`` in one transaction of a fixed number of statements. The busier the
+server, the larger the batches: the cost per message falls as the load rises.
+
+Each sender waits for its own outcome, which is known only after the batch's COMMIT, so an
+``ack`` still means "stored". Requests the batch does not decide (a refused or unusual message)
+and every request of a batch that failed as a whole go through ``do_send_message`` one by one,
+which gives each its exact answer or error (docs/architecture/chat-performance.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from frontdesk.core.actor import Actor
+from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.domain.chat import actions
+from frontdesk.domain.chat.actions import MessageRequest, StoredMessage
+from frontdesk.domain.chat.schemas import MessageInput
+from frontdesk.domain.runtime import Runtime, Tx
+
+log = structlog.get_logger(__name__)
+
+# Bounds the statement size (the rate-limit query has one condition per chat) and the time the
+# first sender of a batch waits for the others.
+MAX_BATCH = 200
+
+WriteTurn = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
+_Pending = tuple[MessageRequest, "asyncio.Future[StoredMessage]"]
+
+
+class MessageWriter:
+    def __init__(
+        self,
+        runtime: Runtime,
+        session_factory: async_sessionmaker[AsyncSession],
+        write_turn: WriteTurn,
+    ) -> None:
+        self.runtime = runtime
+        self.session_factory = session_factory
+        self.write_turn = write_turn
+        self._pending: list[_Pending] = []
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.batches = 0  # written batches, for tests and benchmarks
+        self.largest_batch = 0
+
+    async def send(self, actor: Actor, chat_id: int, data: MessageInput) -> StoredMessage:
+        """Store the message; returns once it is committed, or raises its domain error."""
+        future: asyncio.Future[StoredMessage] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieve)  # no "exception never retrieved" for gone senders
+        self._pending.append((MessageRequest(actor, chat_id, data), future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="chat-message-writer")
+        self._wakeup.set()
+        # A sender that goes away (socket closed) stops waiting; its message is still written,
+        # and a resend with the same client id finds it.
+        return await asyncio.shield(future)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None
+        for _request, future in self._pending:
+            if not future.done():
+                future.cancel()
+        self._pending.clear()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            while self._pending:
+                batch = self._pending[:MAX_BATCH]
+                del self._pending[:MAX_BATCH]
+                try:
+                    await self._write(batch)
+                except Exception:  # never leave a sender waiting
+                    log.exception("chat_message_batch_crashed", size=len(batch))
+                    for _request, future in batch:
+                        if not future.done():
+                            future.set_exception(RuntimeError("message not written"))
+
+    async def _write(self, batch: list[_Pending]) -> None:
+        requests = [request for request, _future in batch]
+        try:
+            async with self.write_turn(), unit_of_work(self.session_factory) as session:
+                outcomes = await actions.do_send_message_batch(
+                    Tx(session=session, runtime=self.runtime), requests
+                )
+        except Exception:
+            # A conflict with another writer (SQLite's snapshot moved, a unique client id that
+            # raced in): nothing of the batch was stored; each message is written on its own.
+            log.warning("chat_message_batch_retried_one_by_one", size=len(batch), exc_info=True)
+            outcomes = [None] * len(batch)
+        self.batches += 1
+        self.largest_batch = max(self.largest_batch, len(batch))
+        undecided: list[_Pending] = []
+        for (request, future), outcome in zip(batch, outcomes, strict=True):
+            if outcome is None:
+                undecided.append((request, future))
+            elif not future.done():
+                future.set_result(outcome)
+        for request, future in undecided:
+            try:
+                async with self.write_turn(), unit_of_work(self.session_factory) as session:
+                    sent = await actions.do_send_message(
+                        Tx(session=session, runtime=self.runtime),
+                        request.actor,
+                        request.chat_id,
+                        request.data,
+                    )
+            except Exception as error:
+                if not future.done():
+                    future.set_exception(error)
+                continue
+            if not future.done():
+                future.set_result(StoredMessage(request.chat_id, sent.event.seq, sent.created))
+
+
+def _retrieve(future: asyncio.Future[StoredMessage]) -> None:
+    if not future.cancelled():
+        future.exception()
