@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,17 +49,23 @@ OUTBOX_LIMIT = 10_000
 Sender = Callable[[str], Awaitable[None]]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Connection:
-    """One live socket (or a long-poll waiter has none): who it is and what it follows."""
+    """One live socket (or a long-poll waiter has none): who it is and what it follows.
+
+    Idle sockets are most of a chat server's sockets, so a connection keeps little: a plain
+    deque as outbox, and a writer task only while there is something to send
+    (docs/architecture/chat-performance.md, "idle memory").
+    """
 
     actor: Actor
     send: Sender
-    outbox: asyncio.Queue[tuple[Any, ...]] = field(default_factory=asyncio.Queue)
+    outbox: deque[tuple[Any, ...]] = field(default_factory=deque)
     # chat id → the last seq this connection has covered (sent, or skipped as not for it).
     covered: dict[int, int] = field(default_factory=dict)
     closed: bool = False
     writer: asyncio.Task[None] | None = None
+    drain: Callable[[Connection], Coroutine[Any, Any, None]] | None = None
 
     @property
     def is_agent(self) -> bool:
@@ -71,12 +78,14 @@ class Connection:
     def push(self, item: tuple[Any, ...]) -> None:
         if self.closed:
             return
-        if self.outbox.qsize() >= OUTBOX_LIMIT:
+        if len(self.outbox) >= OUTBOX_LIMIT:
             # A consumer this far behind reconnects and resumes from its last seq instead.
             self.closed = True
-            self.outbox.put_nowait(("close",))
-            return
-        self.outbox.put_nowait(item)
+            self.outbox.append(("close",))
+        else:
+            self.outbox.append(item)
+        if self.drain is not None and (self.writer is None or self.writer.done()):
+            self.writer = asyncio.create_task(self.drain(self), name="ws-writer")
 
     def frame(self, body: dict[str, Any]) -> None:
         self.push(("frame", json.dumps(body)))
@@ -97,11 +106,21 @@ class ChatHub:
         on_sqlite = bind is not None and bind.dialect.name == "sqlite"
         self._sqlite_writer = asyncio.Lock() if on_sqlite else None
         self.messages = MessageWriter(runtime, session_factory, self.write_turn)
+        self._activity_noted: dict[int, float] = {}  # agent id → monotonic time last written
         self._unsubscribe = runtime.bus.subscribe(self.on_event)
 
     async def close(self) -> None:
         self._unsubscribe()
         await self.messages.close()
+
+    def activity_due(self, agent_id: int, every_seconds: float) -> bool:
+        """Whether this agent's activity is to be written now (and note that it is)."""
+        now = time.monotonic()
+        last = self._activity_noted.get(agent_id)
+        if last is not None and now - last < every_seconds:
+            return False
+        self._activity_noted[agent_id] = now
+        return True
 
     def write_turn(self) -> contextlib.AbstractAsyncContextManager[Any]:
         """Held around a socket's write transaction: one at a time on SQLite, free otherwise."""
@@ -112,8 +131,15 @@ class ChatHub:
     # --- connections ----------------------------------------------------------------------------
 
     def attach(self, connection: Connection) -> None:
-        self.by_user[connection.user_key].add(connection)
-        connection.writer = asyncio.create_task(self._write(connection), name="ws-writer")
+        same_user = self.by_user[connection.user_key]
+        for other in same_user:
+            if other.actor == connection.actor:
+                connection.actor = other.actor  # one Actor per user, not one per tab
+                break
+        same_user.add(connection)
+        connection.drain = self._write
+        if connection.outbox:  # queued before attaching
+            connection.writer = asyncio.create_task(self._write(connection), name="ws-writer")
 
     async def detach(self, connection: Connection) -> None:
         connection.closed = True
@@ -150,9 +176,10 @@ class ChatHub:
     # --- the writer -----------------------------------------------------------------------------
 
     async def _write(self, connection: Connection) -> None:
+        """Send what is queued, in order, then end: the next push starts a new writer."""
         try:
-            while True:
-                item = await connection.outbox.get()
+            while connection.outbox:
+                item = connection.outbox.popleft()
                 kind = item[0]
                 if kind == "frame":
                     await connection.send(item[1])

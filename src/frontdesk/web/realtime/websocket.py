@@ -10,7 +10,6 @@ transaction; an ``ack`` goes out only after commit.
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 from urllib.parse import urlparse
 
@@ -89,7 +88,7 @@ async def live_events(websocket: WebSocket) -> None:
     hub.attach(connection)
     session = _Session(hub, state, connection)
     try:
-        await session.note_activity(force=True)
+        await session.note_activity()
         while not connection.closed:
             raw = await websocket.receive_text()
             await session.handle(raw)
@@ -102,11 +101,12 @@ async def live_events(websocket: WebSocket) -> None:
 class _Session:
     """The frames of one socket."""
 
+    __slots__ = ("connection", "hub", "state")
+
     def __init__(self, hub: ChatHub, state: WebState, connection: Connection) -> None:
         self.hub = hub
         self.state = state
         self.connection = connection
-        self.last_touch = 0.0
 
     def error(self, code: str, message: str, **extra: Any) -> None:
         self.connection.frame({"type": "error", "code": code, "message": message, **extra})
@@ -189,17 +189,15 @@ class _Session:
                 Tx(session=session, runtime=self.state.runtime), self.connection.actor, chat_id
             )
 
-    async def note_activity(self, *, force: bool = False) -> None:
-        """Agents on a live socket count as active (CH-33); written at most once a minute."""
-        now = time.monotonic()
-        if not self.connection.actor.is_agent:
+    async def note_activity(self) -> None:
+        """Agents on a live socket count as active (CH-33): written at most once a minute per
+        agent and process, however many tabs the agent has open."""
+        actor = self.connection.actor
+        if not actor.is_agent or not self.hub.activity_due(actor.id, ACTIVITY_TOUCH_SECONDS):
             return
-        if not force and now - self.last_touch < ACTIVITY_TOUCH_SECONDS:
-            return
-        self.last_touch = now
-        async with unit_of_work(self.state.session_factory) as session:
+        async with self.hub.write_turn(), unit_of_work(self.state.session_factory) as session:
             await actions.do_note_agent_activity(
-                Tx(session=session, runtime=self.state.runtime), self.connection.actor
+                Tx(session=session, runtime=self.state.runtime), actor
             )
 
 
