@@ -540,3 +540,40 @@ async def test_abuse_limits_answer_429_and_store_nothing(desk: Desk) -> None:
         "/api/v1/public/chats", json={"name": "V", "message": "x"}, headers=visitor
     )
     assert again.status_code == 429
+
+
+async def test_ch37_api_customer_request_to_ticket_and_to_my_ticket(desk: Desk) -> None:
+    await set_settings(desk.web, {"ChatEngine::CustomerThreshold": 0})
+    first = await desk.client.post("/api/v1/chats", json={"message": "One"}, headers=desk.cora)
+    first_id = first.json()["id"]
+    # Not the requester: an agent cannot use the customer's way out.
+    refused = await desk.client.post(
+        f"/api/v1/chats/{first_id}/to-ticket",
+        json={"queue_id": 4, "title": "Printer"},
+        headers=desk.olga,
+    )
+    assert refused.status_code == 403
+    invalid = await desk.client.post(
+        f"/api/v1/chats/{first_id}/to-ticket", json={"queue_id": 4, "title": ""}, headers=desk.cora
+    )
+    assert invalid.status_code == 422
+    assert (await desk.chat(first_id, desk.cora))["status"] == "request"
+
+    ticket = await desk.client.post(
+        f"/api/v1/chats/{first_id}/to-ticket",
+        json={"queue_id": 4, "title": "Printer"},
+        headers=desk.cora,
+    )
+    assert ticket.status_code == 201, ticket.text
+    assert ticket.json()["title"] == "Printer"
+    assert (await desk.chat(first_id, desk.cora))["status"] == "closed"
+
+    second = await desk.client.post("/api/v1/chats", json={"message": "Two"}, headers=desk.cora)
+    second_id = second.json()["id"]
+    added = await desk.client.post(
+        f"/api/v1/chats/{second_id}/to-my-ticket",
+        json={"ticket_id": ticket.json()["id"]},
+        headers=desk.cora,
+    )
+    assert added.status_code == 201, added.text
+    assert (added.json()["channel"], added.json()["ticket_id"]) == ("chat", ticket.json()["id"])

@@ -9,7 +9,8 @@ from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.chat.models import Chat
 from frontdesk.web.state import WebState
 from tests.conftest import RecordedEvents
-from tests.domain.chat.desk import make_desk
+from tests.domain.chat.desk import make_desk, set_settings
+from tests.domain.chat.test_customer_tickets import MISC_QUEUE_ID
 from tests.web.test_pages_agent import CUSTOMER_PASSWORD, create_customer_user, log_in
 
 
@@ -96,3 +97,58 @@ async def test_refused_chats_change_nothing(
     assert refused.status_code == 404
     assert (await desk.chat(other_id, desk.olga))["status"] == "request"
     assert events.kinds() == []
+
+
+async def test_ch37_customer_turns_an_unanswered_chat_into_a_ticket_then_adds_another(
+    client: httpx.AsyncClient, web: WebState, events: RecordedEvents
+) -> None:
+    await make_desk(client, web)
+    await set_settings(web, {"ChatEngine::CustomerThreshold": 0})
+    await create_customer_user(web, "carla")
+    csrf = await log_in(client, "carla", CUSTOMER_PASSWORD, "customer")
+    created = await client.post(
+        "/customer/chats/new", data={"csrf_token": csrf, "message": "Printer <b>fire</b>"}
+    )
+    chat_id = int(created.headers["location"].rsplit("/", 1)[1])
+
+    page = await client.get(f"/customer/chats/{chat_id}")
+    assert f'<a href="/customer/chats/{chat_id}/ticket">' in page.text
+    form = await client.get(f"/customer/chats/{chat_id}/ticket")
+    assert form.status_code == 200
+    assert f'value="Chat {chat_id}"' in form.text
+    assert "You have no tickets yet." in form.text
+
+    # A bad queue is an inline error, and nothing changes.
+    events.clear()
+    refused = await client.post(
+        f"/customer/chats/{chat_id}/ticket/new",
+        data={"csrf_token": csrf, "title": "Printer", "queue_id": "x"},
+    )
+    assert refused.status_code == 422
+    assert 'aria-describedby="queue_id-error"' in refused.text
+    assert events.kinds() == []
+
+    done = await client.post(
+        f"/customer/chats/{chat_id}/ticket/new",
+        data={"csrf_token": csrf, "title": "Printer", "queue_id": str(MISC_QUEUE_ID)},
+    )
+    assert done.status_code == 303
+    ticket_id = int(done.headers["location"].split("/")[3].split("?")[0])
+    zoom = await client.get(f"/customer/tickets/{ticket_id}")
+    assert "Printer &lt;b&gt;fire&lt;/b&gt;" in zoom.text
+    assert "<b>fire</b>" not in zoom.text
+    assert 'data-status="closed"' in (await client.get(f"/customer/chats/{chat_id}")).text
+
+    second = await client.post(
+        "/customer/chats/new", data={"csrf_token": csrf, "message": "Still burning"}
+    )
+    second_id = int(second.headers["location"].rsplit("/", 1)[1])
+    form = await client.get(f"/customer/chats/{second_id}/ticket")
+    assert f'<option value="{ticket_id}"' in form.text
+    added = await client.post(
+        f"/customer/chats/{second_id}/ticket/add",
+        data={"csrf_token": csrf, "ticket_id": str(ticket_id)},
+    )
+    assert added.status_code == 303
+    assert added.headers["location"] == f"/customer/tickets/{ticket_id}"
+    assert "Still burning" in (await client.get(f"/customer/tickets/{ticket_id}")).text

@@ -24,6 +24,8 @@ from frontdesk.domain.chat.schemas import (
     ChannelUpdate,
     ChatCreate,
     ChatOut,
+    ChatToMyTicket,
+    ChatToNewTicket,
     InviteInput,
     JoinInput,
     MessageInput,
@@ -258,6 +260,24 @@ async def append_to_ticket(
     chat_id: Id, data: AppendInput, caller: ChatCaller, tx: TxDep
 ) -> ArticleOut:
     article = await actions.do_append_to_ticket(tx, caller, chat_id, data)
+    return await ticket_queries.article_out(tx.session, article)
+
+
+@router.post("/chats/{chat_id}/to-ticket", status_code=201, response_model=TicketOut)
+async def chat_to_new_ticket(
+    chat_id: Id, data: ChatToNewTicket, caller: ChatCaller, tx: TxDep
+) -> TicketOut:
+    """CH-37: the customer's unanswered request becomes a new ticket; the chat closes."""
+    ticket = await actions.do_chat_to_new_ticket(tx, caller, chat_id, data)
+    return await ticket_queries.ticket_out(tx.session, ticket)
+
+
+@router.post("/chats/{chat_id}/to-my-ticket", status_code=201, response_model=ArticleOut)
+async def chat_to_my_ticket(
+    chat_id: Id, data: ChatToMyTicket, caller: ChatCaller, tx: TxDep
+) -> ArticleOut:
+    """CH-37: the customer's unanswered request is added to one of their tickets."""
+    article = await actions.do_chat_to_my_ticket(tx, caller, chat_id, data)
     return await ticket_queries.article_out(tx.session, article)
 
 

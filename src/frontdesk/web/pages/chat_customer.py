@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from frontdesk.core.errors import DomainError, NotFound
 from frontdesk.core.pagination import PageRequest
 from frontdesk.domain.chat import actions, queries
-from frontdesk.domain.chat.schemas import ChatCreate
+from frontdesk.domain.chat.schemas import ChatCreate, ChatToMyTicket, ChatToNewTicket
+from frontdesk.domain.tickets import queries as ticket_queries
 from frontdesk.web.dependencies import Caller, CustomerPage, TxDep
 from frontdesk.web.pages.forms import (
     FormErrors,
@@ -130,3 +131,81 @@ async def close_chat(chat_id: int, request: Request, caller: CustomerPage, tx: T
         await discard_refused_changes(tx, caller)
         return _error_page(request, caller, exc)
     return RedirectResponse(f"/customer/chats/{chat_id}", status_code=303)
+
+
+# --- CH-37: an unanswered request becomes a ticket ---------------------------------------------
+
+
+async def _to_ticket_page(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    chat_id: int,
+    *,
+    values: dict[str, str] | None = None,
+    failed: FormErrors | None = None,
+) -> HTMLResponse:
+    try:
+        chat = await queries.get_chat(tx, caller.actor, chat_id)
+        options = await ticket_queries.ticket_form_options(tx.session, caller.actor, None)
+        tickets = await ticket_queries.customer_tickets(
+            tx.session, caller.actor, PageRequest.build(50, 0)
+        )
+    except DomainError as exc:
+        return _error_page(request, caller, exc)
+    _ = translations_for(caller.actor.language).gettext
+    defaults = {"title": _("Chat %(number)s") % {"number": chat.id}}
+    context = {
+        "chat": chat,
+        "options": options,
+        "tickets": tickets,
+        "values": {**defaults, **(values or {})},
+        "failed": failed,
+    }
+    status = failed.status if failed else 200
+    return _page(request, caller, "chat/customer_to_ticket.html", context, status_code=status)
+
+
+@router.get("/customer/chats/{chat_id}/ticket", response_class=HTMLResponse)
+async def to_ticket_form(
+    chat_id: int, request: Request, caller: CustomerPage, tx: TxDep
+) -> HTMLResponse:
+    return await _to_ticket_page(request, tx, caller, chat_id)
+
+
+@router.post("/customer/chats/{chat_id}/ticket/new")
+async def to_new_ticket(
+    chat_id: int, request: Request, caller: CustomerPage, tx: TxDep
+) -> Response:
+    _ = translations_for(caller.actor.language).gettext
+    form = await request.form()
+    values = {"title": form_text(form, "title"), "queue_id": form_text(form, "queue_id")}
+    try:
+        data = ChatToNewTicket.model_validate(values)
+        ticket = await actions.do_chat_to_new_ticket(tx, caller.actor, chat_id, data)
+    except ValidationError as exc:
+        failed = errors_from_validation(exc, _("Check the marked fields."))
+    except DomainError as exc:
+        failed = errors_from_domain(exc)
+    else:
+        return RedirectResponse(f"/customer/tickets/{ticket.id}?done=created", status_code=303)
+    await discard_refused_changes(tx, caller)
+    return await _to_ticket_page(request, tx, caller, chat_id, values=values, failed=failed)
+
+
+@router.post("/customer/chats/{chat_id}/ticket/add")
+async def to_my_ticket(chat_id: int, request: Request, caller: CustomerPage, tx: TxDep) -> Response:
+    _ = translations_for(caller.actor.language).gettext
+    form = await request.form()
+    values = {"ticket_id": form_text(form, "ticket_id")}
+    try:
+        data = ChatToMyTicket.model_validate(values)
+        article = await actions.do_chat_to_my_ticket(tx, caller.actor, chat_id, data)
+    except ValidationError as exc:
+        failed = errors_from_validation(exc, _("Check the marked fields."))
+    except DomainError as exc:
+        failed = errors_from_domain(exc)
+    else:
+        return RedirectResponse(f"/customer/tickets/{article.ticket_id}", status_code=303)
+    await discard_refused_changes(tx, caller)
+    return await _to_ticket_page(request, tx, caller, chat_id, values=values, failed=failed)
