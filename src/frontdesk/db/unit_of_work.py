@@ -31,11 +31,21 @@ def discard_after_commit(session: AsyncSession) -> None:
 
 async def commit(session: AsyncSession) -> None:
     """Commit, then run the after-commit callbacks (a failing callback is logged, not raised)."""
+    await commit_only(session)
+    await run_after_commit(session)
+
+
+async def commit_only(session: AsyncSession) -> None:
+    """Commit and keep the after-commit callbacks for ``run_after_commit``: for a caller that
+    must give up a lock between the two (they are dropped if the commit fails)."""
     try:
         await session.commit()
     except BaseException:
         discard_after_commit(session)
         raise
+
+
+async def run_after_commit(session: AsyncSession) -> None:
     callbacks: dict[str, AfterCommit] = session.info.pop(_AFTER_COMMIT, {})
     for key, callback in callbacks.items():
         try:

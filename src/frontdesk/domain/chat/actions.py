@@ -902,9 +902,10 @@ async def do_send_message_batch(
     tx: Tx, requests: Sequence[MessageRequest]
 ) -> list[StoredMessage | None]:
     """Store many messages in one transaction with a fixed number of statements, whatever the
-    batch's size: the chats (locked on PostgreSQL, in id order so two processes cannot
-    deadlock), their members, earlier messages with the same client ids, the chats' newest
-    events for the rate limit, one UPDATE of the chats' ``last_seq`` and one INSERT. Core
+    batch's size (up to 200 chats): the chats (locked on PostgreSQL, in id order so two
+    processes cannot deadlock), their members, earlier messages with the same client ids, the
+    chats' newest events for the rate limit, one UPDATE of the chats' ``last_seq`` and one
+    INSERT. Core
     statements and plain rows, no ORM objects: the Python work per message is what is left.
 
     Only the plain case is decided here: an active writing member, an open chat, a valid text,
@@ -936,19 +937,25 @@ async def do_send_message_batch(
     }
     if not chats:
         return results
-    members: dict[int, list[Any]] = {}
-    for found in await session.execute(
-        select(
-            _MEMBER.c.chat_id,
-            _MEMBER.c.kind,
-            _MEMBER.c.user_id,
-            _MEMBER.c.role,
-            _MEMBER.c.active,
-            _MEMBER.c.display_name,
-            _MEMBER.c.agent_number,
-        ).where(_MEMBER.c.chat_id.in_(list(chats)))
-    ):
-        members.setdefault(found.chat_id, []).append(found)
+    # Plain tuples: a row's attribute access costs more than all the rest per member.
+    members: dict[int, list[tuple[str, int]]] = {}  # chat → (kind, user id) of every member
+    writers: dict[tuple[int, str, int], tuple[int | None, str]] = {}  # → number, name
+    for chat_id, kind, user_id, role, active, display_name, agent_number in (
+        await session.execute(
+            select(
+                _MEMBER.c.chat_id,
+                _MEMBER.c.kind,
+                _MEMBER.c.user_id,
+                _MEMBER.c.role,
+                _MEMBER.c.active,
+                _MEMBER.c.display_name,
+                _MEMBER.c.agent_number,
+            ).where(_MEMBER.c.chat_id.in_(list(chats)))
+        )
+    ).all():
+        members.setdefault(chat_id, []).append((kind, user_id))
+        if active and role in WRITING_ROLES:
+            writers[(chat_id, kind, user_id)] = (agent_number, display_name)
     resent = await _seqs_by_client_id(tx, list(chats), requests)
     limit = int(tx.setting(MESSAGES_PER_SECOND))
     recent = await _recent_message_counts(tx, [(c.id, c.last_seq) for c in chats.values()], limit)
@@ -962,18 +969,10 @@ async def do_send_message_batch(
         chat = chats.get(request.chat_id)
         if chat is None or chat.status == "closed":
             continue
-        kind = member_kind(request.actor)
-        member = next(
-            (
-                m
-                for m in members.get(chat.id, ())
-                if m.kind == kind and m.user_id == request.actor.id
-            ),
-            None,
-        )
-        if member is None or not member.active or member.role not in WRITING_ROLES:
-            continue
-        author = _author_of(tx, request.actor, member.agent_number, member.display_name)
+        writer = writers.get((chat.id, member_kind(request.actor), request.actor.id))
+        if writer is None:
+            continue  # not an active member who may write: decided one by one
+        author = _author_of(tx, request.actor, *writer)
         client_id = request.data.client_message_id
         key = (chat.id, author.kind, author.id, client_id)
         if client_id is not None and key in resent:
@@ -1018,10 +1017,7 @@ async def do_send_message_batch(
         if isinstance(loaded, Chat):
             set_committed_value(loaded, "last_seq", seq)
     await session.execute(insert(_EVENT), rows)
-    audiences = {
-        chat_id: _audience_of(chats[chat_id], [(m.kind, m.user_id) for m in members[chat_id]])
-        for chat_id in moved
-    }
+    audiences = {chat_id: _audience_of(chats[chat_id], members[chat_id]) for chat_id in moved}
     for row in rows:
         tx.emit(
             ChatEventStored(
@@ -1068,12 +1064,18 @@ async def _recent_message_counts(
 ) -> dict[tuple[int, str, int | None], int]:
     """Messages per (chat, author) within the last second, as ``_check_rate`` counts them: only
     each chat's newest events are read, through the (chat_id, seq) index."""
-    params: dict[str, Any] = {"since": utcnow() - timedelta(seconds=1)}
-    for i, (chat_id, last) in enumerate(chats):
-        params[f"c{i}"] = chat_id
-        params[f"s{i}"] = last - limit * 4
-    recent = await tx.session.execute(_recent_messages_query(len(chats)), params)
-    return {(chat_id, kind, author_id): count for chat_id, kind, author_id, count in recent}
+    since = utcnow() - timedelta(seconds=1)
+    counts: dict[tuple[int, str, int | None], int] = {}
+    # SQLite refuses expressions nested deeper than 1,000: one query per 200 chats.
+    for start in range(0, len(chats), 200):
+        chunk = chats[start : start + 200]
+        params: dict[str, Any] = {"since": since}
+        for i, (chat_id, last) in enumerate(chunk):
+            params[f"c{i}"] = chat_id
+            params[f"s{i}"] = last - limit * 4
+        recent = await tx.session.execute(_recent_messages_query(len(chunk)), params)
+        counts.update(((c, kind, author), n) for c, kind, author, n in recent)
+    return counts
 
 
 @functools.lru_cache(maxsize=64)

@@ -24,7 +24,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from frontdesk.core.actor import Actor
-from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.db.unit_of_work import commit_only, rollback, run_after_commit, unit_of_work
 from frontdesk.domain.chat import actions
 from frontdesk.domain.chat.actions import MessageRequest, StoredMessage
 from frontdesk.domain.chat.schemas import MessageInput
@@ -32,9 +32,8 @@ from frontdesk.domain.runtime import Runtime, Tx
 
 log = structlog.get_logger(__name__)
 
-# Bounds the statement size (the rate-limit query has one condition per chat) and the time the
-# first sender of a batch waits for the others.
-MAX_BATCH = 200
+# Bounds the statements' size and the time the first sender of a batch waits for the others.
+MAX_BATCH = 500
 
 WriteTurn = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
 _Pending = tuple[MessageRequest, "asyncio.Future[StoredMessage]"]
@@ -53,6 +52,7 @@ class MessageWriter:
         self._pending: list[_Pending] = []
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
         self.batches = 0  # written batches, for tests and benchmarks
         self.largest_batch = 0
 
@@ -64,16 +64,18 @@ class MessageWriter:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="chat-message-writer")
         self._wakeup.set()
-        # A sender that goes away (socket closed) stops waiting; its message is still written,
-        # and a resend with the same client id finds it.
-        return await asyncio.shield(future)
+        # A sender that goes away (socket closed) cancels only its wait: the request stays in
+        # the queue and is written, and a resend with the same client id finds it.
+        return await future
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        tasks = [t for t in (self._task, *self._deliveries) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
+                await task
+        self._task = None
         for _request, future in self._pending:
             if not future.done():
                 future.cancel()
@@ -86,49 +88,84 @@ class MessageWriter:
             while self._pending:
                 batch = self._pending[:MAX_BATCH]
                 del self._pending[:MAX_BATCH]
-                try:
-                    await self._write(batch)
-                except Exception:  # never leave a sender waiting
-                    log.exception("chat_message_batch_crashed", size=len(batch))
-                    for _request, future in batch:
-                        if not future.done():
-                            future.set_exception(RuntimeError("message not written"))
-
-    async def _write(self, batch: list[_Pending]) -> None:
-        requests = [request for request, _future in batch]
-        try:
-            async with self.write_turn(), unit_of_work(self.session_factory) as session:
-                outcomes = await actions.do_send_message_batch(
-                    Tx(session=session, runtime=self.runtime), requests
+                session, outcomes = await self._store(batch)
+                # Storing mostly waits for the database, delivering is event-loop work: the
+                # next batch is stored while this one is delivered. This batch's events still
+                # go out first: its delivery starts at the next batch's first wait, before that
+                # batch can commit.
+                delivery = asyncio.create_task(
+                    self._deliver(batch, session, outcomes), name="chat-message-delivery"
                 )
+                self._deliveries.add(delivery)
+                delivery.add_done_callback(self._deliveries.discard)
+
+    async def _store(
+        self, batch: list[_Pending]
+    ) -> tuple[AsyncSession | None, list[StoredMessage | None]]:
+        """The batch in one transaction, committed; its events wait in the session."""
+        session = self.session_factory()
+        try:
+            async with self.write_turn():
+                outcomes = await actions.do_send_message_batch(
+                    Tx(session=session, runtime=self.runtime),
+                    [request for request, _future in batch],
+                )
+                await commit_only(session)
         except Exception:
             # A conflict with another writer (SQLite's snapshot moved, a unique client id that
             # raced in): nothing of the batch was stored; each message is written on its own.
             log.warning("chat_message_batch_retried_one_by_one", size=len(batch), exc_info=True)
-            outcomes = [None] * len(batch)
+            await rollback(session)
+            await session.close()
+            return None, [None] * len(batch)
         self.batches += 1
         self.largest_batch = max(self.largest_batch, len(batch))
-        undecided: list[_Pending] = []
-        for (request, future), outcome in zip(batch, outcomes, strict=True):
-            if outcome is None:
-                undecided.append((request, future))
-            elif not future.done():
-                future.set_result(outcome)
-        for request, future in undecided:
-            try:
-                async with self.write_turn(), unit_of_work(self.session_factory) as session:
-                    sent = await actions.do_send_message(
-                        Tx(session=session, runtime=self.runtime),
-                        request.actor,
-                        request.chat_id,
-                        request.data,
-                    )
-            except Exception as error:
+        return session, outcomes
+
+    async def _deliver(
+        self,
+        batch: list[_Pending],
+        session: AsyncSession | None,
+        outcomes: list[StoredMessage | None],
+    ) -> None:
+        """Publish the stored messages, then answer their senders (ack after the event)."""
+        try:
+            if session is not None:
+                try:
+                    await run_after_commit(session)
+                finally:
+                    await session.close()
+            undecided: list[_Pending] = []
+            for (request, future), outcome in zip(batch, outcomes, strict=True):
+                if outcome is None:
+                    undecided.append((request, future))
+                elif not future.done():
+                    future.set_result(outcome)
+            for request, future in undecided:
+                await self._send_alone(request, future)
+        except Exception:  # never leave a sender waiting
+            log.exception("chat_message_delivery_failed", size=len(batch))
+            for _request, future in batch:
                 if not future.done():
-                    future.set_exception(error)
-                continue
+                    future.set_exception(RuntimeError("message not written"))
+
+    async def _send_alone(
+        self, request: MessageRequest, future: asyncio.Future[StoredMessage]
+    ) -> None:
+        try:
+            async with self.write_turn(), unit_of_work(self.session_factory) as session:
+                sent = await actions.do_send_message(
+                    Tx(session=session, runtime=self.runtime),
+                    request.actor,
+                    request.chat_id,
+                    request.data,
+                )
+        except Exception as error:
             if not future.done():
-                future.set_result(StoredMessage(request.chat_id, sent.event.seq, sent.created))
+                future.set_exception(error)
+            return
+        if not future.done():
+            future.set_result(StoredMessage(request.chat_id, sent.event.seq, sent.created))
 
 
 def _retrieve(future: asyncio.Future[StoredMessage]) -> None:
