@@ -152,3 +152,24 @@ async def test_ch37_customer_turns_an_unanswered_chat_into_a_ticket_then_adds_an
     assert added.status_code == 303
     assert added.headers["location"] == f"/customer/tickets/{ticket_id}"
     assert "Still burning" in (await client.get(f"/customer/tickets/{ticket_id}")).text
+
+
+async def test_configured_customer_texts_replace_the_built_in_ones(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    await make_desk(client, web)
+    await set_settings(
+        web,
+        {
+            "ChatEngine::Texts::CustomerFrontend::WaitingForAgent": "Hang on <i>please</i>",
+            "ChatEngine::Texts::CustomerFrontend::ChatClosed": "All done",
+        },
+    )
+    await create_customer_user(web, "carla")
+    csrf = await log_in(client, "carla", CUSTOMER_PASSWORD, "customer")
+    created = await client.post("/customer/chats/new", data={"csrf_token": csrf, "message": "Hi"})
+    chat_id = int(created.headers["location"].rsplit("/", 1)[1])
+    page = await client.get(f"/customer/chats/{chat_id}")
+    assert "Hang on &lt;i&gt;please&lt;/i&gt;" in page.text
+    assert "Waiting for an agent…" not in page.text
+    assert "All done" in page.text

@@ -99,3 +99,33 @@ async def test_integration_dialog_is_for_admins(client: httpx.AsyncClient, web: 
     assert 'data-server="http://testserver"' in page.text
     assert f'<option value="{desk.default_channel_id}">Chat</option>' in page.text
     assert 'role="tablist"' in page.text
+
+
+async def test_integration_code_uses_the_http_type_setting(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    await make_desk(client, web)
+    await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    await set_settings(web, {"HttpType": "https"})
+    page = await client.get("/agent/chat/integration")
+    assert 'data-server="https://testserver"' in page.text
+
+
+async def test_configured_public_texts_replace_the_built_in_ones_as_text(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    await make_desk(client, web)
+    page = await client.get("/public/chat")
+    assert "Waiting for an agent…" in page.text
+    await set_settings(
+        web,
+        {
+            "ChatEngine::Texts::PublicFrontend::WaitingForAgent": "One <b>moment</b>",
+            "ChatEngine::Texts::PublicFrontend::ChatClosed": "Thanks & bye",
+        },
+    )
+    page = await client.get("/public/chat")
+    assert "Waiting for an agent…" not in page.text
+    assert "One &lt;b&gt;moment&lt;/b&gt;" in page.text
+    assert "<b>moment</b>" not in page.text
+    assert "Thanks &amp; bye" in page.text

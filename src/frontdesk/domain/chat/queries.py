@@ -40,12 +40,17 @@ from frontdesk.domain.chat.settings import (
     CUSTOMER_AVAILABILITY_CHECK,
     CUSTOMER_THRESHOLD,
     DEFAULT_CHANNEL,
+    HTTP_TYPE,
     PUBLIC_ALLOW_CHANNELS,
     PUBLIC_ALLOWED_ORIGINS,
     PUBLIC_AVAILABILITY_CHECK,
     PUBLIC_FALLBACK_URL,
+    TEXT_CUSTOMER_CLOSED,
+    TEXT_CUSTOMER_WAITING,
     TEXT_NO_AGENTS_NEW_TICKET,
+    TEXT_PUBLIC_CLOSED,
     TEXT_PUBLIC_NO_AGENTS,
+    TEXT_PUBLIC_WAITING,
 )
 from frontdesk.domain.chat.transcript import line_text
 from frontdesk.domain.runtime import Tx
@@ -448,3 +453,19 @@ async def public_chat_offer(tx: Tx) -> PublicChatOffer:
         return PublicChatOffer(channels, None, None)
     fallback = str(tx.setting(PUBLIC_FALLBACK_URL)) or None
     return PublicChatOffer(channels, str(tx.setting(TEXT_PUBLIC_NO_AGENTS)), fallback)
+
+
+def frontend_texts(tx: Tx, frontend: str) -> dict[str, str]:
+    """The configured fixed texts of the customer or public chat; a missing key means the
+    built-in text in the reader's language."""
+    settings = {
+        "customer": {"waiting": TEXT_CUSTOMER_WAITING, "closed": TEXT_CUSTOMER_CLOSED},
+        "public": {"waiting": TEXT_PUBLIC_WAITING, "closed": TEXT_PUBLIC_CLOSED},
+    }[frontend]
+    texts = {key: str(tx.setting(setting)).strip() for key, setting in settings.items()}
+    return {key: text for key, text in texts.items() if text}
+
+
+def server_origin(tx: Tx, host: str) -> str:
+    """This server as web pages elsewhere reach it: HttpType and the host asked for."""
+    return f"{tx.setting(HTTP_TYPE)}://{host}"

@@ -147,6 +147,45 @@ TEXT_PUBLIC_NO_AGENTS = declare(
     "Shown to public users after CustomerThreshold without an agent.",
     navigation="Chat::Texts",
 )
+# The other fixed texts customers and public users see. Empty: the built-in text, in the
+# reader's language; a value replaces it for everyone.
+TEXT_CUSTOMER_WAITING = declare(
+    "ChatEngine::Texts::CustomerFrontend::WaitingForAgent",
+    "string",
+    "",
+    "Shown to customers while their request waits for an agent (empty: the built-in text).",
+    navigation="Chat::Texts",
+)
+TEXT_CUSTOMER_CLOSED = declare(
+    "ChatEngine::Texts::CustomerFrontend::ChatClosed",
+    "string",
+    "",
+    "Shown to customers when their chat has been closed (empty: the built-in text).",
+    navigation="Chat::Texts",
+)
+TEXT_PUBLIC_WAITING = declare(
+    "ChatEngine::Texts::PublicFrontend::WaitingForAgent",
+    "string",
+    "",
+    "Shown to public users while their request waits for an agent (empty: the built-in text).",
+    navigation="Chat::Texts",
+)
+TEXT_PUBLIC_CLOSED = declare(
+    "ChatEngine::Texts::PublicFrontend::ChatClosed",
+    "string",
+    "",
+    "Shown to public users when their chat has been closed (empty: the built-in text).",
+    navigation="Chat::Texts",
+)
+HTTP_TYPE = declare(
+    "HttpType",
+    "select",
+    "http",
+    "Protocol of the links Frontdesk generates, such as the chat widget's embed code: https"
+    " when users reach Frontdesk through TLS.",
+    navigation="Core",
+    options=("http", "https"),
+)
 PUBLIC_FALLBACK_URL = declare(
     "ChatEngine::PublicInterface::FallbackURL",
     "url",

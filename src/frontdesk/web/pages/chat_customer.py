@@ -120,7 +120,8 @@ async def chat_page(
         chat = await queries.get_chat(tx, caller.actor, chat_id)
     except DomainError as exc:
         return _error_page(request, caller, exc)
-    return _page(request, caller, "chat/customer_chat.html", {"chat": chat})
+    texts = queries.frontend_texts(tx, "customer")
+    return _page(request, caller, "chat/customer_chat.html", {"chat": chat, "texts": texts})
 
 
 @router.post("/customer/chats/{chat_id}/close")

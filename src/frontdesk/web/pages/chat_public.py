@@ -69,6 +69,7 @@ async def public_chat(
         "widget_fallback": fallback if _HTTP_URL.match(fallback) else None,
         "offer": None,
         "unavailable": None,
+        "texts": queries.frontend_texts(tx, "public"),
     }
     try:
         context["offer"] = await queries.public_chat_offer(tx)
@@ -127,7 +128,7 @@ async def integration_dialog(request: Request, caller: AgentPage, tx: TxDep) -> 
         "nav": "chat",
         "is_admin": True,
         "channels": channels.items,
-        "server": _own_origin(request),
+        "server": queries.server_origin(tx, request.url.netloc),
     }
     return render(
         request,
