@@ -6,6 +6,7 @@ the session cookie); these pages list, create and close chats through the chat d
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -178,35 +179,43 @@ async def to_ticket_form(
 async def to_new_ticket(
     chat_id: int, request: Request, caller: CustomerPage, tx: TxDep
 ) -> Response:
-    _ = translations_for(caller.actor.language).gettext
-    form = await request.form()
-    values = {"title": form_text(form, "title"), "queue_id": form_text(form, "queue_id")}
-    try:
+    async def write(values: dict[str, str]) -> str:
         data = ChatToNewTicket.model_validate(values)
         ticket = await actions.do_chat_to_new_ticket(tx, caller.actor, chat_id, data)
-    except ValidationError as exc:
-        failed = errors_from_validation(exc, _("Check the marked fields."))
-    except DomainError as exc:
-        failed = errors_from_domain(exc)
-    else:
-        return RedirectResponse(f"/customer/tickets/{ticket.id}?done=created", status_code=303)
-    await discard_refused_changes(tx, caller)
-    return await _to_ticket_page(request, tx, caller, chat_id, values=values, failed=failed)
+        return f"/customer/tickets/{ticket.id}?done=created"
+
+    return await _turn_into_ticket(request, tx, caller, chat_id, ("title", "queue_id"), write)
 
 
 @router.post("/customer/chats/{chat_id}/ticket/add")
 async def to_my_ticket(chat_id: int, request: Request, caller: CustomerPage, tx: TxDep) -> Response:
-    _ = translations_for(caller.actor.language).gettext
-    form = await request.form()
-    values = {"ticket_id": form_text(form, "ticket_id")}
-    try:
+    async def write(values: dict[str, str]) -> str:
         data = ChatToMyTicket.model_validate(values)
         article = await actions.do_chat_to_my_ticket(tx, caller.actor, chat_id, data)
+        return f"/customer/tickets/{article.ticket_id}"
+
+    return await _turn_into_ticket(request, tx, caller, chat_id, ("ticket_id",), write)
+
+
+async def _turn_into_ticket(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    chat_id: int,
+    fields: tuple[str, ...],
+    write: Callable[[dict[str, str]], Awaitable[str]],
+) -> Response:
+    """Run ``write`` with the form's fields: its answer is where to go; errors stay inline."""
+    _ = translations_for(caller.actor.language).gettext
+    form = await request.form()
+    values = {name: form_text(form, name) for name in fields}
+    try:
+        location = await write(values)
     except ValidationError as exc:
         failed = errors_from_validation(exc, _("Check the marked fields."))
     except DomainError as exc:
         failed = errors_from_domain(exc)
     else:
-        return RedirectResponse(f"/customer/tickets/{article.ticket_id}", status_code=303)
+        return RedirectResponse(location, status_code=303)
     await discard_refused_changes(tx, caller)
     return await _to_ticket_page(request, tx, caller, chat_id, values=values, failed=failed)
