@@ -183,6 +183,42 @@ async def test_users_online_offers_a_chat_with_every_other_agent(
     assert "<li>Admin Frontdesk</li>" in online
 
 
+async def test_ch34_ch14_users_online_and_customer_center_show_online_customers(
+    client: httpx.AsyncClient, agent_csrf: str, other_client: httpx.AsyncClient, web: WebState
+) -> None:
+    await create_customer_user(web, "cleo")
+    await create_customer_user(web, "carl")
+    offline_ticket = await create_phone_ticket(
+        client, agent_csrf, title="Offline customer", customer_user="carl"
+    )
+    online_ticket = await create_phone_ticket(
+        client, agent_csrf, title="Online customer", customer_user="cleo"
+    )
+
+    panels = (await client.get("/agent/dashboard/panels")).text
+    assert "No customer is online." in panels
+    await log_in(other_client, "cleo", CUSTOMER_PASSWORD, "customer")
+
+    panels = (await client.get("/agent/dashboard/panels")).text
+    customers = panels[panels.index('id="online-customers"') :]
+    assert '<a href="/agent/customers/cleo">Cleo Customer</a>' in customers
+    assert customers.count('name="to_customer_user"') == 1
+    assert '<input type="hidden" name="to_customer_user" value="cleo">' in customers
+    assert "carl" not in customers
+
+    online = (await client.get("/agent/customers/cleo")).text
+    assert "Online now" in online
+    assert '<input type="hidden" name="to_customer_user" value="cleo">' in online
+    offline = (await client.get("/agent/customers/carl")).text
+    assert "Not online" in offline
+    assert 'name="to_customer_user"' not in offline
+
+    zoom = (await client.get(f"/agent/tickets/{online_ticket}")).text
+    assert '<input type="hidden" name="to_customer_user" value="cleo">' in zoom
+    zoom = (await client.get(f"/agent/tickets/{offline_ticket}")).text
+    assert 'name="to_customer_user"' not in zoom
+
+
 async def test_queue_view_pages_with_previous_and_next(
     client: httpx.AsyncClient, agent_csrf: str
 ) -> None:

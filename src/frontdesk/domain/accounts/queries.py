@@ -174,6 +174,38 @@ async def online_agents(session: AsyncSession, since: datetime) -> list[Agent]:
     return list(result)
 
 
+async def online_customer_users(
+    session: AsyncSession, since: datetime, *, limit: int = 50
+) -> list[CustomerUser]:
+    """Customer users with a session active since ``since``, by name (CH-34)."""
+    user_ids = select(AuthToken.user_id).where(
+        AuthToken.realm == "customer",
+        AuthToken.revoked.is_(False),
+        AuthToken.last_seen_at >= since,
+    )
+    result = await session.scalars(
+        select(CustomerUser)
+        .where(CustomerUser.id.in_(user_ids))
+        .order_by(CustomerUser.first_name, CustomerUser.last_name, CustomerUser.id)
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def customer_user_online(session: AsyncSession, user_id: int, since: datetime) -> bool:
+    found = await session.scalar(
+        select(AuthToken.id)
+        .where(
+            AuthToken.realm == "customer",
+            AuthToken.user_id == user_id,
+            AuthToken.revoked.is_(False),
+            AuthToken.last_seen_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 # --- administration: lists and matrices ----------------------------------------------------------
 # Each takes the actor and checks it: a screen cannot forget the admin gate.
 

@@ -26,7 +26,11 @@ from frontdesk.domain.accounts.models import (
     Group,
     RoleGroupPermission,
 )
-from frontdesk.domain.accounts.queries import online_agents
+from frontdesk.domain.accounts.queries import (
+    customer_user_online,
+    online_agents,
+    online_customer_users,
+)
 from frontdesk.domain.accounts.settings import ONLINE_MINUTES
 from frontdesk.domain.ticket_catalogue.models import (
     Priority,
@@ -58,6 +62,7 @@ from frontdesk.domain.tickets.schemas import (
     HistoryOut,
     NamedOption,
     OnlineAgent,
+    OnlineCustomer,
     QueueSummary,
     SlaChoice,
     TicketFormOptions,
@@ -503,12 +508,18 @@ async def dashboard(
             .limit(50)
         )
     )
-    online = await online_agents(session, since=utcnow() - timedelta(minutes=online_minutes))
+    since = utcnow() - timedelta(minutes=online_minutes)
+    online = await online_agents(session, since=since)
+    customers = await online_customer_users(session, since=since)
     return Dashboard(
         new_tickets=new_page.items,
         my_locked=await tickets_out(session, locked_ids),
         online_agents=[
             OnlineAgent(id=agent.id, name=agent.full_name or agent.login) for agent in online
+        ],
+        online_customers=[
+            OnlineCustomer(login=user.login, name=f"{user.first_name} {user.last_name}".strip())
+            for user in customers
         ],
     )
 
@@ -635,8 +646,15 @@ async def ticket_form_options(
     )
 
 
-async def customer_info(session: AsyncSession, actor: Actor, customer_login: str) -> CustomerInfo:
-    """The customer information center: details, company, and tickets the agent may see."""
+async def customer_info(
+    session: AsyncSession,
+    actor: Actor,
+    customer_login: str,
+    *,
+    online_minutes: int = ONLINE_MINUTES.default,
+) -> CustomerInfo:
+    """The customer information center: details, company, whether the customer is online, and
+    tickets the agent may see. Pass ``tx.setting(ONLINE_MINUTES)`` as ``online_minutes``."""
     _require_agent(actor)
     user = await session.scalar(
         select(CustomerUser).where(func.lower(CustomerUser.login) == customer_login.lower())
@@ -668,10 +686,23 @@ async def customer_info(session: AsyncSession, actor: Actor, customer_login: str
         mobile=user.mobile,
         customer_id=user.customer_id,
         company=company,
+        online=await customer_user_online(
+            session, user.id, utcnow() - timedelta(minutes=online_minutes)
+        ),
         tickets=page.items,
         ticket_total=page.total,
         open_ticket_count=open_page.total,
     )
+
+
+async def ticket_customer_online(
+    session: AsyncSession, ticket: Ticket, *, online_minutes: int = ONLINE_MINUTES.default
+) -> bool:
+    """Whether the ticket's customer user is online now (CH-14: only then a chat is offered)."""
+    if ticket.customer_user_id is None:
+        return False
+    since = utcnow() - timedelta(minutes=online_minutes)
+    return await customer_user_online(session, ticket.customer_user_id, since)
 
 
 async def customer_sla_choices(session: AsyncSession, service_id: int | None) -> list[SlaChoice]:

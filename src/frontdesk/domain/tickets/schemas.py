@@ -184,10 +184,16 @@ class OnlineAgent(BaseModel):
     name: str
 
 
+class OnlineCustomer(BaseModel):
+    login: str
+    name: str
+
+
 class Dashboard(BaseModel):
     new_tickets: list[TicketOut]
     my_locked: list[TicketOut]
     online_agents: list[OnlineAgent]
+    online_customers: list[OnlineCustomer]
 
 
 class NamedOption(BaseModel):
@@ -219,6 +225,7 @@ class CustomerInfo(BaseModel):
     mobile: str | None
     customer_id: str | None
     company: str | None
+    online: bool  # a customer session active within SessionActiveTime (CH-34)
     tickets: list[TicketOut]
     ticket_total: int
     open_ticket_count: int

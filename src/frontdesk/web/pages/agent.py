@@ -275,6 +275,9 @@ async def _zoom_page(
             "timeline_enabled": tx.setting(TIMELINE_VIEW_ENABLED),
             "ticket": await queries.ticket_out(tx.session, ticket),
             "options": await queries.ticket_form_options(tx.session, caller.actor, ticket),
+            "customer_online": await queries.ticket_customer_online(
+                tx.session, ticket, online_minutes=tx.setting(ONLINE_MINUTES)
+            ),
             "failed": failed,
             "values": values or {},
         }
@@ -576,7 +579,9 @@ async def customer_detail(
     login: str, request: Request, caller: AgentPage, tx: TxDep
 ) -> HTMLResponse:
     try:
-        info = await queries.customer_info(tx.session, caller.actor, login)
+        info = await queries.customer_info(
+            tx.session, caller.actor, login, online_minutes=tx.setting(ONLINE_MINUTES)
+        )
     except DomainError as exc:
         return await _error_page(request, tx, caller, exc, "customers")
     return await _page(
