@@ -37,9 +37,14 @@ class EventBus(Protocol):
 
 def queue_event(session: AsyncSession, bus: EventBus, event: Event) -> None:
     """Queue ``event`` in the session's transaction: published after commit, dropped on rollback."""
+    queue_events(session, bus, (event,))
+
+
+def queue_events(session: AsyncSession, bus: EventBus, events: Sequence[Event]) -> None:
+    """Queue several events at once (a batch of chat messages): the same, set up once."""
     _forget_on_rollback(session)
     queued: list[Event] = session.info.setdefault(_QUEUED, [])
-    queued.append(event)
+    queued.extend(events)
 
     async def _publish() -> None:
         events = session.info.pop(_QUEUED, [])

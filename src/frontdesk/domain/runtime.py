@@ -6,12 +6,13 @@ services of this process: the event bus, the settings store, the process setting
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.bus.bus import EventBus, queue_event
+from frontdesk.bus.bus import EventBus, queue_event, queue_events
 from frontdesk.bus.events import Event
 from frontdesk.core.actor import Actor
 from frontdesk.core.process_settings import ProcessSettings
@@ -38,6 +39,9 @@ class Tx:
     def emit(self, event: Event) -> None:
         """Queue an event: published after commit, dropped on rollback."""
         queue_event(self.session, self.runtime.bus, event)
+
+    def emit_all(self, events: Sequence[Event]) -> None:
+        queue_events(self.session, self.runtime.bus, events)
 
     def setting(self, setting: Setting, actor: Actor | None = None) -> Any:
         """Effective value of a setting, for ``actor`` when it is an agent."""

@@ -1018,9 +1018,10 @@ async def do_send_message_batch(
             set_committed_value(loaded, "last_seq", seq)
     await session.execute(insert(_EVENT), rows)
     audiences = {chat_id: _audience_of(chats[chat_id], members[chat_id]) for chat_id in moved}
-    for row in rows:
-        tx.emit(
-            ChatEventStored(
+    # Built from values this function made: no validation needed (model_construct).
+    tx.emit_all(
+        [
+            ChatEventStored.model_construct(
                 chat_id=row["chat_id"],
                 seq=row["seq"],
                 event_kind="message",
@@ -1035,7 +1036,9 @@ async def do_send_message_batch(
                 at=at,
                 audience=audiences[row["chat_id"]],
             )
-        )
+            for row in rows
+        ]
+    )
     return results
 
 

@@ -59,7 +59,6 @@ class MessageWriter:
     async def send(self, actor: Actor, chat_id: int, data: MessageInput) -> StoredMessage:
         """Store the message; returns once it is committed, or raises its domain error."""
         future: asyncio.Future[StoredMessage] = asyncio.get_running_loop().create_future()
-        future.add_done_callback(_retrieve)  # no "exception never retrieved" for gone senders
         self._pending.append((MessageRequest(actor, chat_id, data), future))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="chat-message-writer")
@@ -166,8 +165,3 @@ class MessageWriter:
             return
         if not future.done():
             future.set_result(StoredMessage(request.chat_id, sent.event.seq, sent.created))
-
-
-def _retrieve(future: asyncio.Future[StoredMessage]) -> None:
-    if not future.cancelled():
-        future.exception()
