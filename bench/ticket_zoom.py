@@ -40,7 +40,7 @@ from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts.bootstrap import ensure_admin
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets.models import Article, Attachment, Ticket, TicketHistory
-from frontdesk.web.app import create_app
+from frontdesk.web.app import SERVER_GC_THRESHOLDS, create_app
 from frontdesk.web.state import WebState
 
 ADMIN_PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway database
@@ -245,6 +245,7 @@ async def measure(url: str, arguments: Any) -> list[Result]:
                 # full collections no longer walk ~200k objects in the middle of a request.
                 gc.collect()
                 gc.freeze()
+                gc.set_threshold(*SERVER_GC_THRESHOLDS)
             check = await client.get(f"{zoom}?view=timeline")
             items = len(re.findall(r'class="timeline-item ', check.text))
             print(f"  timeline shows {items} items, page {len(check.content) // 1024} KiB")
@@ -301,7 +302,8 @@ if __name__ == "__main__":
     parser.add_argument(
         "--gc-freeze",
         action="store_true",
-        help="call gc.freeze() once the app is up (as a startup hook would) before measuring",
+        help="freeze the heap and set the collector's thresholds once the app is up, as"
+        " `frontdesk serve` does, before measuring",
     )
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument(
