@@ -25,8 +25,9 @@ class MemoryBus:
         self._handlers.clear()
 
     async def publish(self, events: Sequence[Event]) -> None:
+        handlers = list(self._handlers)  # a handler may unsubscribe meanwhile
         for event in events:
-            for handler in list(self._handlers):
+            for handler in handlers:
                 try:
                     await handler(event)
                 except Exception:

@@ -171,14 +171,15 @@ class _Session:
                 client_message_id=frame.get("client_message_id"),
             ) from None
         sent = await self.hub.messages.send(self.connection.actor, chat_id, data)
-        # Committed: only now the sender learns its message is stored.
-        self.connection.frame(
-            {
-                "type": "ack",
-                "chat_id": chat_id,
-                "client_message_id": data.client_message_id,
-                "seq": sent.seq,
-            }
+        # Committed: only now the sender learns its message is stored. Written by hand: one
+        # frame per message, and only the client's id needs encoding.
+        client_id = json.dumps(data.client_message_id)
+        self.connection.push(
+            (
+                "frame",
+                f'{{"type": "ack", "chat_id": {chat_id}, "client_message_id": {client_id},'
+                f' "seq": {sent.seq}}}',
+            )
         )
         await self.note_activity()
 
