@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from frontdesk.core.clock import utcnow
 from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.domain.accounts.models import AuthToken
 from frontdesk.domain.chat.models import ChatEvent, ChatMember
 from frontdesk.domain.tickets.models import Article
 from frontdesk.web.state import WebState
@@ -577,3 +580,22 @@ async def test_ch37_api_customer_request_to_ticket_and_to_my_ticket(desk: Desk) 
     )
     assert added.status_code == 201, added.text
     assert (added.json()["channel"], added.json()["ticket_id"]) == ("chat", ticket.json()["id"])
+
+
+async def test_ch14_ch34_a_customer_is_online_for_the_session_active_time(desk: Desk) -> None:
+    """The chat offers and accepts a customer by the same "online" as users online shows."""
+    await set_settings(desk.web, {"ChatEngine::AgentOnlineThreshold": 1, "SessionActiveTime": 10})
+    async with transaction(desk.web) as tx:
+        await tx.session.execute(
+            update(AuthToken)
+            .where(AuthToken.realm == "customer", AuthToken.user_id == desk.cora_id)
+            .values(last_seen_at=utcnow() - timedelta(minutes=3))
+        )
+    body = {"to_customer_user": "cora", "message": "Can I help?"}
+    started = await desk.client.post("/api/v1/chats", json=body, headers=desk.olga)
+    assert started.status_code == 201, started.text
+
+    await set_settings(desk.web, {"SessionActiveTime": 2})
+    refused = await desk.client.post("/api/v1/chats", json=body, headers=desk.olga)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "customer_offline"
