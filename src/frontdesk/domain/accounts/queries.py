@@ -8,7 +8,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -174,15 +183,21 @@ async def online_agents(session: AsyncSession, since: datetime) -> list[Agent]:
     return list(result)
 
 
+def _customer_active_since(since: datetime) -> ColumnElement[bool]:
+    """A live customer session that made a request since ``since``."""
+    return and_(
+        AuthToken.realm == "customer",
+        AuthToken.revoked.is_(False),
+        AuthToken.expires_at > utcnow(),
+        AuthToken.last_seen_at >= since,
+    )
+
+
 async def online_customer_users(
     session: AsyncSession, since: datetime, *, limit: int = 50
 ) -> list[CustomerUser]:
     """Customer users with a session active since ``since``, by name (CH-34)."""
-    user_ids = select(AuthToken.user_id).where(
-        AuthToken.realm == "customer",
-        AuthToken.revoked.is_(False),
-        AuthToken.last_seen_at >= since,
-    )
+    user_ids = select(AuthToken.user_id).where(_customer_active_since(since))
     result = await session.scalars(
         select(CustomerUser)
         .where(CustomerUser.id.in_(user_ids))
@@ -195,12 +210,7 @@ async def online_customer_users(
 async def customer_user_online(session: AsyncSession, user_id: int, since: datetime) -> bool:
     found = await session.scalar(
         select(AuthToken.id)
-        .where(
-            AuthToken.realm == "customer",
-            AuthToken.user_id == user_id,
-            AuthToken.revoked.is_(False),
-            AuthToken.last_seen_at >= since,
-        )
+        .where(_customer_active_since(since), AuthToken.user_id == user_id)
         .limit(1)
     )
     return found is not None

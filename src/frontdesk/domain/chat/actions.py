@@ -24,6 +24,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import isoformat_z, utcnow
 from frontdesk.core.errors import (
     Conflict,
+    DomainError,
     PayloadTooLarge,
     PermissionDenied,
     RateLimited,
@@ -823,18 +824,25 @@ async def check_send_message(
     return access, member, None
 
 
+RATE_WINDOW = timedelta(seconds=1)  # MessagesPerSecond counts the messages of this long
+
+
+def _rate_floor(last_seq: int, limit: int) -> int:
+    """Only a chat's newest events are looked at (through the (chat_id, seq) index): a member
+    over the limit wrote most of them."""
+    return last_seq - limit * 4
+
+
 async def _check_rate(tx: Tx, chat: Chat, author: Author) -> None:
-    """At most MessagesPerSecond messages per member and second. Only the chat's newest events
-    are looked at (through the (chat_id, seq) index): a member over the limit wrote most of them.
-    """
+    """At most MessagesPerSecond messages per member and second."""
     limit = int(tx.setting(MESSAGES_PER_SECOND))
-    since = utcnow() - timedelta(seconds=1)
+    since = utcnow() - RATE_WINDOW
     recent = await tx.session.scalar(
         select(func.count())
         .select_from(ChatEvent)
         .where(
             ChatEvent.chat_id == chat.id,
-            ChatEvent.seq > chat.last_seq - limit * 4,
+            ChatEvent.seq > _rate_floor(chat.last_seq, limit),
             ChatEvent.author_kind == author.kind,
             ChatEvent.author_id == author.id,
             ChatEvent.kind == "message",
@@ -905,8 +913,8 @@ async def do_send_message_batch(
     batch's size (up to 200 chats): the chats (locked on PostgreSQL, in id order so two
     processes cannot deadlock), their members, earlier messages with the same client ids, the
     chats' newest events for the rate limit, one UPDATE of the chats' ``last_seq`` and one
-    INSERT. Core
-    statements and plain rows, no ORM objects: the Python work per message is what is left.
+    INSERT. Core statements and plain rows, no ORM objects: the Python work per message is
+    what is left.
 
     Only the plain case is decided here: an active writing member, an open chat, a valid text,
     under the rate limit. Any other request comes back as ``None``, and the caller sends it
@@ -959,7 +967,6 @@ async def do_send_message_batch(
     resent = await _seqs_by_client_id(tx, list(chats), requests)
     limit = int(tx.setting(MESSAGES_PER_SECOND))
     recent = await _recent_message_counts(tx, [(c.id, c.last_seq) for c in chats.values()], limit)
-    max_length = int(tx.setting(MAX_MESSAGE_LENGTH))
 
     now = utcnow()
     at = isoformat_z(now) or ""
@@ -979,8 +986,10 @@ async def do_send_message_batch(
             results[index] = StoredMessage(chat.id, resent[key], created=False)
             continue
         text = request.data.text
-        if not text.strip() or len(text) > max_length:
-            continue
+        try:
+            _check_text(tx, text)
+        except DomainError:
+            continue  # refused: the one-by-one path gives the error
         rate_key = (chat.id, author.kind, author.id)
         if recent.get(rate_key, 0) >= limit:
             continue
@@ -1065,9 +1074,8 @@ async def _seqs_by_client_id(
 async def _recent_message_counts(
     tx: Tx, chats: list[tuple[int, int]], limit: int
 ) -> dict[tuple[int, str, int | None], int]:
-    """Messages per (chat, author) within the last second, as ``_check_rate`` counts them: only
-    each chat's newest events are read, through the (chat_id, seq) index."""
-    since = utcnow() - timedelta(seconds=1)
+    """Messages per (chat, author) within the rate window, as ``_check_rate`` counts them."""
+    since = utcnow() - RATE_WINDOW
     counts: dict[tuple[int, str, int | None], int] = {}
     # SQLite refuses expressions nested deeper than 1,000: one query per 200 chats.
     for start in range(0, len(chats), 200):
@@ -1075,7 +1083,7 @@ async def _recent_message_counts(
         params: dict[str, Any] = {"since": since}
         for i, (chat_id, last) in enumerate(chunk):
             params[f"c{i}"] = chat_id
-            params[f"s{i}"] = last - limit * 4
+            params[f"s{i}"] = _rate_floor(last, limit)
         recent = await tx.session.execute(_recent_messages_query(len(chunk)), params)
         counts.update(((c, kind, author), n) for c, kind, author, n in recent)
     return counts

@@ -29,6 +29,7 @@ from frontdesk.domain.accounts.models import (
     Role,
     RoleGroupPermission,
 )
+from frontdesk.domain.accounts.queries import customer_user_online
 from frontdesk.domain.accounts.settings import ONLINE_MINUTES
 from frontdesk.domain.chat.models import ChatAgentState, ChatChannel, ChatMember
 from frontdesk.domain.chat.settings import AGENT_ONLINE_THRESHOLD, AVAILABILITY_ON_LOGIN
@@ -172,17 +173,8 @@ async def agent_available_now(tx: Tx, agent_id: int, *, external: bool = False) 
 async def customer_online(tx: Tx, customer_user_id: int) -> bool:
     """Online as the users-online panel and the customer center show it (SessionActiveTime),
     so a chat offered there is not refused here (CH-14, CH-34)."""
-    last_seen = await tx.session.scalar(
-        select(func.max(AuthToken.last_seen_at)).where(
-            AuthToken.realm == "customer",
-            AuthToken.user_id == customer_user_id,
-            AuthToken.revoked.is_(False),
-            AuthToken.expires_at > utcnow(),
-        )
-    )
-    seen = _as_aware(last_seen)
-    minutes = int(tx.setting(ONLINE_MINUTES))
-    return seen is not None and utcnow() - seen <= timedelta(minutes=minutes)
+    since = utcnow() - timedelta(minutes=int(tx.setting(ONLINE_MINUTES)))
+    return await customer_user_online(tx.session, customer_user_id, since)
 
 
 async def member_presences(tx: Tx, members: list[ChatMember], chat_status: str) -> dict[int, str]:

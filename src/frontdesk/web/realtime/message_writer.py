@@ -53,8 +53,7 @@ class MessageWriter:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
-        self.batches = 0  # written batches, for tests and benchmarks
-        self.largest_batch = 0
+        self.batches = 0  # batches stored, for tests
 
     async def send(self, actor: Actor, chat_id: int, data: MessageInput) -> StoredMessage:
         """Store the message; returns once it is committed, or raises its domain error."""
@@ -118,7 +117,6 @@ class MessageWriter:
             await session.close()
             return None, [None] * len(batch)
         self.batches += 1
-        self.largest_batch = max(self.largest_batch, len(batch))
         return session, outcomes
 
     async def _deliver(
