@@ -193,6 +193,10 @@ class Cluster:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.proxy.port}"
 
+    def log_tail(self) -> dict[str, str]:
+        """The workers' last log lines, to explain a failure."""
+        return {w.log.name: w.log.read_text(errors="replace")[-2000:] for w in self.workers}
+
 
 @pytest.fixture
 async def cluster(db_url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
@@ -226,7 +230,7 @@ class Member:
     received: list[tuple[int, str]] = field(default_factory=list)  # (seq, text) of messages
     last_seq: int = 0
     reconnects: int = 0
-    errors: list[str] = field(default_factory=list)  # error frames, to explain a failure
+    errors: list[str] = field(default_factory=list)  # error frames and reconnect causes
 
     def take(self, frame: dict[str, Any]) -> None:
         if frame.get("type") == "error":
@@ -247,6 +251,7 @@ async def run_member(member: Member, ws_base: str, stop_at: float, calm: asyncio
     numbers = iter(range(MAX_MESSAGES_PER_MEMBER))
     to_send = [f"{member.name}-{next(numbers)}"]
     calm_since: float | None = None
+    started = time.monotonic()
     while to_send and time.monotonic() < stop_at:
         try:
             async with connect(f"{ws_base}?token={member.token}", open_timeout=3) as ws:
@@ -286,8 +291,9 @@ async def run_member(member: Member, ws_base: str, stop_at: float, calm: asyncio
                         if number is not None:
                             to_send.append(f"{member.name}-{number}")
                     await asyncio.sleep(SEND_INTERVAL)
-        except (OSError, TimeoutError, WebSocketException):
+        except (OSError, TimeoutError, WebSocketException) as failure:
             member.reconnects += 1
+            member.errors.append(f"{time.monotonic() - started:.1f}s {failure!r}"[:160])
             await asyncio.sleep(0.2)
 
 
@@ -402,7 +408,8 @@ async def test_ch46_ch47_every_acked_message_once_in_order_through_kill_and_redi
             member.name,
             sent,
             member.reconnects,
-            member.errors[-5:],
+            member.errors[-15:],
+            cluster.log_tail(),
         )
         assert set(member.acked) == {f"{member.name}-{k}" for k in range(sent)}
     newest = {m.chat_id: 0 for m in members}
