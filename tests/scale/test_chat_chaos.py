@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -39,7 +40,15 @@ CHATS = 200  # two members each: 400 sockets
 MAX_MESSAGES_PER_MEMBER = 200
 SEND_INTERVAL = 1.0  # 400 messages/s offered to the two workers
 SEND_AFTER_CHAOS = 1.0  # seconds every member keeps sending once the chaos is over
-ACK_TIMEOUT = 5.0
+# The clients behave like the product's (static/js/realtime.js): they keep waiting for an ack
+# while the socket lives, and reconnect with a growing, jittered delay. A client that gave up
+# after a few seconds and reconnected at once would, on a loaded machine, add a reconnect storm
+# of its own making (each reconnect costs the server an auth and a replay) until some members
+# never get through.
+ACK_TIMEOUT = 15.0  # only to notice a connection that died silently
+OPEN_TIMEOUT = 10.0
+RECONNECT_FIRST = 0.25  # seconds; doubles per failed attempt up to RECONNECT_MAX
+RECONNECT_MAX = 2.0
 SEND_LIMIT = 40.0  # seconds for the sending phase, chaos included: the bound of this test
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -230,6 +239,8 @@ class Member:
     received: list[tuple[int, str]] = field(default_factory=list)  # (seq, text) of messages
     last_seq: int = 0
     reconnects: int = 0
+    # The message in flight when the sending phase ended: maybe stored, never acknowledged.
+    unacked: str | None = None
     errors: list[str] = field(default_factory=list)  # error frames and reconnect causes
 
     def take(self, frame: dict[str, Any]) -> None:
@@ -245,6 +256,11 @@ class Member:
                 self.received.append((seq, frame["event"]["text"]))
 
 
+def reconnect_delay(failures: int) -> float:
+    ceiling = min(RECONNECT_MAX, RECONNECT_FIRST * 2 ** (failures - 1))
+    return ceiling / 2 + random.random() * ceiling / 2
+
+
 async def run_member(member: Member, ws_base: str, stop_at: float, calm: asyncio.Event) -> None:
     """Send messages — each until acknowledged, reconnecting on any failure — from before the
     chaos starts until SEND_AFTER_CHAOS seconds after it ended."""
@@ -252,9 +268,10 @@ async def run_member(member: Member, ws_base: str, stop_at: float, calm: asyncio
     to_send = [f"{member.name}-{next(numbers)}"]
     calm_since: float | None = None
     started = time.monotonic()
+    failures = 0  # in a row
     while to_send and time.monotonic() < stop_at:
         try:
-            async with connect(f"{ws_base}?token={member.token}", open_timeout=3) as ws:
+            async with connect(f"{ws_base}?token={member.token}", open_timeout=OPEN_TIMEOUT) as ws:
                 await ws.send(
                     json.dumps(
                         {
@@ -283,6 +300,7 @@ async def run_member(member: Member, ws_base: str, stop_at: float, calm: asyncio
                             if frame.get("type") == "ack" and frame["client_message_id"] == cid:
                                 member.acked[cid] = frame["seq"]
                                 to_send.pop(0)
+                                failures = 0
                                 break
                     if calm.is_set() and calm_since is None:
                         calm_since = time.monotonic()
@@ -294,7 +312,9 @@ async def run_member(member: Member, ws_base: str, stop_at: float, calm: asyncio
         except (OSError, TimeoutError, WebSocketException) as failure:
             member.reconnects += 1
             member.errors.append(f"{time.monotonic() - started:.1f}s {failure!r}"[:160])
-            await asyncio.sleep(0.2)
+            failures += 1
+            await asyncio.sleep(reconnect_delay(failures))
+    member.unacked = to_send[0] if to_send else None
 
 
 async def catch_up(member: Member, ws_base: str, newest: int) -> None:
@@ -302,7 +322,7 @@ async def catch_up(member: Member, ws_base: str, newest: int) -> None:
     deadline = time.monotonic() + 20
     while member.last_seq < newest and time.monotonic() < deadline:
         with contextlib.suppress(OSError, TimeoutError, WebSocketException):
-            async with connect(f"{ws_base}?token={member.token}", open_timeout=3) as ws:
+            async with connect(f"{ws_base}?token={member.token}", open_timeout=OPEN_TIMEOUT) as ws:
                 await ws.send(
                     json.dumps(
                         {
@@ -402,16 +422,16 @@ async def test_ch46_ch47_every_acked_message_once_in_order_through_kill_and_redi
 
     # Every member sent through the whole chaos and had each message acknowledged (resends
     # included): the sending loop only ends after its last message's ack.
-    for member in members:
-        sent = len(member.acked)
-        assert 1 <= sent < MAX_MESSAGES_PER_MEMBER, (
-            member.name,
-            sent,
-            member.reconnects,
-            member.errors[-15:],
-            cluster.log_tail(),
+    stuck = [m for m in members if not 1 <= len(m.acked) < MAX_MESSAGES_PER_MEMBER]
+    if stuck:
+        pytest.fail(
+            f"{len(stuck)} members without an ack, first: {stuck[0].name} after"
+            f" {stuck[0].reconnects} reconnects:\n"
+            + "\n".join(stuck[0].errors[-15:])
+            + "".join(f"\n--- {name}:\n{tail}" for name, tail in cluster.log_tail().items())
         )
-        assert set(member.acked) == {f"{member.name}-{k}" for k in range(sent)}
+    for member in members:
+        assert set(member.acked) == {f"{member.name}-{k}" for k in range(len(member.acked))}
     newest = {m.chat_id: 0 for m in members}
     for member in members:
         newest[member.chat_id] = max([newest[member.chat_id], *member.acked.values()])
@@ -428,8 +448,10 @@ async def test_ch46_ch47_every_acked_message_once_in_order_through_kill_and_redi
             assert seqs == sorted(set(seqs)), f"{member.name}: duplicates or disorder"
             got = [(seq, text) for seq, text in member.received if text in acked]
             assert got == expected, f"chat {chat_id}, {member.name}"
-        # Each sender's messages are in the order it sent them.
+        # Each sender's messages are in the order it sent them; one sent when time ran out may
+        # have been stored without its ack reaching the sender, and can only come last.
         for member in pair:
             own = [text for _, text in pair[0].received if text.startswith(member.name + "-")]
-            assert own == [f"{member.name}-{k}" for k in range(len(member.acked))]
+            sent_in_order = [f"{member.name}-{k}" for k in range(len(member.acked))]
+            assert own in (sent_in_order, [*sent_in_order, member.unacked]), member.name
     assert sum(m.reconnects for m in members) > 0, "the chaos must have cut connections"
