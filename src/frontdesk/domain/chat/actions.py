@@ -30,6 +30,7 @@ from frontdesk.core.errors import (
     RateLimited,
     ValidationFailed,
 )
+from frontdesk.db.many_rows import ManyRows
 from frontdesk.domain.accounts.access import check_admin, group_id_by_name
 from frontdesk.domain.accounts.models import Agent, CustomerUser, Group
 from frontdesk.domain.chat.access import (
@@ -901,8 +902,26 @@ class StoredMessage:
 _CHAT = cast(Table, Chat.__table__)
 _MEMBER = cast(Table, ChatMember.__table__)
 _EVENT = cast(Table, ChatEvent.__table__)
-_MOVE_LAST_SEQ = (
-    update(_CHAT).where(_CHAT.c.id == bindparam("chat")).values(last_seq=bindparam("moved_to"))
+_MOVE_LAST_SEQ = ManyRows(
+    update(_CHAT).where(_CHAT.c.id == bindparam("chat")).values(last_seq=bindparam("moved_to")),
+    row_names=("chat", "moved_to"),
+)
+# A batch's messages: the row's own values, then those every message of the batch shares.
+_MESSAGE_ROW = (
+    "chat_id",
+    "seq",
+    "author_kind",
+    "author_id",
+    "author_name",
+    "author_public_name",
+    "text",
+    "client_message_id",
+)
+_MESSAGE_SHARED = ("kind", "data", "visible_to_customer", "created_at")
+_INSERT_MESSAGES = ManyRows(
+    insert(_EVENT).values({name: bindparam(name) for name in _MESSAGE_ROW + _MESSAGE_SHARED}),
+    row_names=_MESSAGE_ROW,
+    shared_names=_MESSAGE_SHARED,
 )
 
 
@@ -970,7 +989,7 @@ async def do_send_message_batch(
 
     now = utcnow()
     at = isoformat_z(now) or ""
-    rows: list[dict[str, Any]] = []  # the chat_event rows to insert
+    rows: list[tuple[Any, ...]] = []  # the chat_event rows to insert, as in _MESSAGE_ROW
     moved: dict[int, int] = {}
     for index, request in enumerate(requests):
         chat = chats.get(request.chat_id)
@@ -997,55 +1016,62 @@ async def do_send_message_batch(
         seq = moved.get(chat.id, chat.last_seq) + 1
         moved[chat.id] = seq
         rows.append(
-            {
-                "chat_id": chat.id,
-                "seq": seq,
-                "kind": "message",
-                "author_kind": author.kind,
-                "author_id": author.id,
-                "author_name": author.name,
-                "author_public_name": author.public_name,
-                "text": text,
-                "data": {},
-                "client_message_id": client_id,
-                "visible_to_customer": True,
-                "created_at": now,
-            }
+            (
+                chat.id,
+                seq,
+                author.kind,
+                author.id,
+                author.name,
+                author.public_name,
+                text,
+                client_id,
+            )
         )
         if client_id is not None:
             resent[key] = seq  # the same client id twice in one batch: one message
         results[index] = StoredMessage(chat.id, seq, created=True)
     if not rows:
         return results
-    await session.execute(
-        _MOVE_LAST_SEQ, [{"chat": chat_id, "moved_to": seq} for chat_id, seq in moved.items()]
-    )
+    await _MOVE_LAST_SEQ.execute(session, list(moved.items()))
     for chat_id, seq in moved.items():
         # A Chat of this chat already in the session must not keep the old number.
         loaded = session.identity_map.get(session.sync_session.identity_key(Chat, (chat_id,)))
         if isinstance(loaded, Chat):
             set_committed_value(loaded, "last_seq", seq)
-    await session.execute(insert(_EVENT), rows)
+    await _INSERT_MESSAGES.execute(
+        session,
+        rows,
+        {"kind": "message", "data": {}, "visible_to_customer": True, "created_at": now},
+    )
     audiences = {chat_id: _audience_of(chats[chat_id], members[chat_id]) for chat_id in moved}
     # Built from values this function made: no validation needed (model_construct).
     tx.emit_all(
         [
             ChatEventStored.model_construct(
-                chat_id=row["chat_id"],
-                seq=row["seq"],
+                chat_id=chat_id,
+                seq=seq,
                 event_kind="message",
-                author_kind=row["author_kind"],
-                author_id=row["author_id"],
-                author_name=row["author_name"],
-                author_public_name=row["author_public_name"],
-                text=row["text"],
+                author_kind=author_kind,
+                author_id=author_id,
+                author_name=author_name,
+                author_public_name=author_public_name,
+                text=text,
                 data={},
-                client_message_id=row["client_message_id"],
+                client_message_id=client_id,
                 visible_to_customer=True,
                 at=at,
-                audience=audiences[row["chat_id"]],
+                audience=audiences[chat_id],
             )
-            for row in rows
+            for (
+                chat_id,
+                seq,
+                author_kind,
+                author_id,
+                author_name,
+                author_public_name,
+                text,
+                client_id,
+            ) in rows
         ]
     )
     return results
