@@ -1,23 +1,32 @@
-"""One INSERT or UPDATE run for many rows, handed to the driver as plain tuples.
+"""Statements about many rows at once, run at the driver, for hot paths (the chat's message
+batches, docs/architecture/chat-performance.md).
 
-For a hot path that writes hundreds of rows per transaction (the chat's message batches):
-SQLAlchemy's executemany prepares each row's parameters through its compiled-statement
-machinery, which at that size costs more of the event loop than the database's own work
-(docs/architecture/chat-performance.md). Here SQLAlchemy still compiles the statement — once per
-dialect — and still supplies each type's conversion; only the per-row work is cut down: values
-every row shares are converted once, and a row's own values are converted only for the columns
-whose type has a conversion at all.
+SQLAlchemy still compiles each statement — once per dialect — and still supplies each type's
+conversion; what is cut is its per-execution work, which at hundreds of rows per transaction
+costs more of the event loop than the database's own:
+
+- ``ManyRows``: one INSERT or UPDATE for many rows, handed to the driver as plain tuples. Values
+  every row shares are converted once; a row's own values only for the columns whose type has a
+  conversion at all.
+- ``RowsAmong``: a SELECT filtered by lists of values, each list one parameter (an array on
+  PostgreSQL, a JSON array read by ``json_each`` on SQLite): the SQL is the same for any list
+  length, so nothing is expanded per call. Rows come back as the driver gives them — for columns
+  that need no conversion on the way out (integers, strings; a boolean is 0/1 on SQLite).
 """
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import ColumnElement, String, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert, Update
 
 Processor = Callable[[Any], Any]
@@ -111,3 +120,47 @@ class ManyRows:
             rows = converted
         pick = compiled.pick
         await connection.exec_driver_sql(compiled.sql, [pick(row + common) for row in rows])
+
+
+Among = Callable[[ColumnElement[Any], str], ColumnElement[bool]]
+
+
+class RowsAmong:
+    """``build(among)`` gives the SELECT; ``among(column, name)`` is the condition "column is one
+    of the values of list parameter ``name``" in the dialect at hand."""
+
+    def __init__(self, build: Callable[[Among], Select[Any]]) -> None:
+        self.build = build
+        self._by_dialect: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def _compiled(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+        compiled = self._by_dialect.get(dialect.name)
+        if compiled is not None:
+            return compiled
+        on_postgresql = dialect.name == "postgresql"
+
+        def among(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+            if on_postgresql:
+                return column == any_(bindparam(name, type_=ARRAY(column.type)))
+            values = func.json_each(bindparam(name, type_=String)).table_valued("value")
+            return column.in_(select(values.c.value))
+
+        statement = self.build(among).compile(dialect=dialect)
+        if not statement.positional or statement.positiontup is None:
+            raise NotImplementedError(f"{dialect.name}: only positional drivers are supported")
+        compiled = (str(statement), tuple(statement.positiontup))
+        self._by_dialect[dialect.name] = compiled
+        return compiled
+
+    async def all(self, session: AsyncSession, **lists: Sequence[Any]) -> Sequence[Any]:
+        """The rows, in the session's transaction; one keyword per list parameter."""
+        connection = await session.connection()
+        sql, order = self._compiled(connection.dialect)
+        params: tuple[Any, ...]
+        if connection.dialect.name == "postgresql":
+            params = tuple(list(lists[name]) for name in order)
+        else:
+            params = tuple(json.dumps(list(lists[name])) for name in order)
+        result = await connection.exec_driver_sql(sql, params)
+        # SQLAlchemy Rows: named tuples of the driver's values.
+        return result.all()

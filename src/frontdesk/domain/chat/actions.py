@@ -30,7 +30,7 @@ from frontdesk.core.errors import (
     RateLimited,
     ValidationFailed,
 )
-from frontdesk.db.many_rows import ManyRows
+from frontdesk.db.many_rows import ManyRows, RowsAmong
 from frontdesk.domain.accounts.access import check_admin, group_id_by_name
 from frontdesk.domain.accounts.models import Agent, CustomerUser, Group
 from frontdesk.domain.chat.access import (
@@ -906,6 +906,42 @@ _MOVE_LAST_SEQ = ManyRows(
     update(_CHAT).where(_CHAT.c.id == bindparam("chat")).values(last_seq=bindparam("moved_to")),
     row_names=("chat", "moved_to"),
 )
+# The batch's chats (locked on PostgreSQL, in id order), their members, and the messages stored
+# earlier with the batch's client ids.
+_BATCH_CHATS = RowsAmong(
+    lambda among: (
+        select(
+            _CHAT.c.id,
+            _CHAT.c.status,
+            _CHAT.c.last_seq,
+            _CHAT.c.target_agent_id,
+            _CHAT.c.target_customer_user_id,
+        )
+        .where(among(_CHAT.c.id, "chats"))
+        .order_by(_CHAT.c.id)
+        .with_for_update()
+    )
+)
+_BATCH_MEMBERS = RowsAmong(
+    lambda among: select(
+        _MEMBER.c.chat_id,
+        _MEMBER.c.kind,
+        _MEMBER.c.user_id,
+        _MEMBER.c.role,
+        _MEMBER.c.active,
+        _MEMBER.c.display_name,
+        _MEMBER.c.agent_number,
+    ).where(among(_MEMBER.c.chat_id, "chats"))
+)
+_BATCH_RESENT = RowsAmong(
+    lambda among: select(
+        _EVENT.c.chat_id,
+        _EVENT.c.author_kind,
+        _EVENT.c.author_id,
+        _EVENT.c.client_message_id,
+        _EVENT.c.seq,
+    ).where(among(_EVENT.c.chat_id, "chats"), among(_EVENT.c.client_message_id, "client_ids"))
+)
 # A batch's messages: the row's own values, then those every message of the batch shares.
 _MESSAGE_ROW = (
     "chat_id",
@@ -947,39 +983,21 @@ async def do_send_message_batch(
         return results
     session = tx.session
     chat_ids = sorted({request.chat_id for request in requests})
-    chats = {
-        row.id: row
-        for row in await session.execute(
-            select(
-                _CHAT.c.id,
-                _CHAT.c.status,
-                _CHAT.c.last_seq,
-                _CHAT.c.target_agent_id,
-                _CHAT.c.target_customer_user_id,
-            )
-            .where(_CHAT.c.id.in_(chat_ids))
-            .order_by(_CHAT.c.id)
-            .with_for_update()
-        )
-    }
+    chats = {row.id: row for row in await _BATCH_CHATS.all(session, chats=chat_ids)}
     if not chats:
         return results
     # Plain tuples: a row's attribute access costs more than all the rest per member.
     members: dict[int, list[tuple[str, int]]] = {}  # chat → (kind, user id) of every member
     writers: dict[tuple[int, str, int], tuple[int | None, str]] = {}  # → number, name
-    for chat_id, kind, user_id, role, active, display_name, agent_number in (
-        await session.execute(
-            select(
-                _MEMBER.c.chat_id,
-                _MEMBER.c.kind,
-                _MEMBER.c.user_id,
-                _MEMBER.c.role,
-                _MEMBER.c.active,
-                _MEMBER.c.display_name,
-                _MEMBER.c.agent_number,
-            ).where(_MEMBER.c.chat_id.in_(list(chats)))
-        )
-    ).all():
+    for (
+        chat_id,
+        kind,
+        user_id,
+        role,
+        active,
+        display_name,
+        agent_number,
+    ) in await _BATCH_MEMBERS.all(session, chats=list(chats)):
         members.setdefault(chat_id, []).append((kind, user_id))
         if active and role in WRITING_ROLES:
             writers[(chat_id, kind, user_id)] = (agent_number, display_name)
@@ -1085,16 +1103,8 @@ async def _seqs_by_client_id(
     )
     if not client_ids:
         return {}
-    found = await tx.session.execute(
-        select(
-            _EVENT.c.chat_id,
-            _EVENT.c.author_kind,
-            _EVENT.c.author_id,
-            _EVENT.c.client_message_id,
-            _EVENT.c.seq,
-        ).where(_EVENT.c.chat_id.in_(chat_ids), _EVENT.c.client_message_id.in_(client_ids))
-    )
-    return {(e.chat_id, e.author_kind, e.author_id, e.client_message_id): e.seq for e in found}
+    found = await _BATCH_RESENT.all(tx.session, chats=chat_ids, client_ids=client_ids)
+    return {(chat, kind, author, client_id): seq for chat, kind, author, client_id, seq in found}
 
 
 async def _recent_message_counts(
