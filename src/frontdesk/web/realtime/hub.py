@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine
@@ -41,6 +40,7 @@ from frontdesk.domain.chat.events import (
 )
 from frontdesk.domain.chat.queries import events_after
 from frontdesk.domain.runtime import Runtime
+from frontdesk.web.realtime import frames
 from frontdesk.web.realtime.message_writer import MessageWriter
 
 log = structlog.get_logger(__name__)
@@ -88,7 +88,7 @@ class Connection:
             self.writer = asyncio.create_task(self.drain(self), name="ws-writer")
 
     def frame(self, body: dict[str, Any]) -> None:
-        self.push(("frame", json.dumps(body)))
+        self.push(("frame", frames.encode(body)))
 
 
 class ChatHub:
@@ -189,7 +189,7 @@ class ChatHub:
                     await self._replay(connection, item[1], item[2], subscribing=True)
                 elif kind == "close":
                     await connection.send(
-                        json.dumps(
+                        frames.encode(
                             {
                                 "type": "error",
                                 "code": "too_slow",
@@ -229,7 +229,7 @@ class ChatHub:
                     batch = await events_after(session, connection.actor, access, after)
                     for item in batch.events:
                         await connection.send(
-                            json.dumps(
+                            frames.encode(
                                 {
                                     "type": "event",
                                     "chat_id": chat_id,
@@ -245,7 +245,7 @@ class ChatHub:
             if subscribing:
                 self.unfollow(connection, chat_id)
                 await connection.send(
-                    json.dumps(
+                    frames.encode(
                         {
                             "type": "error",
                             "code": error.code,
@@ -259,7 +259,7 @@ class ChatHub:
             connection.covered[chat_id] = max(after, connection.covered[chat_id])
         if subscribing:
             await connection.send(
-                json.dumps({"type": "subscribed", "chat_id": chat_id, "seq": after})
+                frames.encode({"type": "subscribed", "chat_id": chat_id, "seq": after})
             )
 
     # --- routing bus events ---------------------------------------------------------------------
@@ -293,7 +293,7 @@ class ChatHub:
             view = connection.is_agent
             if view not in rendered:
                 rendered[view] = (
-                    json.dumps(
+                    frames.encode(
                         {
                             "type": "event",
                             "chat_id": event.chat_id,
@@ -339,7 +339,7 @@ class ChatHub:
                 connection.frame({"type": "event", "chat_id": chat_id, "seq": None, "event": body})
 
     def _to_audience(self, event: Event, body: dict[str, Any]) -> None:
-        text = json.dumps(body)
+        text = frames.encode(body)
         audience = event.audience
         keys = [("agent", a) for a in audience.agent_ids] + [
             ("customer", c) for c in audience.customer_user_ids

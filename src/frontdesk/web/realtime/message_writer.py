@@ -36,7 +36,8 @@ log = structlog.get_logger(__name__)
 MAX_BATCH = 500
 
 WriteTurn = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
-_Pending = tuple[MessageRequest, "asyncio.Future[StoredMessage]"]
+OnStored = Callable[[StoredMessage], None]
+_Pending = tuple[MessageRequest, "asyncio.Future[StoredMessage]", OnStored | None]
 
 
 class MessageWriter:
@@ -55,10 +56,21 @@ class MessageWriter:
         self._deliveries: set[asyncio.Task[None]] = set()
         self.batches = 0  # batches stored, for tests
 
-    async def send(self, actor: Actor, chat_id: int, data: MessageInput) -> StoredMessage:
-        """Store the message; returns once it is committed, or raises its domain error."""
+    async def send(
+        self,
+        actor: Actor,
+        chat_id: int,
+        data: MessageInput,
+        on_stored: OnStored | None = None,
+    ) -> StoredMessage:
+        """Store the message; returns once it is committed, or raises its domain error.
+
+        ``on_stored`` runs as soon as the message is committed and its event published, before
+        the sender resumes: a socket queues its ack there, behind the event it has just been
+        given, so one pass of its writer sends both.
+        """
         future: asyncio.Future[StoredMessage] = asyncio.get_running_loop().create_future()
-        self._pending.append((MessageRequest(actor, chat_id, data), future))
+        self._pending.append((MessageRequest(actor, chat_id, data), future, on_stored))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="chat-message-writer")
         self._wakeup.set()
@@ -74,7 +86,7 @@ class MessageWriter:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._task = None
-        for _request, future in self._pending:
+        for _request, future, _on_stored in self._pending:
             if not future.done():
                 future.cancel()
         self._pending.clear()
@@ -106,7 +118,7 @@ class MessageWriter:
             async with self.write_turn():
                 outcomes = await actions.do_send_message_batch(
                     Tx(session=session, runtime=self.runtime),
-                    [request for request, _future in batch],
+                    [request for request, _future, _on_stored in batch],
                 )
                 await commit_only(session)
         except Exception:
@@ -133,22 +145,21 @@ class MessageWriter:
                 finally:
                     await session.close()
             undecided: list[_Pending] = []
-            for (request, future), outcome in zip(batch, outcomes, strict=True):
+            for pending, outcome in zip(batch, outcomes, strict=True):
                 if outcome is None:
-                    undecided.append((request, future))
-                elif not future.done():
-                    future.set_result(outcome)
-            for request, future in undecided:
-                await self._send_alone(request, future)
+                    undecided.append(pending)
+                else:
+                    _settle(pending, outcome)
+            for pending in undecided:
+                await self._send_alone(pending)
         except Exception:  # never leave a sender waiting
             log.exception("chat_message_delivery_failed", size=len(batch))
-            for _request, future in batch:
+            for _request, future, _on_stored in batch:
                 if not future.done():
                     future.set_exception(RuntimeError("message not written"))
 
-    async def _send_alone(
-        self, request: MessageRequest, future: asyncio.Future[StoredMessage]
-    ) -> None:
+    async def _send_alone(self, pending: _Pending) -> None:
+        request, future, _on_stored = pending
         try:
             async with self.write_turn(), unit_of_work(self.session_factory) as session:
                 sent = await actions.do_send_message(
@@ -161,5 +172,13 @@ class MessageWriter:
             if not future.done():
                 future.set_exception(error)
             return
-        if not future.done():
-            future.set_result(StoredMessage(request.chat_id, sent.event.seq, sent.created))
+        _settle(pending, StoredMessage(request.chat_id, sent.event.seq, sent.created))
+
+
+def _settle(pending: _Pending, outcome: StoredMessage) -> None:
+    _request, future, on_stored = pending
+    if future.done():
+        return  # the sender went away
+    if on_stored is not None:
+        on_stored(outcome)
+    future.set_result(outcome)

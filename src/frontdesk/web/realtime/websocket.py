@@ -9,7 +9,6 @@ transaction; an ``ack`` goes out only after commit.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlparse
 
@@ -24,10 +23,12 @@ from frontdesk.domain.accounts import queries as account_queries
 from frontdesk.domain.accounts.settings import CUSTOMER_ALWAYS_GROUPS
 from frontdesk.domain.chat import actions
 from frontdesk.domain.chat.access import actor_for_visitor_token
+from frontdesk.domain.chat.actions import StoredMessage
 from frontdesk.domain.chat.schemas import MAX_ID, MessageInput
 from frontdesk.domain.chat.settings import ACTIVE
 from frontdesk.domain.runtime import Tx
 from frontdesk.web.dependencies import AGENT_COOKIE, CUSTOMER_COOKIE
+from frontdesk.web.realtime import frames
 from frontdesk.web.realtime.hub import ChatHub, Connection, hub_of
 from frontdesk.web.state import WebState
 
@@ -113,7 +114,7 @@ class _Session:
 
     async def handle(self, raw: str) -> None:
         try:
-            frame = json.loads(raw)
+            frame = frames.decode(raw)
         except ValueError:
             self.error("malformed_frame", "Frames are JSON objects.")
             return
@@ -170,17 +171,21 @@ class _Session:
                 chat_id=chat_id,
                 client_message_id=frame.get("client_message_id"),
             ) from None
-        sent = await self.hub.messages.send(self.connection.actor, chat_id, data)
-        # Committed: only now the sender learns its message is stored. Written by hand: one
-        # frame per message, and only the client's id needs encoding.
-        client_id = json.dumps(data.client_message_id)
-        self.connection.push(
-            (
-                "frame",
-                f'{{"type": "ack", "chat_id": {chat_id}, "client_message_id": {client_id},'
-                f' "seq": {sent.seq}}}',
+        connection = self.connection
+        client_id = frames.encode(data.client_message_id)
+
+        def acknowledge(sent: StoredMessage) -> None:
+            # Committed: only now the sender learns its message is stored. Written by hand: one
+            # frame per message, and only the client's id needs encoding.
+            connection.push(
+                (
+                    "frame",
+                    f'{{"type": "ack", "chat_id": {chat_id}, "client_message_id": {client_id},'
+                    f' "seq": {sent.seq}}}',
+                )
             )
-        )
+
+        await self.hub.messages.send(connection.actor, chat_id, data, on_stored=acknowledge)
         await self.note_activity()
 
     async def typing(self, frame: dict[str, Any]) -> None:
