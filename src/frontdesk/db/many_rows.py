@@ -8,10 +8,11 @@ costs more of the event loop than the database's own:
 - ``ManyRows``: one INSERT or UPDATE for many rows, handed to the driver as plain tuples. Values
   every row shares are converted once; a row's own values only for the columns whose type has a
   conversion at all.
-- ``RowsAmong``: a SELECT filtered by lists of values, each list one parameter (an array on
-  PostgreSQL, a JSON array read by ``json_each`` on SQLite): the SQL is the same for any list
-  length, so nothing is expanded per call. Rows come back as the driver gives them — for columns
-  that need no conversion on the way out (integers, strings; a boolean is 0/1 on SQLite).
+- ``RowsAmong``: a SELECT filtered by lists of values (or joined with a list of pairs), each
+  list one parameter (arrays on PostgreSQL, a JSON array read by ``json_each`` on SQLite): the
+  SQL is the same for any list length, so nothing is expanded per call. Rows come back as the
+  driver gives them — for columns that need no conversion on the way out (integers, strings; a
+  boolean is 0/1 on SQLite).
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, any_, bindparam, func, select
+from sqlalchemy import ColumnElement, String, any_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Select, Subquery
 from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
 
@@ -122,45 +124,110 @@ class ManyRows:
         await connection.exec_driver_sql(compiled.sql, [pick(row + common) for row in rows])
 
 
-Among = Callable[[ColumnElement[Any], str], ColumnElement[bool]]
+class Lists:
+    """What a ``RowsAmong`` statement is built with: list parameters in the dialect at hand."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.on_postgresql = dialect.name == "postgresql"
+        # driver parameter → (list parameter, which part of each item; None: the item itself)
+        self.parts: dict[str, tuple[str, int | None]] = {}
+
+    def among(self, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+        """The condition "column is one of the values of list parameter ``name``"."""
+        self.parts[name] = (name, None)
+        if self.on_postgresql:
+            return column == any_(bindparam(name, type_=ARRAY(column.type)))
+        values = func.json_each(bindparam(name, type_=String)).table_valued("value")
+        return column.in_(select(values.c.value))
+
+    def pairs(self, name: str, first: TypeEngine[Any], second: TypeEngine[Any]) -> Subquery:
+        """List parameter ``name`` of (first, second) pairs as a table with columns ``first``
+        and ``second``: to join on, so an index on both columns is probed once per pair (two
+        IN lists would probe every combination)."""
+        if self.on_postgresql:
+            self.parts[f"{name}_first"] = (name, 0)
+            self.parts[f"{name}_second"] = (name, 1)
+            unnested = (
+                func.unnest(
+                    bindparam(f"{name}_first", type_=ARRAY(first)),
+                    bindparam(f"{name}_second", type_=ARRAY(second)),
+                )
+                .table_valued("first", "second")
+                .render_derived()
+            )
+            return select(unnested.c.first, unnested.c.second).subquery()
+        self.parts[name] = (name, None)
+        each = func.json_each(bindparam(name, type_=String)).table_valued("value")
+        return select(
+            func.json_extract(each.c.value, literal_column("'$[0]'")).label("first"),
+            func.json_extract(each.c.value, literal_column("'$[1]'")).label("second"),
+        ).subquery()
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledSelect:
+    sql: str
+    order: tuple[str, ...]  # the parameters, in the driver's order
+    parts: dict[str, tuple[str, int | None]]  # of the list parameters, see Lists
+    conversions: dict[str, Processor]  # of the single-value parameters
+    defaults: dict[str, Any]  # values bound in the statement itself
 
 
 class RowsAmong:
-    """``build(among)`` gives the SELECT; ``among(column, name)`` is the condition "column is one
-    of the values of list parameter ``name``" in the dialect at hand."""
+    """``build(lists)`` gives the SELECT, filtered with ``lists.among`` or joined with
+    ``lists.pairs``. Other bind parameters take a single value (or keep the one bound in the
+    statement)."""
 
-    def __init__(self, build: Callable[[Among], Select[Any]]) -> None:
+    def __init__(self, build: Callable[[Lists], Select[Any]]) -> None:
         self.build = build
-        self._by_dialect: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._by_dialect: dict[str, _CompiledSelect] = {}
 
-    def _compiled(self, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
+    def _compiled(self, dialect: Dialect) -> _CompiledSelect:
         compiled = self._by_dialect.get(dialect.name)
         if compiled is not None:
             return compiled
-        on_postgresql = dialect.name == "postgresql"
-
-        def among(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
-            if on_postgresql:
-                return column == any_(bindparam(name, type_=ARRAY(column.type)))
-            values = func.json_each(bindparam(name, type_=String)).table_valued("value")
-            return column.in_(select(values.c.value))
-
-        statement = self.build(among).compile(dialect=dialect)
+        lists = Lists(dialect)
+        statement = self.build(lists).compile(dialect=dialect)
         if not statement.positional or statement.positiontup is None:
             raise NotImplementedError(f"{dialect.name}: only positional drivers are supported")
-        compiled = (str(statement), tuple(statement.positiontup))
+        order = tuple(statement.positiontup)
+        singles = [name for name in order if name not in lists.parts]
+        conversions: dict[str, Processor] = {
+            name: processor
+            for name in singles
+            if (processor := statement.binds[name].type.bind_processor(dialect)) is not None
+        }
+        compiled = _CompiledSelect(
+            sql=str(statement),
+            order=order,
+            parts=dict(lists.parts),
+            conversions=conversions,
+            defaults={name: statement.binds[name].value for name in singles},
+        )
         self._by_dialect[dialect.name] = compiled
         return compiled
 
-    async def all(self, session: AsyncSession, **lists: Sequence[Any]) -> Sequence[Any]:
-        """The rows, in the session's transaction; one keyword per list parameter."""
+    async def all(self, session: AsyncSession, **values: Any) -> Sequence[Any]:
+        """The rows, in the session's transaction: a keyword per list parameter (a sequence)
+        and per single-value parameter the statement does not bind itself."""
         connection = await session.connection()
-        sql, order = self._compiled(connection.dialect)
-        params: tuple[Any, ...]
-        if connection.dialect.name == "postgresql":
-            params = tuple(list(lists[name]) for name in order)
-        else:
-            params = tuple(json.dumps(list(lists[name])) for name in order)
-        result = await connection.exec_driver_sql(sql, params)
+        compiled = self._compiled(connection.dialect)
+        on_postgresql = connection.dialect.name == "postgresql"
+        params: list[Any] = []
+        for name in compiled.order:
+            part = compiled.parts.get(name)
+            if part is not None:
+                items, index = values[part[0]], part[1]
+                if not on_postgresql:
+                    params.append(json.dumps(list(items)))  # pairs become JSON arrays
+                elif index is None:
+                    params.append(list(items))
+                else:
+                    params.append([item[index] for item in items])
+                continue
+            value = values[name] if name in values else compiled.defaults[name]
+            convert = compiled.conversions.get(name)
+            params.append(value if convert is None else convert(value))
+        result = await connection.exec_driver_sql(compiled.sql, tuple(params))
         # SQLAlchemy Rows: named tuples of the driver's values.
         return result.all()

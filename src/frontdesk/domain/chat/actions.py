@@ -8,16 +8,29 @@ gap-free and a rollback takes its number back with it.
 
 from __future__ import annotations
 
-import functools
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import Subquery
 
 from frontdesk.bus.events import Audience
 from frontdesk.core.actor import Actor
@@ -828,12 +841,6 @@ async def check_send_message(
 RATE_WINDOW = timedelta(seconds=1)  # MessagesPerSecond counts the messages of this long
 
 
-def _rate_floor(last_seq: int, limit: int) -> int:
-    """Only a chat's newest events are looked at (through the (chat_id, seq) index): a member
-    over the limit wrote most of them."""
-    return last_seq - limit * 4
-
-
 async def _check_rate(tx: Tx, chat: Chat, author: Author) -> None:
     """At most MessagesPerSecond messages per member and second."""
     limit = int(tx.setting(MESSAGES_PER_SECOND))
@@ -842,8 +849,8 @@ async def _check_rate(tx: Tx, chat: Chat, author: Author) -> None:
         select(func.count())
         .select_from(ChatEvent)
         .where(
+            # Through the (chat_id, created_at) index: only the window's rows are read.
             ChatEvent.chat_id == chat.id,
-            ChatEvent.seq > _rate_floor(chat.last_seq, limit),
             ChatEvent.author_kind == author.kind,
             ChatEvent.author_id == author.id,
             ChatEvent.kind == "message",
@@ -909,7 +916,7 @@ _MOVE_LAST_SEQ = ManyRows(
 # The batch's chats (locked on PostgreSQL, in id order), their members, and the messages stored
 # earlier with the batch's client ids.
 _BATCH_CHATS = RowsAmong(
-    lambda among: (
+    lambda lists: (
         select(
             _CHAT.c.id,
             _CHAT.c.status,
@@ -917,13 +924,13 @@ _BATCH_CHATS = RowsAmong(
             _CHAT.c.target_agent_id,
             _CHAT.c.target_customer_user_id,
         )
-        .where(among(_CHAT.c.id, "chats"))
+        .where(lists.among(_CHAT.c.id, "chats"))
         .order_by(_CHAT.c.id)
         .with_for_update()
     )
 )
 _BATCH_MEMBERS = RowsAmong(
-    lambda among: select(
+    lambda lists: select(
         _MEMBER.c.chat_id,
         _MEMBER.c.kind,
         _MEMBER.c.user_id,
@@ -931,16 +938,17 @@ _BATCH_MEMBERS = RowsAmong(
         _MEMBER.c.active,
         _MEMBER.c.display_name,
         _MEMBER.c.agent_number,
-    ).where(among(_MEMBER.c.chat_id, "chats"))
+    ).where(lists.among(_MEMBER.c.chat_id, "chats"))
 )
-_BATCH_RESENT = RowsAmong(
-    lambda among: select(
-        _EVENT.c.chat_id,
-        _EVENT.c.author_kind,
-        _EVENT.c.author_id,
-        _EVENT.c.client_message_id,
-        _EVENT.c.seq,
-    ).where(among(_EVENT.c.chat_id, "chats"), among(_EVENT.c.client_message_id, "client_ids"))
+_BATCH_RESENT = RowsAmong(lambda lists: _resent_query(lists.pairs("sent", Integer(), String())))
+# Counted here, not with GROUP BY: grouped, SQLite walks the chats' whole history along the
+# (chat_id, author…) index instead of the window along (chat_id, created_at).
+_BATCH_RECENT = RowsAmong(
+    lambda lists: select(_EVENT.c.chat_id, _EVENT.c.author_kind, _EVENT.c.author_id).where(
+        lists.among(_EVENT.c.chat_id, "chats"),
+        _EVENT.c.created_at >= bindparam("since", type_=_EVENT.c.created_at.type),
+        _EVENT.c.kind == "message",
+    )
 )
 # A batch's messages: the row's own values, then those every message of the batch shares.
 _MESSAGE_ROW = (
@@ -1003,7 +1011,7 @@ async def do_send_message_batch(
             writers[(chat_id, kind, user_id)] = (agent_number, display_name)
     resent = await _seqs_by_client_id(tx, list(chats), requests)
     limit = int(tx.setting(MESSAGES_PER_SECOND))
-    recent = await _recent_message_counts(tx, [(c.id, c.last_seq) for c in chats.values()], limit)
+    recent = await _recent_message_counts(tx, list(chats))
 
     now = utcnow()
     at = isoformat_z(now) or ""
@@ -1095,52 +1103,45 @@ async def do_send_message_batch(
     return results
 
 
+def _resent_query(sent: Subquery) -> Select[Any]:
+    """The batch's (chat, client id) pairs already stored: one index probe per pair."""
+    return select(
+        _EVENT.c.chat_id,
+        _EVENT.c.author_kind,
+        _EVENT.c.author_id,
+        _EVENT.c.client_message_id,
+        _EVENT.c.seq,
+    ).select_from(
+        _EVENT.join(
+            sent,
+            (_EVENT.c.chat_id == sent.c.first) & (_EVENT.c.client_message_id == sent.c.second),
+        )
+    )
+
+
 async def _seqs_by_client_id(
     tx: Tx, chat_ids: list[int], requests: Sequence[MessageRequest]
 ) -> dict[tuple[int, str, int | None, str | None], int]:
-    client_ids = sorted(
-        {r.data.client_message_id for r in requests if r.data.client_message_id is not None}
+    known = set(chat_ids)
+    sent = sorted(
+        {
+            (r.chat_id, r.data.client_message_id)
+            for r in requests
+            if r.data.client_message_id is not None and r.chat_id in known
+        }
     )
-    if not client_ids:
+    if not sent:
         return {}
-    found = await _BATCH_RESENT.all(tx.session, chats=chat_ids, client_ids=client_ids)
+    found = await _BATCH_RESENT.all(tx.session, sent=sent)
     return {(chat, kind, author, client_id): seq for chat, kind, author, client_id, seq in found}
 
 
 async def _recent_message_counts(
-    tx: Tx, chats: list[tuple[int, int]], limit: int
+    tx: Tx, chat_ids: list[int]
 ) -> dict[tuple[int, str, int | None], int]:
     """Messages per (chat, author) within the rate window, as ``_check_rate`` counts them."""
-    since = utcnow() - RATE_WINDOW
-    counts: dict[tuple[int, str, int | None], int] = {}
-    # SQLite refuses expressions nested deeper than 1,000: one query per 200 chats.
-    for start in range(0, len(chats), 200):
-        chunk = chats[start : start + 200]
-        params: dict[str, Any] = {"since": since}
-        for i, (chat_id, last) in enumerate(chunk):
-            params[f"c{i}"] = chat_id
-            params[f"s{i}"] = _rate_floor(last, limit)
-        recent = await tx.session.execute(_recent_messages_query(len(chunk)), params)
-        counts.update(((c, kind, author), n) for c, kind, author, n in recent)
-    return counts
-
-
-@functools.lru_cache(maxsize=64)
-def _recent_messages_query(chats: int) -> Select[int, str, int | None, int]:
-    """One condition per chat, written as text and kept per batch size: built as expressions,
-    200 chats cost more than all the rest of the batch."""
-    terms = " OR ".join(
-        f"(chat_event.chat_id = :c{i} AND chat_event.seq > :s{i})" for i in range(chats)
-    )
-    return (
-        select(_EVENT.c.chat_id, _EVENT.c.author_kind, _EVENT.c.author_id, func.count())
-        .where(
-            text(f"({terms})"),
-            _EVENT.c.kind == "message",
-            _EVENT.c.created_at >= bindparam("since", type_=_EVENT.c.created_at.type),
-        )
-        .group_by(_EVENT.c.chat_id, _EVENT.c.author_kind, _EVENT.c.author_id)
-    )
+    recent = await _BATCH_RECENT.all(tx.session, chats=chat_ids, since=utcnow() - RATE_WINDOW)
+    return dict(Counter((chat_id, kind, author) for chat_id, kind, author in recent))
 
 
 def _drop_last_queued(tx: Tx) -> None:

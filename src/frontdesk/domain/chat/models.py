@@ -87,6 +87,12 @@ class ChatEvent(Base):
         UniqueConstraint("chat_id", "seq"),
         # Resending with the same client id returns the stored message (NULLs never collide).
         UniqueConstraint("chat_id", "author_kind", "author_id", "client_message_id"),
+        # The rate limit counts a chat's messages of the last second: it reads only those rows,
+        # however long the chat and however high MessagesPerSecond.
+        Index("ix_chat_event_chat_id_created_at", "chat_id", "created_at"),
+        # A batch looks up its (chat, client id) pairs before it knows the authors, which lead
+        # the unique key above: through it, every message of the chat would be read.
+        Index("ix_chat_event_chat_id_client_message_id", "chat_id", "client_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
