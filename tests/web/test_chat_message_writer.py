@@ -74,3 +74,30 @@ async def test_ch3_ch7_refused_messages_get_their_own_error_and_store_nothing(
     assert isinstance(ok, StoredMessage) and (ok.seq, ok.created) == (3, True)
     assert await stored(desk.web, chat_id) == [*before, (3, "message", "visitor", "fine")]
     assert [(e.kind, e.seq) for e in events if e.kind == "chat.event"] == [("chat.event", 3)]
+
+
+async def test_ch46_on_stored_runs_after_commit_and_publish_before_the_sender_resumes(
+    desk: Desk, events: RecordedEvents
+) -> None:
+    """The socket queues its ack in ``on_stored``: by then the message's event is published (so
+    it is committed); a refused message never calls it."""
+    chat_id, _ = await desk.accepted_public_chat()
+    writer = hub_of(desk.web).messages
+    otto = await agent(desk.web, desk.otto_id)
+    events.clear()
+    order: list[str] = []
+
+    def on_stored(outcome: StoredMessage) -> None:
+        published = [e.seq for e in events if e.kind == "chat.event"]
+        order.append(f"on_stored seq={outcome.seq} published={published}")
+
+    sent = await writer.send(
+        visitor(chat_id), chat_id, MessageInput(text="hello", client_message_id="h1"), on_stored
+    )
+    order.append("sender resumed")
+    with pytest.raises(DomainError):
+        await writer.send(otto, chat_id, MessageInput(text="let me in"), on_stored)
+
+    assert (sent.seq, sent.created) == (3, True)
+    assert order == ["on_stored seq=3 published=[3]", "sender resumed"]
+    assert (await stored(desk.web, chat_id))[-1] == (3, "message", "visitor", "hello")
