@@ -66,6 +66,7 @@ class Connection:
     closed: bool = False
     writer: asyncio.Task[None] | None = None
     drain: Callable[[Connection], Coroutine[Any, Any, None]] | None = None
+    draining: bool = False  # the writer runs inside push() right now
 
     @property
     def is_agent(self) -> bool:
@@ -84,11 +85,47 @@ class Connection:
             self.outbox.append(("close",))
         else:
             self.outbox.append(item)
-        if self.drain is not None and (self.writer is None or self.writer.done()):
-            self.writer = asyncio.create_task(self.drain(self), name="ws-writer")
+        if self.drain is None or self.draining:
+            return
+        if self.writer is None or self.writer.done():
+            self._start_writer(self.drain)
+
+    def _start_writer(self, drain: Callable[[Connection], Coroutine[Any, Any, None]]) -> None:
+        """Run the writer at once, inside this call. uvicorn's send only waits while the
+        socket's buffer is full, so what is queued usually leaves here; a task per delivery
+        was most of the cost of a 20-member room (docs/architecture/chat-performance.md). When
+        the writer has to wait (a full buffer, a replay from the database), a task goes on."""
+        writing = drain(self)
+        self.draining = True
+        try:
+            waiting = writing.send(None)
+        except StopIteration:
+            return
+        finally:
+            self.draining = False
+        self.writer = asyncio.ensure_future(_go_on(writing, waiting))
 
     def frame(self, body: dict[str, Any]) -> None:
         self.push(("frame", frames.encode(body)))
+
+
+async def _go_on(writing: Coroutine[Any, Any, None], waiting: Any) -> None:
+    """Drive a coroutine started outside any task, which stopped at ``waiting`` (what it
+    yielded: a future, or None for a bare turn of the loop), to its end, as a task would: our
+    own cancellation is thrown into it."""
+    while True:
+        error: BaseException | None = None
+        try:
+            if waiting is None:
+                await asyncio.sleep(0)
+            else:
+                await asyncio.wait([waiting])
+        except BaseException as raised:
+            error = raised
+        try:
+            waiting = writing.send(None) if error is None else writing.throw(error)
+        except StopIteration:
+            return
 
 
 class ChatHub:
