@@ -131,6 +131,32 @@ async def test_ch20_two_agents_accept_once(desk: Desk, web: WebState) -> None:
     assert len(owners) == 1
 
 
+async def test_ch20_late_accept_by_another_owner_is_409_and_changes_nothing(
+    desk: Desk, web: WebState, events: RecordedEvents
+) -> None:
+    """The request was offered to both owners: the slower one learns it was taken, not that
+    the chat is unknown; an agent it was never offered to still gets 404."""
+    from tests.domain.tickets.people import make_agent
+
+    _, olivia = await make_agent(web, "olivia", ["ro", "chat_owner"])
+    chat_id, visitor = await desk.public_chat()
+    accepted = await desk.client.post(f"/api/v1/chats/{chat_id}/accept", headers=desk.olga)
+    assert accepted.status_code == 200
+    before = await desk.events(chat_id, visitor)
+    events.clear()
+
+    late = await desk.client.post(f"/api/v1/chats/{chat_id}/accept", headers=olivia)
+    unseen = await desk.client.post(f"/api/v1/chats/{chat_id}/accept", headers=desk.nick)
+
+    assert late.status_code == 409
+    assert late.json()["error"]["code"] == "already_accepted"
+    assert unseen.status_code == 404
+    assert await desk.events(chat_id, visitor) == before
+    assert [e.kind for e in events] == []
+    members = (await desk.chat(chat_id, visitor))["members"]
+    assert [m["kind"] for m in members if m["kind"] == "agent"] == ["agent"]
+
+
 async def test_ch5_ch20_only_owners_accept_requests(desk: Desk) -> None:
     chat_id, _ = await desk.public_chat()
     for headers in (desk.paul, desk.otto):

@@ -136,6 +136,21 @@ async def access_chat_by_id(
     raise ChatNotFound()
 
 
+async def former_request_status(session: AsyncSession, actor: Actor, chat_id: int) -> str | None:
+    """The status (active or closed) of a chat that was a request open to this agent for
+    accepting and is one no more; None otherwise. Such an agent saw the request and may learn
+    what became of it (409), rather than that the chat is unknown (404)."""
+    if not actor.is_agent or not 1 <= chat_id <= MAX_ID:
+        return None
+    chat = await session.get(Chat, chat_id)
+    if chat is None or chat.status == "request":
+        return None
+    if chat.direction not in ("public_to_agent", "customer_to_agent"):
+        return None
+    channel = await _channel(session, chat)
+    return chat.status if has_chat_permission(actor, channel.group_id, "chat_owner") else None
+
+
 async def _channel(session: AsyncSession, chat: Chat) -> ChatChannel:
     channel = await session.get(ChatChannel, chat.channel_id)
     assert channel is not None, "chat.channel_id is a foreign key"

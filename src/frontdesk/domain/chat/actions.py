@@ -49,6 +49,7 @@ from frontdesk.domain.accounts.models import Agent, CustomerUser, Group
 from frontdesk.domain.chat.access import (
     ChatAccess,
     access_chat_by_id,
+    former_request_status,
     has_chat_permission,
     hash_visitor_token,
     member_kind,
@@ -58,6 +59,7 @@ from frontdesk.domain.chat.errors import (
     ChannelNotFound,
     ChatClosed,
     ChatDisabled,
+    ChatNotFound,
     NoAgentAvailable,
 )
 from frontdesk.domain.chat.events import (
@@ -735,7 +737,17 @@ async def _announce_request(tx: Tx, chat: Chat, channel: ChatChannel) -> None:
 
 async def check_accept_chat(tx: Tx, actor: Actor, chat_id: int) -> ChatAccess:
     check_chat_enabled(tx)
-    access = await access_chat_by_id(tx.session, actor, chat_id)
+    try:
+        access = await access_chat_by_id(tx.session, actor, chat_id)
+    except ChatNotFound:
+        # Another owner accepted first (CH-20): the chat is no longer visible to this agent,
+        # who saw the request and learns only that it was taken.
+        former = await former_request_status(tx.session, actor, chat_id)
+        if former == "closed":
+            raise ChatClosed() from None
+        if former is not None:
+            raise AlreadyAccepted() from None
+        raise
     chat = access.chat
     if chat.status == "closed":
         raise ChatClosed()
