@@ -34,6 +34,23 @@ from sqlalchemy.types import TypeEngine
 Processor = Callable[[Any], Any]
 
 
+def _positional(statement: Any, dialect: Dialect) -> tuple[Any, tuple[str, ...]]:
+    """The statement compiled for the dialect, and its parameters in the driver's order."""
+    compiled = statement.compile(dialect=dialect)
+    if not compiled.positional or compiled.positiontup is None:
+        raise NotImplementedError(f"{dialect.name}: only positional drivers are supported")
+    return compiled, tuple(compiled.positiontup)
+
+
+def _conversions(compiled: Any, names: Sequence[str], dialect: Dialect) -> dict[str, Processor]:
+    """The bind conversion of each named parameter whose type has one."""
+    return {
+        name: processor
+        for name in names
+        if (processor := compiled.binds[name].type.bind_processor(dialect)) is not None
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
@@ -62,18 +79,11 @@ class ManyRows:
         compiled = self._by_dialect.get(dialect.name)
         if compiled is not None:
             return compiled
-        statement = self.statement.compile(dialect=dialect)
-        order = statement.positiontup
-        if not statement.positional or order is None:
-            raise NotImplementedError(f"{dialect.name}: only positional drivers are supported")
+        statement, order = _positional(self.statement, dialect)
         names = self.row_names + self.shared_names
         if sorted(order) != sorted(names):
             raise ValueError(f"statement parameters {order} are not {names}")
-        conversions = {
-            name: processor
-            for name in order
-            if (processor := statement.binds[name].type.bind_processor(dialect)) is not None
-        }
+        conversions = _conversions(statement, order, dialect)
         positions = [names.index(name) for name in order]
         pick: Callable[[tuple[Any, ...]], tuple[Any, ...]]
         if len(positions) == 1:
@@ -187,16 +197,9 @@ class RowsAmong:
         if compiled is not None:
             return compiled
         lists = Lists(dialect)
-        statement = self.build(lists).compile(dialect=dialect)
-        if not statement.positional or statement.positiontup is None:
-            raise NotImplementedError(f"{dialect.name}: only positional drivers are supported")
-        order = tuple(statement.positiontup)
+        statement, order = _positional(self.build(lists), dialect)
         singles = [name for name in order if name not in lists.parts]
-        conversions: dict[str, Processor] = {
-            name: processor
-            for name in singles
-            if (processor := statement.binds[name].type.bind_processor(dialect)) is not None
-        }
+        conversions = _conversions(statement, singles, dialect)
         compiled = _CompiledSelect(
             sql=str(statement),
             order=order,

@@ -28,6 +28,10 @@ from frontdesk.domain.chat.schemas import MAX_ID
 VISITOR = "visitor"
 
 
+# Requests of these directions are offered to the owners of the chat's channel (CH-5, CH-20).
+OFFERED_TO_OWNERS = ("public_to_agent", "customer_to_agent")
+
+
 def hash_visitor_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -127,7 +131,7 @@ async def access_chat_by_id(
         return ChatAccess(chat, channel, None, invited=False)
     if (
         chat.status == "request"
-        and chat.direction in ("public_to_agent", "customer_to_agent")
+        and chat.direction in OFFERED_TO_OWNERS
         and has_chat_permission(actor, channel.group_id)
     ):
         return ChatAccess(chat, channel, None, invited=False)
@@ -145,7 +149,7 @@ async def former_request_status(session: AsyncSession, actor: Actor, chat_id: in
     chat = await session.get(Chat, chat_id)
     if chat is None or chat.status == "request":
         return None
-    if chat.direction not in ("public_to_agent", "customer_to_agent"):
+    if chat.direction not in OFFERED_TO_OWNERS:
         return None
     channel = await _channel(session, chat)
     return chat.status if has_chat_permission(actor, channel.group_id, "chat_owner") else None

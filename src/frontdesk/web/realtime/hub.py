@@ -88,9 +88,9 @@ class Connection:
         if self.drain is None or self.draining:
             return
         if self.writer is None or self.writer.done():
-            self._start_writer(self.drain)
+            self.start_writer(self.drain)
 
-    def _start_writer(self, drain: Callable[[Connection], Coroutine[Any, Any, None]]) -> None:
+    def start_writer(self, drain: Callable[[Connection], Coroutine[Any, Any, None]]) -> None:
         """Run the writer at once, inside this call. uvicorn's send only waits while the
         socket's buffer is full, so what is queued usually leaves here; a task per delivery
         was most of the cost of a 20-member room (docs/architecture/chat-performance.md). When
@@ -176,7 +176,7 @@ class ChatHub:
         same_user.add(connection)
         connection.drain = self._write
         if connection.outbox:  # queued before attaching
-            connection.writer = asyncio.create_task(self._write(connection), name="ws-writer")
+            connection.start_writer(self._write)
 
     async def detach(self, connection: Connection) -> None:
         connection.closed = True
