@@ -149,7 +149,7 @@ async def measure(url: str, count: int, samples: int) -> list[Result]:
         async with factory() as session:
             admin = await session.scalar(select(Agent).where(Agent.login == "admin"))
             assert admin is not None
-            actor = await actor_for_agent(session, admin)
+            actor = await actor_for_agent(session, admin, config)
             max_id = await session.scalar(select(Ticket.id).order_by(Ticket.id.desc()).limit(1))
         assert max_id is not None
         rng = random.Random(1)

@@ -187,7 +187,7 @@ async def load_demo_data(tx: Tx) -> bool:
             await account_actions.do_set_agent_group_permissions(
                 tx, SYSTEM, users_group, agent.id, ["rw", "chat_owner"]
             )
-        actors[login] = await actor_for_agent(tx.session, agent)
+        actors[login] = await actor_for_agent(tx.session, agent, tx.runtime.config)
     await account_actions.do_create_customer_company(
         tx, SYSTEM, CustomerCompanyCreate(customer_id=DEMO_COMPANY[0], name=DEMO_COMPANY[1])
     )

@@ -21,7 +21,6 @@ from frontdesk.domain.accounts import access as account_access
 from frontdesk.domain.accounts import actions as account_actions
 from frontdesk.domain.accounts import queries as account_queries
 from frontdesk.domain.accounts.models import AuthToken
-from frontdesk.domain.accounts.settings import CUSTOMER_ALWAYS_GROUPS
 from frontdesk.domain.runtime import Tx
 from frontdesk.web.state import WebState
 
@@ -75,8 +74,7 @@ async def _resolve(
     token = await account_queries.find_live_token(tx.session, secret)
     if token is None or (realm is not None and token.realm != realm):
         return None
-    always = tx.runtime.config.value(CUSTOMER_ALWAYS_GROUPS)
-    actor = await account_queries.actor_for_token(tx.session, token, always)
+    actor = await account_queries.actor_for_token(tx.session, token, tx.runtime.config)
     if actor is None:
         return None
     await account_actions.do_touch_session(tx, token)

@@ -34,7 +34,7 @@ async def tx(web: WebState) -> AsyncIterator[Tx]:
 async def admin_actor(tx: Tx) -> Actor:
     agent = await tx.session.get(Agent, 1)
     assert agent is not None
-    return await queries.actor_for_agent(tx.session, agent)
+    return await queries.actor_for_agent(tx.session, agent, tx.runtime.config)
 
 
 async def test_preferences_and_password_for_pages(tx: Tx) -> None:
@@ -69,7 +69,7 @@ async def test_lists_check_the_admin_gate(tx: Tx) -> None:
         SYSTEM,
         AgentCreate(login="plain", first_name="P", last_name="A", email="p@example.com"),
     )
-    plain = await queries.actor_for_agent(tx.session, agent)
+    plain = await queries.actor_for_agent(tx.session, agent, tx.runtime.config)
     page = PageRequest.build(None, None)
     for listing in (
         queries.list_agents,

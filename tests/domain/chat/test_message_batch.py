@@ -38,7 +38,7 @@ async def agent(web: WebState, agent_id: int) -> Actor:
     async with transaction(web) as tx:
         row = await tx.session.get(Agent, agent_id)
         assert row is not None
-        return await actor_for_agent(tx.session, row)
+        return await actor_for_agent(tx.session, row, tx.runtime.config)
 
 
 def message(actor: Actor, chat_id: int, text: str, cid: str | None = None) -> MessageRequest:

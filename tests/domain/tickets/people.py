@@ -90,7 +90,7 @@ async def actor_of(web: WebState, realm: str, login: str) -> Actor:
         if realm == "agent":
             agent = await tx.session.scalar(select(Agent).where(Agent.login == login))
             assert agent is not None
-            return await actor_for_agent(tx.session, agent)
+            return await actor_for_agent(tx.session, agent, tx.runtime.config)
         user = await tx.session.scalar(select(CustomerUser).where(CustomerUser.login == login))
         assert user is not None
         return await actor_for_customer(

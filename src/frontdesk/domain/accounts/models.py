@@ -22,8 +22,12 @@ class Agent(Timestamps, Base):
     email: Mapped[str] = mapped_column(String(250))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     valid: Mapped[bool] = mapped_column(default=True)
-    language: Mapped[str] = mapped_column(String(20), default="en")
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The agent's own language and time zone; "" follows the deployed global setting
+    # (Agent::Language, Agent::TimeZone), so a new global value reaches every such agent.
+    # (Empty rather than NULL: making the columns nullable rebuilds the table on SQLite, and
+    # that rebuild cascades deletes into every table that references agents.)
+    language: Mapped[str] = mapped_column(String(20), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="")
 
     @property
     def full_name(self) -> str:

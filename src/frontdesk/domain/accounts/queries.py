@@ -58,6 +58,13 @@ from frontdesk.domain.accounts.schemas import (
     RoleOut,
     UserOut,
 )
+from frontdesk.domain.accounts.settings import (
+    AGENT_LANGUAGE,
+    AGENT_TIMEZONE,
+    CUSTOMER_ALWAYS_GROUPS,
+)
+from frontdesk.sysconfig.registry import Setting
+from frontdesk.sysconfig.store import SettingsStore
 
 _Row = TypeVar("_Row", bound=Any)
 
@@ -114,14 +121,24 @@ async def customer_group_permissions(
     return {group_id: expand_customer(perms) for group_id, perms in granted.items()}
 
 
-async def actor_for_agent(session: AsyncSession, agent: Agent) -> Actor:
+def _own_or_global(config: SettingsStore, setting: Setting, own: str) -> str:
+    """The agent's own value where they have one and may use it, else the deployed global.
+
+    Read from the agent record, not the settings cache, so a change shows on the next request.
+    """
+    if own and config.user_modification_active(setting):
+        return own
+    return str(config.global_value(setting))
+
+
+async def actor_for_agent(session: AsyncSession, agent: Agent, config: SettingsStore) -> Actor:
     return Actor(
         kind="agent",
         id=agent.id,
         login=agent.login,
         display_name=agent.full_name,
-        language=agent.language,
-        timezone=agent.timezone,
+        language=_own_or_global(config, AGENT_LANGUAGE, agent.language),
+        timezone=_own_or_global(config, AGENT_TIMEZONE, agent.timezone),
         group_permissions=await agent_group_permissions(session, agent.id),
     )
 
@@ -156,18 +173,18 @@ async def find_live_token(
 
 
 async def actor_for_token(
-    session: AsyncSession, token: AuthToken, always_groups: list[str]
+    session: AsyncSession, token: AuthToken, config: SettingsStore
 ) -> Actor | None:
     """The actor behind a live token, or None when the user was invalidated since."""
     if token.realm == "agent":
         agent = await session.get(Agent, token.user_id)
         if agent is None or not agent.valid:
             return None
-        return await actor_for_agent(session, agent)
+        return await actor_for_agent(session, agent, config)
     user = await session.get(CustomerUser, token.user_id)
     if user is None or not user.valid:
         return None
-    return await actor_for_customer(session, user, always_groups)
+    return await actor_for_customer(session, user, config.value(CUSTOMER_ALWAYS_GROUPS))
 
 
 async def online_agents(session: AsyncSession, since: datetime) -> list[Agent]:

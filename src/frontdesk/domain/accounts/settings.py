@@ -55,7 +55,7 @@ PREFERENCES_CHANGED = "accounts.preferences_changed"
 
 def _agent_column(attribute: Any) -> UserValueColumn:
     async def load(session: AsyncSession) -> dict[int, Any]:
-        rows = await session.execute(select(Agent.id, attribute))
+        rows = await session.execute(select(Agent.id, attribute).where(attribute != ""))
         return {agent_id: value for agent_id, value in rows}
 
     async def save(session: AsyncSession, agent_id: int, value: Any) -> None:

@@ -87,6 +87,21 @@ class Article(Base):
     created_at: Mapped[datetime]
 
 
+class ArticleSeen(Base):
+    """An agent has seen an article (OTRS' per-user article flag "Seen"): articles without a
+    row for the agent are shown as unread."""
+
+    __tablename__ = "article_seen"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    agent_id: Mapped[int] = mapped_column(
+        ForeignKey("agent.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    seen_at: Mapped[datetime]
+
+
 class Attachment(Base):
     """A file on an article. Content stays in the database: transactional and never executed."""
 

@@ -20,7 +20,6 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.errors import DomainError
 from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts import queries as account_queries
-from frontdesk.domain.accounts.settings import CUSTOMER_ALWAYS_GROUPS
 from frontdesk.domain.chat import actions
 from frontdesk.domain.chat.access import actor_for_visitor_token
 from frontdesk.domain.chat.actions import StoredMessage
@@ -45,8 +44,7 @@ async def authenticate(state: WebState, secret: str) -> Actor | None:
     async with unit_of_work(state.session_factory) as session:
         token = await account_queries.find_live_token(session, secret)
         if token is not None:
-            always = state.runtime.config.value(CUSTOMER_ALWAYS_GROUPS)
-            return await account_queries.actor_for_token(session, token, always)
+            return await account_queries.actor_for_token(session, token, state.runtime.config)
         return await actor_for_visitor_token(session, secret)
 
 
