@@ -13,17 +13,14 @@ from collections.abc import Awaitable, Callable
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_chat_public_browser import prepare_desk
+from tests.browser.test_chat_public_browser import deploy_settings, prepare_desk
 from tests.browser.test_ticket_zoom_browser import log_in, screenshot
 from tests.conftest import ADMIN_PASSWORD
 
 NewPage = Callable[..., Awaitable[Page]]
 
 
-async def test_customer_chat_survives_a_network_cut(
-    live_server: LiveServer, new_page: NewPage
-) -> None:
-    headers = prepare_desk(live_server)
+def create_jane(live_server: LiveServer, headers: dict[str, str]) -> None:
     with live_server.api() as api:
         api.post(
             "/api/v1/customer-users",
@@ -36,6 +33,13 @@ async def test_customer_chat_survives_a_network_cut(
             },
             headers=headers,
         ).raise_for_status()
+
+
+async def test_customer_chat_survives_a_network_cut(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    headers = prepare_desk(live_server)
+    create_jane(live_server, headers)
     page = await new_page(viewport={"width": 390, "height": 844})
     await log_in(page, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
     await page.get_by_role("link", name="Chats").click()
@@ -88,8 +92,91 @@ async def test_customer_chat_survives_a_network_cut(
 
     with live_server.api() as api:
         api.post(f"/api/v1/chats/{chat_id}/close", headers=headers).raise_for_status()
-    await expect(page.get_by_text("This chat has been closed.")).to_be_visible()
+    # CH-23: the customer sees who closed it (no DefaultAgentName here: the real name).
+    await expect(page.get_by_text("This chat has been closed.")).to_contain_text(
+        "Admin Frontdesk ended the chat."
+    )
     await expect(box).to_be_disabled()
+
+
+async def test_ch14_customer_accepts_an_agents_request_and_chats(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """The request shows up live on the Chats page; Accept opens the live chat; the customer
+    sees the agent typing (CH-49) under the default agent name (CH-36), and who closed it."""
+    agent = await new_page()
+    await log_in(agent, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
+    headers = prepare_desk(live_server)
+    create_jane(live_server, headers)
+    deploy_settings(live_server, headers, {"ChatEngine::DefaultAgentName": "Support"})
+    page = await new_page(viewport={"width": 390, "height": 844})
+    await log_in(page, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
+    await page.get_by_role("link", name="Chats").click()
+    await expect(page.get_by_text("You have no chats yet.")).to_be_visible()
+
+    with live_server.api() as api:
+        started = api.post(
+            "/api/v1/chats",
+            json={"to_customer_user": "jane", "message": "Can I help with <b>that</b>?"},
+            headers=headers,
+        )
+        assert started.status_code == 201, started.text
+        chat_id = started.json()["id"]
+    await expect(page.get_by_text("An agent would like to chat with you.")).to_be_visible()
+    await page.get_by_role("link", name=f"Open chat {chat_id}").click()
+    await expect(page.get_by_text("Support 1 would like to chat with you.")).to_be_visible()
+    box = page.get_by_role("textbox", name="Message", exact=True)
+    await expect(box).to_be_disabled()
+    log = page.get_by_role("log")
+    await expect(log.locator(".chat-text")).to_have_text(["Can I help with <b>that</b>?"])
+    await page.get_by_role("button", name="Accept").click()
+    await expect(page).to_have_url(f"{live_server.url}/customer/chats/{chat_id}")
+    await expect(box).to_be_enabled()
+    await expect(page.get_by_text("would like to chat with you")).to_have_count(0)
+
+    # The agent works the chat in the chat manager; the customer sees them typing, then writing.
+    await agent.goto(f"{live_server.url}/agent/chat")
+    widget = agent.locator(f"#chat-{chat_id}")
+    agent_box = widget.get_by_role("textbox", name="Message")
+    await agent_box.fill("Let me look")
+    await expect(page.get_by_text("Support 1 is typing…")).to_be_visible()
+    await agent_box.press("Enter")
+    await expect(log.locator(".chat-text").last).to_have_text("Let me look")
+    await expect(log.locator(".chat-author").last).to_have_text("Support 1")
+    await box.fill("Thanks!")
+    await box.press("Enter")
+    await expect(widget.locator("[data-chat-log]")).to_contain_text("Thanks!")
+    assert "Admin" not in await page.locator("main").inner_text()
+
+    await widget.get_by_role("button", name="Close chat").click()
+    await expect(page.get_by_text("This chat has been closed.")).to_contain_text(
+        "Support 1 ended the chat."
+    )
+    await expect(box).to_be_disabled()
+
+
+async def test_ch37_no_agent_text_appears_while_the_customer_waits(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """The text is not only rendered at load: the waiting page asks the server again."""
+    headers = prepare_desk(live_server)
+    create_jane(live_server, headers)
+    page = await new_page(viewport={"width": 390, "height": 844})
+    await page.clock.install()
+    await log_in(page, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
+    await page.goto(f"{live_server.url}/customer/chats/new")
+    await page.get_by_label("Your message").fill("Anyone there?")
+    await page.get_by_role("button", name="Start chat").click()
+    await expect(page.get_by_role("log")).to_contain_text("Anyone there?")
+    await expect(page.get_by_text("Waiting for an agent…")).to_be_visible()
+    link = page.get_by_role("link", name="Create a ticket or add the chat to one of my tickets")
+    await expect(link).to_be_hidden()
+
+    # The threshold passes (here: it drops to 0 minutes) while the page stays open.
+    deploy_settings(live_server, headers, {"ChatEngine::CustomerThreshold": 0})
+    await page.clock.fast_forward("00:31")
+    await expect(link).to_be_visible()
+    await expect(page.get_by_text("No agent is available")).to_be_visible()
 
 
 async def test_integration_dialog_snippet_and_preview(

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -23,7 +24,6 @@ from tests.browser.test_ticket_zoom_browser import screenshot
 NewPage = Callable[..., Awaitable[Page]]
 VENDOR = Path(__file__).parent / "vendor"
 AXE = (VENDOR / "axe-4.10.3.min.js").read_text()
-ORIGINS = quote("ChatEngine::PublicInterface::AllowedOrigins", safe="")
 
 
 @pytest.fixture
@@ -75,14 +75,22 @@ def prepare_desk(live_server: LiveServer) -> dict[str, str]:
     return headers
 
 
-def allow_origin(live_server: LiveServer, headers: dict[str, str], origin: str) -> None:
+def deploy_settings(
+    live_server: LiveServer, headers: dict[str, str], values: dict[str, Any]
+) -> None:
+    """Stage the values through the settings API and deploy them (live on the server at once)."""
     with live_server.api() as api:
-        api.put(
-            f"/api/v1/settings/{ORIGINS}", json={"value": [origin]}, headers=headers
-        ).raise_for_status()
+        for name, value in values.items():
+            api.put(
+                f"/api/v1/settings/{quote(name, safe='')}", json={"value": value}, headers=headers
+            ).raise_for_status()
         api.post(
-            "/api/v1/settings/deployments", json={"comment": "embed"}, headers=headers
+            "/api/v1/settings/deployments", json={"comment": "browser test"}, headers=headers
         ).raise_for_status()
+
+
+def allow_origin(live_server: LiveServer, headers: dict[str, str], origin: str) -> None:
+    deploy_settings(live_server, headers, {"ChatEngine::PublicInterface::AllowedOrigins": [origin]})
 
 
 @pytest.mark.parametrize("with_jquery", [False, True], ids=["plain", "jquery"])

@@ -173,3 +173,86 @@ async def test_configured_customer_texts_replace_the_built_in_ones(
     assert "Hang on &lt;i&gt;please&lt;/i&gt;" in page.text
     assert "Waiting for an agent…" not in page.text
     assert "All done" in page.text
+
+
+async def test_ch14_customer_accepts_an_agents_request_then_writes(
+    client: httpx.AsyncClient, web: WebState, events: RecordedEvents
+) -> None:
+    desk = await make_desk(client, web)
+    await set_settings(web, {"ChatEngine::DefaultAgentName": "Support"})
+    await create_customer_user(web, "carla")
+    csrf = await log_in(client, "carla", CUSTOMER_PASSWORD, "customer")
+    started = await client.post(
+        "/api/v1/chats",
+        json={"to_customer_user": "carla", "message": "Can I help?"},
+        headers=desk.olga,
+    )
+    assert started.status_code == 201, started.text
+    chat_id = started.json()["id"]
+
+    listing = await client.get("/customer/chats")
+    assert "An agent would like to chat with you" in listing.text
+    assert f'action="/customer/chats/{chat_id}/accept"' in listing.text
+    assert f'aria-label="Decline chat {chat_id}"' in listing.text
+    page = await client.get(f"/customer/chats/{chat_id}")
+    # The agent is named as customers see agents (CH-36), never by the real name.
+    assert "Support 1 would like to chat with you." in page.text
+    assert "Olga" not in page.text
+    assert "Waiting for an agent…" not in page.text
+    assert "End chat" not in page.text
+    assert "data-chat-input disabled" in page.text
+
+    # Another customer cannot accept it: the same 404 as for no chat, and nothing changes.
+    await create_customer_user(web, "cleo")
+    other = httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url))
+    async with other:
+        other_csrf = await log_in(other, "cleo", CUSTOMER_PASSWORD, "customer")
+        events.clear()
+        refused = await other.post(
+            f"/customer/chats/{chat_id}/accept", data={"csrf_token": other_csrf}
+        )
+    assert refused.status_code == 404
+    assert (await desk.chat(chat_id, desk.olga))["status"] == "request"
+    assert events.kinds() == []
+
+    accepted = await client.post(f"/customer/chats/{chat_id}/accept", data={"csrf_token": csrf})
+    assert accepted.status_code == 303
+    assert accepted.headers["location"] == f"/customer/chats/{chat_id}"
+    assert (await desk.chat(chat_id, desk.olga))["status"] == "active"
+    page = await client.get(f"/customer/chats/{chat_id}")
+    assert 'data-status="active"' in page.text
+    assert "would like to chat with you" not in page.text
+    assert "End chat" in page.text
+    assert "data-chat-input disabled" not in page.text
+    written = await client.post(
+        f"/api/v1/chats/{chat_id}/messages",
+        json={"text": "Yes please", "client_message_id": "c1"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert written.status_code == 201, written.text
+
+    # Accepting twice is a clear error page, not a crash.
+    events.clear()
+    again = await client.post(f"/customer/chats/{chat_id}/accept", data={"csrf_token": csrf})
+    assert again.status_code == 409
+    assert "Not possible" in again.text
+    assert events.kinds() == []
+
+
+async def test_ch14_customer_declines_an_agents_request(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    desk = await make_desk(client, web)
+    await create_customer_user(web, "carla")
+    csrf = await log_in(client, "carla", CUSTOMER_PASSWORD, "customer")
+    started = await client.post(
+        "/api/v1/chats",
+        json={"to_customer_user": "carla", "message": "Can I help?"},
+        headers=desk.olga,
+    )
+    chat_id = started.json()["id"]
+    declined = await client.post(f"/customer/chats/{chat_id}/close", data={"csrf_token": csrf})
+    assert declined.status_code == 303
+    assert (await desk.chat(chat_id, desk.olga))["status"] == "closed"
+    listing = await client.get("/customer/chats")
+    assert f'action="/customer/chats/{chat_id}/accept"' not in listing.text

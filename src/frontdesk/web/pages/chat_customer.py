@@ -125,6 +125,17 @@ async def chat_page(
     return _page(request, caller, "chat/customer_chat.html", {"chat": chat, "texts": texts})
 
 
+@router.post("/customer/chats/{chat_id}/accept")
+async def accept_chat(chat_id: int, request: Request, caller: CustomerPage, tx: TxDep) -> Response:
+    """CH-14: the customer takes an agent's request; declining it is closing it."""
+    try:
+        await actions.do_accept_chat(tx, caller.actor, chat_id)
+    except DomainError as exc:
+        await discard_refused_changes(tx, caller)
+        return _error_page(request, caller, exc)
+    return RedirectResponse(f"/customer/chats/{chat_id}", status_code=303)
+
+
 @router.post("/customer/chats/{chat_id}/close")
 async def close_chat(chat_id: int, request: Request, caller: CustomerPage, tx: TxDep) -> Response:
     try:

@@ -21,6 +21,7 @@ export class ChatView {
     this.typingLine = root.querySelector("[data-chat-typing]");
     this.closedNotice = root.querySelector("[data-chat-closed]");
     this.waiting = root.querySelector("[data-chat-waiting]");
+    this.noAgent = root.querySelector("[data-chat-no-agent]");
     this.composer = root.querySelector("[data-chat-composer]");
     this.input = root.querySelector("[data-chat-input]");
     this.typingTimer = null;
@@ -127,11 +128,12 @@ export class ChatView {
     }
     if (event.kind === "joined") {
       if (this.waiting) this.waiting.hidden = true;
+      if (this.noAgent) this.noAgent.hidden = true;
       this.system(fill(this.strings.joined, { name: author.name || "" }));
     } else if (event.kind === "left") {
       this.system(fill(this.strings.left, { name: author.name || "" }));
     } else if (event.kind === "closed") {
-      this.close();
+      this.close(author);
     }
   }
 
@@ -171,7 +173,9 @@ export class ChatView {
     }
   }
 
-  close() {
+  // CH-23: the notice says who ended the chat once the closing event is known (live or replayed).
+  close(author) {
+    if (author) this.showClosedBy(author);
     if (this.closed) return;
     this.closed = true;
     this.input.disabled = true;
@@ -182,4 +186,32 @@ export class ChatView {
     if (this.banner) this.banner.hidden = true;
     this.onClosed();
   }
+
+  showClosedBy(author) {
+    let byLine = this.closedNotice.querySelector(".chat-closed-by");
+    if (!byLine) {
+      byLine = document.createElement("span");
+      byLine.className = "chat-closed-by";
+      this.closedNotice.append(" ", byLine);
+    }
+    byLine.textContent =
+      author.kind === this.selfKind
+        ? this.strings.closed_by_you
+        : fill(this.strings.closed_by, { name: author.name || "" });
+  }
+}
+
+// CH-37: while a request waits, asks the server every so often whether the "no agent available"
+// text is due (CustomerThreshold is the server's to judge) and hands the answer to show().
+export function watchForNoAgent(view, fetchChat, show, everyMs) {
+  const timer = setInterval(async () => {
+    if (view.closed) return clearInterval(timer);
+    const current = await fetchChat().catch(() => null);
+    if (!current) return;
+    if (current.status !== "request") return clearInterval(timer);
+    if (current.no_agent_text) {
+      show(current);
+      clearInterval(timer);
+    }
+  }, everyMs);
 }
