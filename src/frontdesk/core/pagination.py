@@ -11,6 +11,8 @@ T = TypeVar("T")
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
+# The largest offset a query may skip: the largest integer every backend takes as a bind value.
+MAX_OFFSET = 2_147_483_647
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +26,8 @@ class PageRequest:
         offset = 0 if offset is None else offset
         if not 1 <= limit <= MAX_LIMIT:
             raise ValidationFailed("limit", f"limit must be between 1 and {MAX_LIMIT}")
-        if offset < 0:
-            raise ValidationFailed("offset", "offset must not be negative")
+        if not 0 <= offset <= MAX_OFFSET:
+            raise ValidationFailed("offset", f"offset must be between 0 and {MAX_OFFSET}")
         return cls(limit=limit, offset=offset)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,8 +16,9 @@ class ProcessSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FRONTDESK_", extra="ignore")
 
     database_url: str = Field(
-        default="sqlite+aiosqlite:///var/frontdesk.db",
-        description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://…",
+        default="",
+        description="SQLAlchemy URL: sqlite+aiosqlite:///path or postgresql+asyncpg://…; "
+        "unset, the SQLite file frontdesk.db in data_dir",
     )
     redis_url: str | None = Field(
         default=None, description="redis://… enables the Redis event bus for several processes"
@@ -40,6 +41,11 @@ class ProcessSettings(BaseSettings):
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024, description="Largest attachment accepted, in bytes"
     )
+    max_request_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        description="Largest request body accepted, in bytes (all attachments of one post; "
+        "base64 in JSON adds a third)",
+    )
     login_attempts: int = Field(
         default=5, description="Failed logins per login name within login_window_seconds → 429"
     )
@@ -52,6 +58,12 @@ class ProcessSettings(BaseSettings):
     run_jobs: bool = Field(
         default=True, description="Run the periodic job scheduler inside web workers"
     )
+
+    @model_validator(mode="after")
+    def _default_database_in_data_dir(self) -> ProcessSettings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'frontdesk.db'}"
+        return self
 
     @property
     def is_sqlite(self) -> bool:

@@ -21,6 +21,7 @@ from frontdesk.feature_index import feature_job_registrations, load_features
 from frontdesk.jobs.catalogue import register_feature_jobs
 from frontdesk.jobs.scheduler import JobScheduler
 from frontdesk.sysconfig.store import SettingsStore
+from frontdesk.web.body_limit import BodySizeLimit
 from frontdesk.web.errors import install_error_handlers
 from frontdesk.web.routes import include_routes
 from frontdesk.web.state import WebState
@@ -85,6 +86,7 @@ def create_app(settings: ProcessSettings | None = None, *, freeze_heap: bool = F
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     include_routes(app)
 

@@ -476,6 +476,8 @@ async def queue_tickets(
     _require_agent(actor)
     readable = actor.groups_with("ro")
     if queue_id is not None:
+        if not 1 <= queue_id <= MAX_ID:
+            raise QueueNotFound()
         group_id = await session.scalar(select(Queue.group_id).where(Queue.id == queue_id))
         if group_id is None or group_id not in readable:
             raise QueueNotFound()
@@ -656,6 +658,8 @@ async def customer_info(
     """The customer information center: details, company, whether the customer is online, and
     tickets the agent may see. Pass ``tx.setting(ONLINE_MINUTES)`` as ``online_minutes``."""
     _require_agent(actor)
+    if "\x00" in customer_login:  # no login holds one, and PostgreSQL refuses it as a value
+        raise CustomerUserNotFound()
     user = await session.scalar(
         select(CustomerUser).where(func.lower(CustomerUser.login) == customer_login.lower())
     )

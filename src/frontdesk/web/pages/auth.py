@@ -92,7 +92,8 @@ async def _login(
         httponly=True,
         samesite="lax",
         secure=state.runtime.settings.secure_cookies,
-        max_age=state.runtime.settings.session_hours * 3600,
+        # No max_age: the server ends the session after FRONTDESK_SESSION_HOURS idle hours and
+        # slides that on every request; a fixed cookie lifetime would end busy sessions too.
         path="/",
     )
     return response
