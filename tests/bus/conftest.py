@@ -1,11 +1,11 @@
-"""Fixtures for the bus tests: a migrated SQLite file, Redis when reachable, both backends."""
+"""Fixtures for the bus tests: a migrated database on SQLite and PostgreSQL, Redis when
+reachable, both bus backends."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
@@ -15,7 +15,6 @@ from frontdesk.bus.backends.memory import MemoryBus
 from frontdesk.bus.backends.redis import RedisBus
 from frontdesk.bus.bus import EventBus
 from frontdesk.db.engine import create_engine, create_session_factory
-from frontdesk.db.migrate import upgrade
 from tests.services import REDIS_URL, redis_available, require
 
 
@@ -40,14 +39,10 @@ async def redis_url() -> str:
     return await require_redis()
 
 
-@pytest.fixture(scope="module")
-async def session_factory(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    path: Path = tmp_path_factory.mktemp("bus") / "bus.db"
-    url = f"sqlite+aiosqlite:///{path}"
-    await asyncio.to_thread(upgrade, url)
-    engine = create_engine(url)
+@pytest.fixture
+async def session_factory(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated database on each backend in turn (SQLite, PostgreSQL)."""
+    engine = create_engine(db_url)
     yield create_session_factory(engine)
     await engine.dispose()
 

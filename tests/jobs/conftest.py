@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -31,18 +33,16 @@ async def _migrate_with_probe(url: str, autoinc: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture
-async def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated SQLite file (plus a job_probe table for test bodies to write to)."""
-    path = tmp_path_factory.mktemp("jobs") / "jobs.db"
-    url = f"sqlite+aiosqlite:///{path}"
+async def migrated_sqlite(folder: Path) -> str:
+    """A migrated SQLite file in ``folder`` (plus a job_probe table for test bodies)."""
+    url = f"sqlite+aiosqlite:///{folder / 'jobs.db'}"
     await _migrate_with_probe(url, "")
     return url
 
 
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    """A fresh, migrated PostgreSQL database, dropped afterwards."""
+@asynccontextmanager
+async def fresh_postgres() -> AsyncIterator[str]:
+    """A fresh, migrated PostgreSQL database (plus job_probe), dropped afterwards."""
     require(postgres_available(), "PostgreSQL at 127.0.0.1:5432")
     server = make_url(POSTGRES_URL)
     dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -62,3 +62,26 @@ async def postgres_url() -> AsyncIterator[str]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+@pytest.fixture
+async def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return await migrated_sqlite(tmp_path_factory.mktemp("jobs"))
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    async with fresh_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def job_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A migrated database with job_probe, on each backend in turn."""
+    if request.param == "sqlite":
+        yield await migrated_sqlite(tmp_path_factory.mktemp("jobs"))
+        return
+    async with fresh_postgres() as url:
+        yield url

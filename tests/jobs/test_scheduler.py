@@ -38,8 +38,8 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = WAIT)
 
 
 @pytest.fixture
-async def factory(sqlite_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(sqlite_url)
+async def factory(job_db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(job_db_url)
     yield create_session_factory(engine)
     await engine.dispose()
 
