@@ -395,6 +395,46 @@ async def test_ch13_agent_to_agent_chat(desk: Desk, events: RecordedEvents) -> N
     assert (await desk.say(chat["id"], desk.paul, "sure")).status_code == 201
 
 
+async def test_ch13_ch14_requests_name_their_addressee_who_may_decline(
+    desk: Desk, events: RecordedEvents
+) -> None:
+    await desk.make_available(desk.paul)
+    started = await desk.client.post(
+        "/api/v1/chats", json={"to_agent_id": desk.paul_id, "message": "lunch?"}, headers=desk.olga
+    )
+    assert started.status_code == 201, started.text
+    chat = started.json()
+    # The starter's widget says whom it waits for; only the addressee is asked to accept.
+    assert (chat["status"], chat["my_role"]) == ("request", "owner")
+    assert (chat["addressee_name"], chat["addressed_to_me"]) == ("Paul Agent", False)
+    seen = await desk.chat(chat["id"], desk.paul)
+    assert (seen["my_role"], seen["addressee_name"], seen["addressed_to_me"]) == (
+        None,
+        "Paul Agent",
+        True,
+    )
+    to_cora = await desk.client.post(
+        "/api/v1/chats", json={"to_customer_user": "cora", "message": "Hi"}, headers=desk.olga
+    )
+    assert to_cora.status_code == 201, to_cora.text
+    assert (to_cora.json()["addressee_name"], to_cora.json()["addressed_to_me"]) == (
+        "Cora Customer",
+        False,
+    )
+    cora_view = await desk.chat(to_cora.json()["id"], desk.cora)
+    assert (cora_view["addressee_name"], cora_view["addressed_to_me"]) == ("Cora Customer", True)
+
+    # Declining (closing a request addressed to oneself) tells both sides.
+    events.clear()
+    declined = await desk.client.post(f"/api/v1/chats/{chat['id']}/close", headers=desk.paul)
+    assert declined.status_code == 200, declined.text
+    assert (await desk.chat(chat["id"], desk.olga))["status"] == "closed"
+    changed = [e for e in events if e.kind == "chat.changed"]
+    assert [e.audience.agent_ids for e in changed] == [(desk.olga_id, desk.paul_id)]
+    gone = [e for e in events if e.kind == "chat.request_gone"]
+    assert [e.audience.agent_ids for e in gone] == [(desk.paul_id,)]
+
+
 async def test_ch14_agent_to_customer_chat(desk: Desk) -> None:
     response = await desk.client.post(
         "/api/v1/chats",

@@ -140,3 +140,47 @@ async def test_chat_channels_admin_screen(client: httpx.AsyncClient, web: WebSta
     async with unit_of_work(web.session_factory) as session:
         names = set(await session.scalars(select(ChatChannel.name)))
     assert "Sales <b>chat</b>" in names
+
+
+async def test_ch18_ch20_ch26_chat_manager_knows_order_accepting_channels_and_queues(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    desk = await make_desk(client, web)
+    client.cookies.update(_cookie_of(desk.olga))
+    page = await client.get("/agent/chat")
+    assert page.status_code == 200
+    assert 'data-chat-order="prepend"' in page.text
+    assert f'data-accepting-channels="{desk.default_channel_id}"' in page.text
+    # Olga may create tickets in no queue: the phone ticket action says so.
+    assert "You may not create tickets in any queue." in page.text
+    assert "data-chat-phone-queue" not in page.text
+
+    client.cookies.clear()
+    client.cookies.update(_cookie_of(desk.paul))  # a participant accepts no requests
+    page = await client.get("/agent/chat")
+    assert 'data-accepting-channels=""' in page.text
+
+    client.cookies.clear()
+    await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    page = await client.get("/agent/chat")
+    assert '<select data-chat-phone-queue><option value="' in page.text
+    assert ">Misc</option>" in page.text
+    assert "Create ticket and close" in page.text
+
+
+async def test_ch13_users_online_offers_chats_only_with_available_agents(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    desk = await make_desk(client, web)
+    await desk.make_available(desk.olga)
+    unavailable = await client.put(
+        "/api/v1/me/chat-availability", json={"availability": "unavailable"}, headers=desk.paul
+    )
+    assert unavailable.status_code == 200, unavailable.text
+    await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+
+    panels = (await client.get("/agent/dashboard/panels")).text
+    online = panels[panels.index('id="panel-online"') :]
+    assert "<li>Paul Agent</li>" in online  # online, but switched chat off: no chat control
+    assert f'<input type="hidden" name="to_agent_id" value="{desk.olga_id}">' in online
+    assert f'name="to_agent_id" value="{desk.paul_id}"' not in online

@@ -173,6 +173,16 @@ async def _group_member(tx: Tx, actor: Actor, setting: Any) -> bool:
     return group_id is not None and actor.has(group_id, "ro")
 
 
+async def receives_chats(tx: Tx, actor: Actor) -> bool:
+    """CH-2: whether the agent is in the group that may accept public and customer requests."""
+    return await _group_member(tx, actor, RECEIVING_AGENTS_GROUP)
+
+
+async def starts_chats(tx: Tx, actor: Actor) -> bool:
+    """CH-2: whether the agent is in the group that may start chats."""
+    return await _group_member(tx, actor, STARTING_AGENTS_GROUP)
+
+
 # --- channel administration (CH-8) ---------------------------------------------------------------
 
 
@@ -669,7 +679,7 @@ async def check_create_chat(tx: Tx, actor: Actor, data: ChatCreate) -> ChatDraft
         return ChatDraft("customer_to_agent", channel, text)
     if not actor.is_agent:
         raise PermissionDenied("Only agents and customer users may start chats this way.")
-    if not await _group_member(tx, actor, STARTING_AGENTS_GROUP):
+    if not await starts_chats(tx, actor):
         raise PermissionDenied("You may not start chats (CH-2).", code="chat_not_allowed")
     if (data.to_agent_id is None) == (data.to_customer_user is None):
         raise ValidationFailed("to_agent_id", "give either to_agent_id or to_customer_user")
@@ -766,7 +776,7 @@ async def check_accept_chat(tx: Tx, actor: Actor, chat_id: int) -> ChatAccess:
             raise PermissionDenied(
                 "Only owners of this chat channel may accept requests.", code="not_owner"
             )
-        if not await _group_member(tx, actor, RECEIVING_AGENTS_GROUP):
+        if not await receives_chats(tx, actor):
             raise PermissionDenied("You may not receive chats (CH-2).", code="chat_not_allowed")
     return access
 

@@ -16,16 +16,24 @@ from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.pagination import Page, PageRequest
 from frontdesk.core.permissions import CHAT_PERMISSIONS
 from frontdesk.domain.accounts.access import check_admin
+from frontdesk.domain.accounts.models import Agent, CustomerUser
 from frontdesk.domain.chat.access import ChatAccess, access_chat_by_id, has_chat_permission
 from frontdesk.domain.chat.actions import (
     SentMessage,
     check_chat_enabled,
     default_channel,
     public_agent_name,
+    receives_chats,
+    starts_chats,
 )
 from frontdesk.domain.chat.event_views import reader_sees, render_row
 from frontdesk.domain.chat.models import Chat, ChatChannel, ChatEvent, ChatMember
-from frontdesk.domain.chat.presence import available_agents, member_presences
+from frontdesk.domain.chat.presence import (
+    available_agents,
+    is_available,
+    liveness,
+    member_presences,
+)
 from frontdesk.domain.chat.schemas import (
     ChannelChoice,
     ChannelOut,
@@ -35,6 +43,8 @@ from frontdesk.domain.chat.schemas import (
     TranscriptLine,
 )
 from frontdesk.domain.chat.settings import (
+    ACTIVE,
+    AGENT_TO_AGENT,
     CHAT_ORDER,
     CUSTOMER_ALLOW_CHANNELS,
     CUSTOMER_AVAILABILITY_CHECK,
@@ -54,6 +64,7 @@ from frontdesk.domain.chat.settings import (
 )
 from frontdesk.domain.chat.transcript import line_text
 from frontdesk.domain.runtime import Tx
+from frontdesk.domain.ticket_catalogue.models import Queue
 from frontdesk.integrations.pdf import TranscriptEntry, render_transcript
 
 EVENT_PAGE = 500
@@ -93,6 +104,7 @@ async def chat_out(tx: Tx, actor: Actor, access: ChatAccess) -> ChatOut:
                 fallback_url = str(tx.setting(PUBLIC_FALLBACK_URL)) or None
             else:
                 no_agent_text = str(tx.setting(TEXT_NO_AGENTS_NEW_TICKET))
+    addressee_name, addressed_to_me = await _addressee(tx, actor, chat)
     return ChatOut(
         id=chat.id,
         status=chat.status,
@@ -108,9 +120,24 @@ async def chat_out(tx: Tx, actor: Actor, access: ChatAccess) -> ChatOut:
         my_role=access.role,
         monitor=access.member.monitor if access.member is not None and actor.is_agent else None,
         invited_for_chat_id=chat.invited_for_chat_id,
+        addressee_name=addressee_name,
+        addressed_to_me=addressed_to_me,
         no_agent_text=no_agent_text,
         fallback_url=fallback_url,
     )
+
+
+async def _addressee(tx: Tx, actor: Actor, chat: Chat) -> tuple[str | None, bool]:
+    """The agent or customer user an agent's request (CH-13, CH-14) is addressed to."""
+    if chat.target_agent_id is not None:
+        agent = await tx.session.get(Agent, chat.target_agent_id)
+        name = agent.full_name if agent is not None else None
+        return name, actor.is_agent and actor.id == chat.target_agent_id
+    if chat.target_customer_user_id is not None:
+        customer = await tx.session.get(CustomerUser, chat.target_customer_user_id)
+        name = customer.full_name if customer is not None else None
+        return name, actor.is_customer and actor.id == chat.target_customer_user_id
+    return None, False
 
 
 async def get_chat(tx: Tx, actor: Actor, chat_id: int) -> ChatOut:
@@ -373,7 +400,6 @@ class AgentChatState:
 async def agent_chat_state(tx: Tx, actor: Actor) -> AgentChatState:
     from frontdesk.core.errors import PermissionDenied
     from frontdesk.domain.chat.models import ChatAgentState
-    from frontdesk.domain.chat.presence import liveness
 
     check_chat_enabled(tx)
     if not actor.is_agent:
@@ -389,6 +415,63 @@ async def agent_chat_state(tx: Tx, actor: Actor) -> AgentChatState:
 
 
 @dataclass(frozen=True)
+class QueueChoice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ChatManagerView:
+    """What the chat manager needs besides the live data: where new widgets go (CH-18), the
+    channels whose requests this agent may accept (CH-20) and the queues a phone ticket may
+    go to (CH-26)."""
+
+    state: AgentChatState
+    chat_order: str
+    accepting_channel_ids: list[int]
+    phone_ticket_queues: list[QueueChoice]
+
+
+async def chat_manager_view(tx: Tx, actor: Actor) -> ChatManagerView:
+
+    state = await agent_chat_state(tx, actor)
+    accepting: list[int] = []
+    if await receives_chats(tx, actor):
+        groups = actor.groups_with("chat_owner")
+        accepting = list(
+            await tx.session.scalars(
+                select(ChatChannel.id)
+                .where(ChatChannel.valid.is_(True), ChatChannel.group_id.in_(groups))
+                .order_by(ChatChannel.id)
+            )
+        )
+    queues = await tx.session.execute(
+        select(Queue.id, Queue.name)
+        .where(Queue.valid.is_(True), Queue.group_id.in_(actor.groups_with("create")))
+        .order_by(Queue.name)
+    )
+    return ChatManagerView(
+        state=state,
+        chat_order=str(tx.setting(CHAT_ORDER, actor)),
+        accepting_channel_ids=accepting,
+        phone_ticket_queues=[QueueChoice(id, name) for id, name in queues],
+    )
+
+
+async def chat_partner_ids(tx: Tx, actor: Actor, agent_ids: list[int]) -> set[int]:
+    """CH-13: of these agents, those the caller may start a chat with now (the users-online
+    widget shows a chat control for them only). None while the chat or agent-to-agent chats
+    are off, or when the caller may not start chats."""
+
+    if not (tx.setting(ACTIVE) and tx.setting(AGENT_TO_AGENT)) or not actor.is_agent:
+        return set()
+    if not await starts_chats(tx, actor):
+        return set()
+    live = await liveness(tx, [agent_id for agent_id in agent_ids if agent_id != actor.id])
+    return {agent_id for agent_id, state in live.items() if is_available(tx, state)}
+
+
+@dataclass(frozen=True)
 class AgentChoice:
     id: int
     name: str
@@ -397,7 +480,6 @@ class AgentChoice:
 async def invitable_agents(tx: Tx, actor: Actor, chat_id: int) -> list[AgentChoice]:
     """CH-28: agents the caller may invite into a chat: chat permission on its channel's group,
     switched on and active lately, and not in the chat yet."""
-    from frontdesk.domain.accounts.models import Agent
     from frontdesk.domain.chat.presence import agent_available_now, agents_with_permission
 
     check_chat_enabled(tx)

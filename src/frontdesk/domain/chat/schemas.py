@@ -153,6 +153,10 @@ class ChatOut(BaseModel):
     my_role: str | None
     monitor: MonitorLevel | None
     invited_for_chat_id: int | None
+    # CH-13, CH-14: whom an agent's request is addressed to, and whether that is the reader
+    # (who may then accept or decline it).
+    addressee_name: str | None = None
+    addressed_to_me: bool = False
     # CH-37: set once the requester waited CustomerThreshold minutes without an agent.
     no_agent_text: str | None = None
     fallback_url: str | None = None

@@ -22,8 +22,10 @@ from frontdesk.core.errors import DomainError, NotFound, ValidationFailed
 from frontdesk.core.pagination import PageRequest
 from frontdesk.domain.accounts import access as account_access
 from frontdesk.domain.accounts import actions as account_actions
+from frontdesk.domain.accounts import queries as account_queries
 from frontdesk.domain.accounts.schemas import KNOWN_LANGUAGES, PasswordChange, PreferencesInput
 from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.chat import queries as chat_queries
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.attachment_overview import (
@@ -130,21 +132,26 @@ async def _error_page(
 
 @router.get("/agent", response_class=HTMLResponse)
 async def dashboard(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
-    board = await queries.dashboard(
-        tx.session, caller.actor, online_minutes=tx.setting(ONLINE_MINUTES)
-    )
-    return await _page(
-        request, tx, caller, "agent/dashboard.html", {"nav": "dashboard", "board": board}
-    )
+    context = await _dashboard_context(tx, caller)
+    return await _page(request, tx, caller, "agent/dashboard.html", {"nav": "dashboard", **context})
 
 
 @router.get("/agent/dashboard/panels", response_class=HTMLResponse)
 async def dashboard_panels(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
     """The dashboard's panels alone, polled by HTMX."""
+    context = await _dashboard_context(tx, caller)
+    return await _page(request, tx, caller, "agent/_dashboard_panels.html", context)
+
+
+async def _dashboard_context(tx: TxDep, caller: Caller) -> dict[str, Any]:
     board = await queries.dashboard(
         tx.session, caller.actor, online_minutes=tx.setting(ONLINE_MINUTES)
     )
-    return await _page(request, tx, caller, "agent/_dashboard_panels.html", {"board": board})
+    # CH-13: a chat control only for the online agents one can chat with now.
+    partners = await chat_queries.chat_partner_ids(
+        tx, caller.actor, [agent.id for agent in board.online_agents]
+    )
+    return {"board": board, "chat_partner_ids": partners}
 
 
 # --- queue view -------------------------------------------------------------------------------
@@ -245,12 +252,13 @@ def _requested_types(request: Request) -> list[str] | None:
     return request.query_params.getlist("types")
 
 
-async def _zoom_view(tx: TxDep, caller: Caller, requested: str | None) -> str:
-    """The view to show: the one asked for (remembered as the agent's default), else the
-    agent's default; the timeline only while it is enabled."""
+async def _zoom_view(tx: TxDep, caller: Caller, requested: str | None, *, remember: bool) -> str:
+    """The view to show: the one asked for (remembered as the agent's default unless
+    ``remember`` is off), else the agent's default; the timeline only while it is enabled."""
     timeline_enabled = tx.setting(TIMELINE_VIEW_ENABLED)
     if requested in ZOOM_VIEWS and (requested != "timeline" or timeline_enabled):
-        await actions.do_set_zoom_preference(tx, caller.actor, ZOOM_DEFAULT_VIEW, requested)
+        if remember:
+            await actions.do_set_zoom_preference(tx, caller.actor, ZOOM_DEFAULT_VIEW, requested)
         return requested
     view = str(tx.setting(ZOOM_DEFAULT_VIEW, caller.actor))
     return "all" if view == "timeline" and not timeline_enabled else view
@@ -268,7 +276,10 @@ async def _zoom_page(
     params = request.query_params if request.method == "GET" else {}
     try:
         ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
-        view = await _zoom_view(tx, caller, params.get("view"))
+        # Links that open an article elsewhere ("Open article") pass remember=0: following
+        # them is not choosing a view, so the agent's default stays.
+        remember = params.get("remember") != "0"
+        view = await _zoom_view(tx, caller, params.get("view"), remember=remember)
         context: dict[str, Any] = {
             "nav": "queues",
             "view": view,
@@ -295,15 +306,23 @@ async def _zoom_page(
             context["event_types"] = list(EVENT_TYPES.values())
             context["shown"] = shown
             context["shown_step"] = TIMELINE_PAGE_ITEMS
+            shown_ids = [i.article_id for i in context["timeline"].items if i.article_id]
         else:
             context["history"] = await queries.ticket_history(tx.session, ticket)
             articles = await queries.list_articles(tx.session, caller.actor, ticket)
             context["articles"] = articles
+            # Read before marking: the articles new to the agent keep their marker this once.
+            context["unread_ids"] = await queries.unread_article_ids(
+                tx.session, caller.actor, [a.id for a in articles]
+            )
+            shown_ids = [a.id for a in articles]
             if view == "one" and articles:
                 wanted = params.get("article_id", "")
                 context["article"] = next(
                     (a for a in articles if str(a.id) == wanted), articles[-1]
                 )
+                shown_ids = [context["article"].id]
+        await actions.do_mark_articles_seen(tx, caller.actor, ticket.id, shown_ids)
     except DomainError as exc:
         return await _error_page(request, tx, caller, exc, "queues")
     status = failed.status if failed else 200
@@ -324,12 +343,14 @@ async def set_timeline_filter(
     ticket_id: int, request: Request, caller: AgentPage, tx: TxDep
 ) -> Response:
     """Apply the chosen event types (optionally saved as the agent's default) and go back to
-    the timeline."""
+    the timeline. Unknown types are not saved but stay in the address, so the timeline names
+    them in its notice."""
     form = await request.form()
-    chosen, _ignored = parse_event_types(v for v in form.getlist("types") if isinstance(v, str))
+    chosen, ignored = parse_event_types(v for v in form.getlist("types") if isinstance(v, str))
     if form_text(form, "save_default"):
         await actions.do_set_zoom_preference(tx, caller.actor, TIMELINE_FILTER_DEFAULT, chosen)
-    query = urlencode([("view", "timeline")] + [("types", t) for t in chosen or [""]])
+    named = chosen + ignored
+    query = urlencode([("view", "timeline")] + [("types", t) for t in named or [""]])
     return RedirectResponse(f"/agent/tickets/{ticket_id}?{query}", status_code=303)
 
 
@@ -604,6 +625,7 @@ async def _preferences_page(
         "nav": "preferences",
         "languages": KNOWN_LANGUAGES,
         "timezones": _timezones(),
+        "locale": await account_queries.own_locale(tx.session, caller.actor, tx.runtime.config),
         "failed": failed,
         "values": values or {},
     }

@@ -69,13 +69,17 @@ def _fragment(
 @router.get("/agent/chat", response_class=HTMLResponse)
 async def chat_manager(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
     try:
-        state = await queries.agent_chat_state(tx, caller.actor)
+        view = await queries.chat_manager_view(tx, caller.actor)
     except DomainError as exc:
         return await _page(
             request, tx, caller, "agent/error.html", {"error": exc.message}, status_code=exc.status
         )
     return await _page(
-        request, tx, caller, "chat/agent_manager.html", {"state": state, "single_chat": None}
+        request,
+        tx,
+        caller,
+        "chat/agent_manager.html",
+        {"view": view, "state": view.state, "single_chat": None},
     )
 
 
@@ -157,12 +161,16 @@ async def chat_window(
     """One chat in its own window (CH-32), kept in sync with the manager by the socket."""
     try:
         chat = await queries.get_chat(tx, caller.actor, chat_id)
-        state = await queries.agent_chat_state(tx, caller.actor)
+        view = await queries.chat_manager_view(tx, caller.actor)
     except DomainError as exc:
         template = "agent/not_found.html" if exc.status == 404 else "agent/error.html"
         return await _page(
             request, tx, caller, template, {"error": exc.message}, status_code=exc.status
         )
     return await _page(
-        request, tx, caller, "chat/agent_manager.html", {"state": state, "single_chat": chat}
+        request,
+        tx,
+        caller,
+        "chat/agent_manager.html",
+        {"view": view, "state": view.state, "single_chat": chat},
     )
