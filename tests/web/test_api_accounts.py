@@ -75,7 +75,7 @@ async def test_agent_create_read_update_delete(
         "last_name": "Doe",
         "email": "jane@example.com",
         "valid": True,
-        "language": "en",
+        "language": None,  # not given: follows the global Agent::Language
         "timezone": "Europe/Berlin",
     }
     assert "password" not in body and "password_hash" not in body

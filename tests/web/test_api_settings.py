@@ -495,3 +495,95 @@ async def test_time_zone_is_one_value_for_preferences_and_settings(
     )
     assert back.json()["own"] is False
     assert (await client.get("/api/v1/me", headers=admin_headers)).json()["timezone"] == "UTC"
+
+
+async def test_agents_follow_the_global_time_zone_unless_they_have_their_own(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], web: WebState, events: RecordedEvents
+) -> None:
+    store = web.runtime.config
+
+    async def zone_of(headers: dict[str, str]) -> str:
+        me = await client.get("/api/v1/me", headers=headers)
+        assert me.status_code == 200, me.text
+        zone: str = me.json()["timezone"]
+        return zone
+
+    async def stored_zone(agent_id: int) -> str | None:
+        agent = await client.get(f"/api/v1/agents/{agent_id}", headers=admin_headers)
+        zone: str | None = agent.json()["timezone"]
+        return zone
+
+    otto_id, otto = await _agent(client, admin_headers, "otto", admin=False)
+    created = await client.post(
+        "/api/v1/agents",
+        headers=admin_headers,
+        json={
+            "login": "jane",
+            "first_name": "Jane",
+            "last_name": "Agent",
+            "email": "jane@example.com",
+            "password": "jane-pass-12",
+            "timezone": "Asia/Tokyo",
+        },
+    )
+    jane_id = created.json()["id"]
+    jane = {"Authorization": f"Bearer {await login_token(client, 'jane', 'jane-pass-12')}"}
+    assert (await stored_zone(otto_id), await stored_zone(jane_id)) == (None, "Asia/Tokyo")
+    assert (await zone_of(otto), await zone_of(jane)) == ("UTC", "Asia/Tokyo")
+
+    await _stage(client, admin_headers, ZONE, "Europe/Berlin")
+    await _deploy(client, admin_headers, "Office moved")
+    await _until(lambda: store.global_value(AGENT_TIMEZONE) == "Europe/Berlin")
+    assert (await zone_of(otto), await zone_of(jane)) == ("Europe/Berlin", "Asia/Tokyo")
+    assert await zone_of(admin_headers) == "Europe/Berlin"
+    _, nina = await _agent(client, admin_headers, "nina", admin=False)
+    assert await zone_of(nina) == "Europe/Berlin", "a new agent follows the global value"
+    reviewed = await client.get(f"/api/v1/settings/{ZONE}/user-values", headers=admin_headers)
+    assert reviewed.json() == {
+        "items": [{"agent_id": jane_id, "login": "jane", "value": "Asia/Tokyo"}],
+        "total": 1,
+    }
+    assert (await client.get(f"/api/v1/settings/{ZONE}", headers=admin_headers)).json()[
+        "user_value_count"
+    ] == 1
+
+    # Choosing the global value keeps following it: no own value is stored.
+    same = await client.patch(
+        "/api/v1/me/preferences", headers=otto, json={"timezone": "Europe/Berlin"}
+    )
+    assert (same.status_code, same.json()["timezone"]) == (200, "Europe/Berlin")
+    assert await stored_zone(otto_id) is None
+
+    forbid = await client.put(
+        f"/api/v1/settings/{ZONE}/user-modification",
+        headers=admin_headers,
+        json={"allowed": False},
+    )
+    assert forbid.status_code == 200
+    await _deploy(client, admin_headers, "One zone for all")
+    await _until(lambda: not store.user_modification_active(AGENT_TIMEZONE))
+    assert await zone_of(jane) == "Europe/Berlin", "a forbidden own value no longer applies"
+    assert await stored_zone(jane_id) == "Asia/Tokyo", "kept, ignored while forbidden"
+
+    events.clear()
+    refused = await client.patch(
+        "/api/v1/me/preferences", headers=jane, json={"timezone": "America/New_York"}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"] == {
+        "code": "not_user_modifiable",
+        "message": "Your administrator does not allow changing Agent::TimeZone per user: "
+        "Europe/Berlin applies to everyone.",
+        "details": {"field": "timezone", "name": "Agent::TimeZone"},
+    }
+    assert await stored_zone(jane_id) == "Asia/Tokyo"
+    assert await zone_of(jane) == "Europe/Berlin"
+    assert events == []
+    # The page form posts both fields: the global value it shows passes and changes nothing.
+    unchanged = await client.patch(
+        "/api/v1/me/preferences",
+        headers=jane,
+        json={"timezone": "Europe/Berlin", "language": "en"},
+    )
+    assert (unchanged.status_code, unchanged.json()["timezone"]) == (200, "Europe/Berlin")
+    assert await stored_zone(jane_id) == "Asia/Tokyo"

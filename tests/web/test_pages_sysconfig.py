@@ -3,12 +3,14 @@ history, restore, user values and the agent's own settings."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 import httpx
 
-from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.accounts.settings import AGENT_TIMEZONE, ONLINE_MINUTES
 from frontdesk.domain.chat.settings import AVAILABILITY_ON_LOGIN
 from frontdesk.web.state import WebState
 from tests.conftest import ADMIN_PASSWORD, RecordedEvents, login_token
@@ -25,6 +27,12 @@ async def log_in(client: httpx.AsyncClient, login: str, password: str) -> str:
     match = CSRF_PATTERN.search(home.text)
     assert match is not None
     return match.group(1)
+
+
+async def until(condition: Callable[[], bool], seconds: float = 3.0) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():  # noqa: ASYNC110 - the settings store is a plain cache
+            await asyncio.sleep(0.02)
 
 
 def setting_card(page: str, name: str) -> str:
@@ -232,3 +240,42 @@ async def test_restore_and_user_values_screens(
     )
     assert deleted.status_code == 303
     assert "No user value for this setting." in (await client.get(deleted.headers["location"])).text
+
+
+async def test_preferences_show_the_followed_and_the_forbidden_time_zone(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], web: WebState, events: RecordedEvents
+) -> None:
+    zone = quote(AGENT_TIMEZONE.name, safe="")
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    page = await client.get("/agent/preferences")
+    assert (
+        '<p class="hint muted" id="timezone-hint" data-locale="timezone">'
+        "You follow the global setting (UTC).</p>"
+    ) in page.text
+
+    await client.put(
+        f"/api/v1/settings/{zone}/user-modification",
+        headers=admin_headers,
+        json={"allowed": False},
+    )
+    await client.post(
+        "/api/v1/settings/deployments", headers=admin_headers, json={"comment": "One zone"}
+    )
+    await until(lambda: not web.runtime.config.user_modification_active(AGENT_TIMEZONE))
+    page = await client.get("/agent/preferences")
+    field = page.text[page.text.index('<input id="timezone"') :]
+    assert " disabled " in field[: field.index(">")]
+    assert "Set by your administrator for everyone." in page.text
+
+    events.clear()
+    refused = await client.post(
+        "/agent/preferences",
+        data={"csrf_token": csrf, "language": "en", "timezone": "Asia/Tokyo"},
+    )
+    assert refused.status_code == 403
+    assert (
+        "Your administrator does not allow changing Agent::TimeZone per user: "
+        "UTC applies to everyone."
+    ) in refused.text
+    assert events == []
+    assert (await client.get("/api/v1/me", headers=admin_headers)).json()["timezone"] == "UTC"

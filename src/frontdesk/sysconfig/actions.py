@@ -372,18 +372,20 @@ async def do_import(session: AsyncSession, bus: EventBus, actor: Actor, text: st
 # --- agents' own values --------------------------------------------------------------------------
 
 
-async def _deployed_global(session: AsyncSession, setting: Setting) -> Any:
+async def deployed_global_value(session: AsyncSession, setting: Setting) -> Any:
+    """The global value in force, read from the database (the cache may lag a deployment)."""
     return entry_value(setting, (await deployed_entries(session)).get(setting.name, {}))
 
 
-async def _user_modification_active(session: AsyncSession, setting: Setting) -> bool:
+async def user_modification_active(session: AsyncSession, setting: Setting) -> bool:
+    """Agents may have their own value: declared so, and not forbidden by a deployment."""
     flag = await session.get(UserModification, setting.name)
     return setting.user_modifiable and (flag is None or flag.active)
 
 
 async def check_set_user_value(session: AsyncSession, actor: Actor, name: str, value: Any) -> Any:
     setting = get_declaration(name)
-    if not actor.is_agent or not await _user_modification_active(session, setting):
+    if not actor.is_agent or not await user_modification_active(session, setting):
         raise NotUserModifiable(f"{name} cannot be changed per user.")
     return None if value is None else setting.validate(value)
 
@@ -395,11 +397,11 @@ async def do_set_user_value(
     override. True when the agent now has an own value."""
     checked = await check_set_user_value(session, actor, name, value)
     setting = get_declaration(name)
-    global_value = await _deployed_global(session, setting)
+    global_value = await deployed_global_value(session, setting)
     own = checked is not None and checked != global_value
     column = user_value_columns().get(name)
     if column is not None:
-        await column.save(session, actor.id, checked if own else global_value)
+        await column.save(session, actor.id, checked if own else None)
     else:
         await session.execute(
             delete(SettingValue).where(SettingValue.name == name, SettingValue.agent_id == actor.id)
@@ -424,17 +426,12 @@ async def do_delete_user_values(
 ) -> int:
     """Remove agents' own values of a setting (one agent, or all: "reset locally").
     Takes effect at once. Returns how many agents had one."""
-    setting = get_declaration(name)
+    get_declaration(name)
     column = user_value_columns().get(name)
     if column is not None:
-        global_value = await _deployed_global(session, setting)
-        owners = [
-            owner
-            for owner, value in (await column.load(session)).items()
-            if value != global_value and agent_id in (None, owner)
-        ]
+        owners = [owner for owner in await column.load(session) if agent_id in (None, owner)]
         for owner in owners:
-            await column.save(session, owner, global_value)
+            await column.save(session, owner, None)
         removed = len(owners)
     else:
         query = delete(SettingValue).where(

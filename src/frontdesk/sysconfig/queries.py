@@ -52,8 +52,7 @@ def matches(setting: Setting, search: str | None, navigation: str | None) -> boo
 
 
 async def _user_values(session: AsyncSession, name: str | None = None) -> dict[str, dict[int, Any]]:
-    """Agents' own values per setting, only where they differ from the deployed global."""
-    deployed = await deployed_entries(session)
+    """Agents' own values per setting (agents who follow the global value have none)."""
     query = select(SettingValue).where(SettingValue.agent_id.is_not(None))
     if name is not None:
         query = query.where(SettingValue.name == name)
@@ -64,12 +63,7 @@ async def _user_values(session: AsyncSession, name: str | None = None) -> dict[s
     for column_name, column in user_value_columns().items():
         if name is not None and column_name != name:
             continue
-        global_value = entry_value(get_declaration(column_name), deployed.get(column_name, {}))
-        result[column_name] = {
-            agent: value
-            for agent, value in (await column.load(session)).items()
-            if value != global_value
-        }
+        result[column_name] = await column.load(session)
     return result
 
 

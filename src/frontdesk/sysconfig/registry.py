@@ -106,7 +106,9 @@ class UserValueColumn:
     """Where a feature keeps agents' own values of a setting in its own table (the agent's
     language and time zone live on the agent record, read by every request).
 
-    ``load(session)`` returns ``{agent_id: value}``; ``save(session, agent_id, value)`` stores one.
+    ``load(session)`` returns ``{agent_id: value}`` of the agents who have an own value;
+    ``save(session, agent_id, value)`` stores one, and ``value=None`` removes it (the agent then
+    follows the global value).
     ``reload_on`` names the feature's event kinds after which every settings cache reloads (the
     feature's own preference screens change these columns too).
     """

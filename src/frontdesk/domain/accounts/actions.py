@@ -78,8 +78,14 @@ from frontdesk.domain.accounts.schemas import (
     RoleUpdate,
     UserOut,
 )
+from frontdesk.domain.accounts.settings import AGENT_LANGUAGE, AGENT_TIMEZONE
 from frontdesk.domain.runtime import Tx
-from frontdesk.sysconfig.actions import do_note_user_values_changed
+from frontdesk.sysconfig.actions import (
+    deployed_global_value,
+    do_note_user_values_changed,
+    user_modification_active,
+)
+from frontdesk.sysconfig.errors import NotUserModifiable
 
 
 async def check_login_allowed(tx: Tx, realm: str, login: str) -> None:
@@ -197,8 +203,9 @@ async def do_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> Agent:
         email=str(data.email),
         password_hash=await hash_password(data.password) if data.password else None,
         valid=data.valid,
-        language=data.language,
-        timezone=data.timezone,
+        # Without an explicit choice the agent follows the global setting.
+        language=data.language or "",
+        timezone=data.timezone or "",
     )
     tx.session.add(agent)
     await tx.session.flush()
@@ -348,8 +355,14 @@ async def check_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpd
 
 async def do_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpdate) -> Agent:
     agent = await check_update_agent(tx, actor, agent_id, data)
-    await _apply(agent, data)
+    await _apply(agent, data, nullable=_LOCALE_FIELDS)
+    for name in _LOCALE_FIELDS & data.model_fields_set:
+        if getattr(agent, name) is None:
+            setattr(agent, name, "")  # null: back to following the global setting
     await tx.session.flush()
+    if _LOCALE_FIELDS & data.model_fields_set:
+        # The agent's own values of Agent::Language / Agent::TimeZone (settings.py).
+        await do_note_user_values_changed(tx.session)
     tx.emit(AgentChanged(agent_id=agent.id, op="updated"))
     return agent
 
@@ -733,22 +746,59 @@ async def _own_account(tx: Tx, actor: Actor) -> Agent | CustomerUser:
     raise PermissionDenied("Only agents and customer users have an account to change.")
 
 
+_LOCALE_FIELDS = frozenset({"language", "timezone"})
+_LOCALE_SETTINGS = ((AGENT_LANGUAGE, "language"), (AGENT_TIMEZONE, "timezone"))
+
+
 async def check_update_preferences(
     tx: Tx, actor: Actor, data: PreferencesInput
-) -> Agent | CustomerUser:
-    return await _own_account(tx, actor)
+) -> tuple[Agent | CustomerUser, dict[str, str | None]]:
+    """The account, and for an agent what to store per field (None: leave as it is).
+
+    An agent's language and time zone are their own values of Agent::Language and
+    Agent::TimeZone: a value equal to the global one removes the own value (""), and a
+    different value is refused while the administrator forbids own values.
+    """
+    user = await _own_account(tx, actor)
+    given = {name: getattr(data, name) for name in data.model_fields_set}
+    for name, value in given.items():
+        if value is None:
+            raise ValidationFailed(name, f"{name} must not be null")
+    if not isinstance(user, Agent):
+        return user, given
+    stored: dict[str, str | None] = {}
+    for setting, name in _LOCALE_SETTINGS:
+        value = given.get(name)
+        if value is None:
+            continue
+        global_value = await deployed_global_value(tx.session, setting)
+        allowed = await user_modification_active(tx.session, setting)
+        if value == global_value:
+            # Nothing of the agent's own to keep; a forbidden one stays stored, ignored.
+            stored[name] = "" if allowed else None
+        elif allowed:
+            stored[name] = value
+        else:
+            raise NotUserModifiable(
+                f"Your administrator does not allow changing {setting.name} per user: "
+                f"{global_value} applies to everyone.",
+                details={"field": name, "name": setting.name},
+            )
+    return user, stored
 
 
 async def do_update_preferences(tx: Tx, actor: Actor, data: PreferencesInput) -> UserOut:
     """Change the caller's own language and time zone (pages and the API use this)."""
-    user = await check_update_preferences(tx, actor, data)
-    await _apply(user, data)
+    user, stored = await check_update_preferences(tx, actor, data)
+    for name, value in stored.items():
+        if value is not None:
+            setattr(user, name, value)
     await tx.session.flush()
     if actor.is_agent:
         # The agent's language and time zone are also their settings values (settings.py).
         await do_note_user_values_changed(tx.session)
     tx.emit(PreferencesChanged(realm=actor.kind, user_id=actor.id))
-    return user_out(user)
+    return user_out(user, tx.runtime.config)
 
 
 async def check_change_password(tx: Tx, actor: Actor, data: PasswordChange) -> Agent | CustomerUser:

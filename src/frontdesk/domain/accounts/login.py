@@ -17,6 +17,7 @@ from frontdesk.domain.accounts.models import Agent, CustomerUser
 from frontdesk.domain.accounts.queries import user_out
 from frontdesk.domain.accounts.schemas import IssuedToken, LoginInput, UserOut
 from frontdesk.domain.runtime import Runtime, Tx
+from frontdesk.sysconfig.store import SettingsStore
 
 
 async def attempt_login(
@@ -26,7 +27,7 @@ async def attempt_login(
         async with unit_of_work(factory) as session:
             tx = Tx(session=session, runtime=runtime)
             issued = await actions.do_login(tx, data, kind=kind)
-            user = await describe_user(session, issued.realm, issued.user_id)
+            user = await describe_user(session, issued.realm, issued.user_id, runtime.config)
     except LoginFailed:
         async with unit_of_work(factory) as session:
             await actions.do_record_failed_login(
@@ -36,11 +37,13 @@ async def attempt_login(
     return issued, user
 
 
-async def describe_user(session: AsyncSession, realm: str, user_id: int) -> UserOut:
+async def describe_user(
+    session: AsyncSession, realm: str, user_id: int, config: SettingsStore
+) -> UserOut:
     """The user behind a token, as ``/me`` shows them."""
     user: Agent | CustomerUser | None = await session.get(
         Agent if realm == "agent" else CustomerUser, user_id
     )
     if user is None:
         raise NotFound("That user no longer exists.")
-    return user_out(user)
+    return user_out(user, config)

@@ -6,7 +6,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -54,6 +54,7 @@ from frontdesk.domain.accounts.schemas import (
     GroupCustomerUserPermissions,
     GroupOut,
     GroupRolePermissions,
+    LocaleChoiceOut,
     RoleMember,
     RoleOut,
     UserOut,
@@ -129,6 +130,34 @@ def _own_or_global(config: SettingsStore, setting: Setting, own: str) -> str:
     if own and config.user_modification_active(setting):
         return own
     return str(config.global_value(setting))
+
+
+def _locale_choice(
+    config: SettingsStore, setting: Setting, field: Literal["language", "timezone"], own: str
+) -> LocaleChoiceOut:
+    allowed = config.user_modification_active(setting)
+    return LocaleChoiceOut(
+        field=field,
+        setting=setting.name,
+        value=_own_or_global(config, setting, own),
+        own=bool(own) and allowed,
+        global_value=str(config.global_value(setting)),
+        allowed=allowed,
+    )
+
+
+async def own_locale(
+    session: AsyncSession, actor: Actor, config: SettingsStore
+) -> dict[str, LocaleChoiceOut]:
+    """The caller's language and time zone for their preferences: own or followed, and whether
+    the administrator lets them choose. Empty for anyone but an agent."""
+    agent = await session.get(Agent, actor.id) if actor.is_agent else None
+    if agent is None:
+        return {}
+    return {
+        "language": _locale_choice(config, AGENT_LANGUAGE, "language", agent.language),
+        "timezone": _locale_choice(config, AGENT_TIMEZONE, "timezone", agent.timezone),
+    }
 
 
 async def actor_for_agent(session: AsyncSession, agent: Agent, config: SettingsStore) -> Actor:
@@ -568,8 +597,9 @@ async def agent_permission_matrix(
     ]
 
 
-def user_out(user: Agent | CustomerUser) -> UserOut:
-    """The user as ``/me`` shows them."""
+def user_out(user: Agent | CustomerUser, config: SettingsStore) -> UserOut:
+    """The user as ``/me`` shows them: an agent's language and time zone as in force for them
+    (their own value, or the global setting they follow)."""
     if isinstance(user, Agent):
         return UserOut(
             realm="agent",
@@ -578,8 +608,8 @@ def user_out(user: Agent | CustomerUser) -> UserOut:
             first_name=user.first_name,
             last_name=user.last_name,
             email=user.email,
-            language=user.language,
-            timezone=user.timezone,
+            language=_own_or_global(config, AGENT_LANGUAGE, user.language),
+            timezone=_own_or_global(config, AGENT_TIMEZONE, user.timezone),
         )
     return UserOut(
         realm="customer",

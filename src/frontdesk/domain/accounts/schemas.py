@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Literal
@@ -14,6 +15,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    field_validator,
 )
 
 from frontdesk.core.clock import isoformat_z
@@ -44,11 +46,27 @@ def _check_language(value: str) -> str:
     return value
 
 
+def _or_follow_global(check: Callable[[str], str]) -> Callable[[str], str]:
+    """``check``, except that "" is accepted: the agent follows the deployed global setting."""
+
+    def checked(value: str) -> str:
+        return value if value == "" else check(value)
+
+    return checked
+
+
 # The languages the interface is translated into; the agent language setting lists the same.
 KNOWN_LANGUAGES: tuple[str, ...] = tuple(AGENT_LANGUAGE.options)
 
 Timezone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_timezone)]
 Language = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_language)]
+# An agent's own language or time zone; "" (or null) means "follow Agent::Language /
+# Agent::TimeZone", so a newly deployed global value reaches them.
+_STRIPPED = StringConstraints(strip_whitespace=True)
+AgentTimezone = Annotated[str, _STRIPPED, AfterValidator(_or_follow_global(_check_timezone))]
+AgentLanguage = Annotated[str, _STRIPPED, AfterValidator(_or_follow_global(_check_language))]
+_FOLLOWS_LANGUAGE = "The agent's own language; null follows the global setting Agent::Language"
+_FOLLOWS_TIMEZONE = "The agent's own time zone; null follows the global setting Agent::TimeZone"
 Password = Annotated[str, StringConstraints(min_length=8, max_length=1000)]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=250)]
 LongName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -113,8 +131,8 @@ class AgentCreate(Input):
     email: Email
     password: str | None = Field(default=None, min_length=8, max_length=1000)
     valid: bool = True
-    language: Language = "en"
-    timezone: Timezone = "UTC"
+    language: AgentLanguage | None = Field(default=None, description=_FOLLOWS_LANGUAGE)
+    timezone: AgentTimezone | None = Field(default=None, description=_FOLLOWS_TIMEZONE)
 
 
 # --- agents ------------------------------------------------------------------------------------
@@ -129,8 +147,8 @@ class AgentUpdate(Input):
     email: Email | None = None
     password: Password | None = None
     valid: bool | None = None
-    language: Language | None = None
-    timezone: Timezone | None = None
+    language: AgentLanguage | None = Field(default=None, description=_FOLLOWS_LANGUAGE)
+    timezone: AgentTimezone | None = Field(default=None, description=_FOLLOWS_TIMEZONE)
 
 
 class AgentOut(BaseModel):
@@ -142,10 +160,16 @@ class AgentOut(BaseModel):
     last_name: str
     email: str
     valid: bool
-    language: str
-    timezone: str
+    language: str | None = Field(description=_FOLLOWS_LANGUAGE)
+    timezone: str | None = Field(description=_FOLLOWS_TIMEZONE)
     created_at: Timestamp
     updated_at: Timestamp
+
+    @field_validator("language", "timezone", mode="before")
+    @classmethod
+    def _follows_global(cls, value: str | None) -> str | None:
+        # Stored as "" (see Agent.language): shown as null, "no own value".
+        return value or None
 
 
 # --- customer companies ------------------------------------------------------------------------
@@ -352,6 +376,17 @@ class PreferencesInput(Input):
 
     language: Language | None = None
     timezone: Timezone | None = None
+
+
+class LocaleChoiceOut(BaseModel):
+    """An agent's language or time zone as their preferences show it."""
+
+    field: Literal["language", "timezone"]
+    setting: str = Field(description="The setting it is the agent's own value of")
+    value: str = Field(description="What applies to the agent now")
+    own: bool = Field(description="The agent chose it; otherwise they follow the global value")
+    global_value: str
+    allowed: bool = Field(description="The administrator lets agents choose their own")
 
 
 class PasswordChange(Input):

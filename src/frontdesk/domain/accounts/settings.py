@@ -1,9 +1,10 @@
 """Settings of the accounts feature.
 
 An agent's own language and time zone live on the agent record (``Agent.language``,
-``Agent.timezone``): that column is the one source of truth, read by every request. The two
-settings below are bound to it, so the settings registry, the agent's preference screens and
-``PATCH /api/v1/me/preferences`` all read and write the same value.
+``Agent.timezone``; "" = no own value, follow the deployed global setting): that column is the one
+source of truth, read by every request. The two settings below are bound to it, so the settings
+registry, the agent's preference screens and ``PATCH /api/v1/me/preferences`` all read and write
+the same value.
 """
 
 from __future__ import annotations
@@ -59,8 +60,10 @@ def _agent_column(attribute: Any) -> UserValueColumn:
         return {agent_id: value for agent_id, value in rows}
 
     async def save(session: AsyncSession, agent_id: int, value: Any) -> None:
+        # None: no own value any more, "" on the record (see Agent.language).
+        stored = "" if value is None else value
         await session.execute(
-            update(Agent).where(Agent.id == agent_id).values({attribute.key: value})
+            update(Agent).where(Agent.id == agent_id).values({attribute.key: stored})
         )
 
     return UserValueColumn(load=load, save=save, reload_on=(PREFERENCES_CHANGED,))

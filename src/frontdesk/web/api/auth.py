@@ -32,4 +32,4 @@ async def revoke_token(caller: ApiCaller, tx: TxDep) -> Response:
 
 @router.get("/me", response_model=UserOut)
 async def me(caller: ApiCaller, tx: TxDep) -> UserOut:
-    return await describe_user(tx.session, caller.actor.kind, caller.actor.id)
+    return await describe_user(tx.session, caller.actor.kind, caller.actor.id, tx.runtime.config)
