@@ -42,6 +42,7 @@ CONTACT = declare("Test::Contact", "email", "help@example.com", "Who.")
 HOME = declare("Test::Home", "url", "https://example.com", "Where.")
 LABELS = declare("Test::Labels", "map", {"a": "A"}, "Labels.")
 ACTIVE = declare("Test::Active", "bool", True, "Active.")
+COUNT = declare("Test::Count", "integer", 0, "Without declared bounds.")
 
 AGENT = Actor(kind="agent", id=1, login="admin", display_name="Admin")
 
@@ -53,6 +54,9 @@ AGENT = Actor(kind="agent", id=1, login="admin", display_name="Admin")
         (PAGE_SIZE, 101, "must be at most 100"),
         (PAGE_SIZE, "10", "must be a whole number"),
         (PAGE_SIZE, True, "must be a whole number"),
+        (COUNT, 2**31, "must be at most 2147483647"),
+        (COUNT, 10**17, "must be at most 2147483647"),
+        (COUNT, -(2**31) - 1, "must be at least -2147483648"),
         (GREETING, "two\nlines", "must be a single line"),
         (GREETING, 3, "must be text"),
         (MODE, "slow", "must be one of: fast, safe"),

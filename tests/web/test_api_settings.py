@@ -587,3 +587,49 @@ async def test_agents_follow_the_global_time_zone_unless_they_have_their_own(
     )
     assert (unchanged.status_code, unchanged.json()["timezone"]) == (200, "Europe/Berlin")
     assert await stored_zone(jane_id) == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("ChatEngine::AgentOnlineThreshold", "must be at most 1440"),
+        ("ChatEngine::ChatTTL", "must be at most 87600"),
+        ("Ticket::Frontend::AttachmentOverview::MaxArchiveBytes", "must be at most 1073741824"),
+    ],
+)
+async def test_huge_integers_are_refused(
+    client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
+    events: RecordedEvents,
+    name: str,
+    message: str,
+) -> None:
+    before = (await client.get(f"/api/v1/settings/{quote(name)}", headers=admin_headers)).json()
+    events.clear()
+    refused = await client.put(
+        f"/api/v1/settings/{quote(name)}", headers=admin_headers, json={"value": 10**17}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "validation_failed"
+    assert refused.json()["error"]["details"] == [{"field": "value", "message": message}]
+    after = (await client.get(f"/api/v1/settings/{quote(name)}", headers=admin_headers)).json()
+    assert after == before
+    assert after["staged"] is False
+    staged = await client.get("/api/v1/settings/staged", headers=admin_headers)
+    assert staged.json() == {"items": [], "total": 0}
+    assert events == []
+
+
+def test_every_declared_integer_has_a_maximum() -> None:
+    from frontdesk.feature_index import load_features
+    from frontdesk.sysconfig.registry import declared
+
+    load_features()
+    unbounded = [
+        s.name
+        for s in declared().values()
+        if s.type in ("integer", "duration")
+        and s.maximum is None
+        and not s.name.startswith("Test::")
+    ]
+    assert unbounded == []

@@ -35,6 +35,9 @@ SettingType = Literal[
     "timezone",
 ]
 
+INTEGER_MAX = 2**31 - 1
+INTEGER_MIN = -(2**31)
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
@@ -55,6 +58,14 @@ class Setting:
     options: Sequence[str] = ()
     pattern: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def integer_range(self) -> tuple[int, int]:
+        """The bounds a whole number must keep: the declared ones, else a 32-bit integer's,
+        so no stored value overflows what reads it (dates, sleeps, database columns)."""
+        low = self.minimum if self.minimum is not None else INTEGER_MIN
+        high = self.maximum if self.maximum is not None else INTEGER_MAX
+        return low, high
 
     def validate(self, value: Any) -> Any:
         """Return the normalised value or raise ValidationFailed naming ``value``."""
@@ -151,10 +162,11 @@ def _validate(setting: Setting, value: Any) -> Any:
     if kind in ("integer", "duration"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise _fail("must be a whole number")
-        if setting.minimum is not None and value < setting.minimum:
-            raise _fail(f"must be at least {setting.minimum}")
-        if setting.maximum is not None and value > setting.maximum:
-            raise _fail(f"must be at most {setting.maximum}")
+        low, high = setting.integer_range
+        if value < low:
+            raise _fail(f"must be at least {low}")
+        if value > high:
+            raise _fail(f"must be at most {high}")
         return value
     if kind == "timezone":
         if not isinstance(value, str) or value not in _known_timezones():

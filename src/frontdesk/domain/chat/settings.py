@@ -125,6 +125,7 @@ CUSTOMER_THRESHOLD = declare(
     "Minutes without an agent after which the requester sees the 'no agent available' text.",
     navigation="Chat::Core",
     minimum=0,
+    maximum=1440,
 )
 TEXT_NO_AGENTS_NEW_TICKET = declare(
     "ChatEngine::Texts::CustomerFrontend::NoAgentsAvailable::NewTicket",
@@ -201,6 +202,7 @@ AGENT_ONLINE_THRESHOLD = declare(
     " not available for chat.",
     navigation="Chat::Core",
     minimum=1,
+    maximum=1440,
 )
 DEFAULT_CHANNEL = declare(
     "ChatEngine::DefaultChatChannel",
@@ -217,6 +219,7 @@ CHAT_TTL_HOURS = declare(
     "Hours after closing at which a chat is deleted; until then customers can view it.",
     navigation="Chat::Core",
     minimum=1,
+    maximum=87_600,
 )
 CHAT_DECAY_DAYS = declare(
     "ChatEngine::ChatDecayTime",
@@ -225,6 +228,7 @@ CHAT_DECAY_DAYS = declare(
     "Days after creation at which a chat that is not closed is deleted.",
     navigation="Chat::Core",
     minimum=1,
+    maximum=3650,
 )
 CHAT_ORDER = declare(
     "ChatEngine::ChatOrder",
@@ -264,6 +268,7 @@ MESSAGES_PER_SECOND = declare(
     "Messages one member may send per second in one chat; more are refused (429).",
     navigation="Chat::Limits",
     minimum=1,
+    maximum=1000,
 )
 OPEN_REQUESTS_PER_VISITOR = declare(
     "ChatEngine::PublicInterface::OpenRequestsPerVisitor",
@@ -272,6 +277,7 @@ OPEN_REQUESTS_PER_VISITOR = declare(
     "Open public chats one visitor (browser token) may have at once.",
     navigation="Chat::Limits",
     minimum=1,
+    maximum=100,
 )
 OPEN_REQUESTS_PER_IP = declare(
     "ChatEngine::PublicInterface::OpenRequestsPerIP",
@@ -280,6 +286,7 @@ OPEN_REQUESTS_PER_IP = declare(
     "Open public chats one IP address may have at once.",
     navigation="Chat::Limits",
     minimum=1,
+    maximum=10_000,
 )
 PUBLIC_ALLOWED_ORIGINS = declare(
     "ChatEngine::PublicInterface::AllowedOrigins",

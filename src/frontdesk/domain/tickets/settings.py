@@ -109,6 +109,7 @@ MAX_ARCHIVE_BYTES = declare(
     "The largest total size of attachments downloaded together as one ZIP archive.",
     navigation="Frontend::Agent::Ticket",
     minimum=1,
+    maximum=1024 * 1024 * 1024,
 )
 
 QUEUE_VIEW_PAGE_SIZE = declare(
