@@ -1,0 +1,148 @@
+"""The long-running commands as an operator starts them: `frontdesk worker` and
+`frontdesk serve --workers N`, real processes on the test database, stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.bus.conftest import require_redis
+
+STOP_SECONDS = 30
+
+
+def _env(db_url: str, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "FRONTDESK_DATABASE_URL": db_url,
+        "FRONTDESK_DEMO": "0",
+        "FRONTDESK_ADMIN_PASSWORD": "cli-admin-password-1",
+        "FRONTDESK_LOG_FORMAT": "json",
+    }
+    env.pop("FRONTDESK_REDIS_URL", None)
+    env.update(extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "frontdesk.cli", *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _wait_for(condition: str, check: object, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"exited early ({process.returncode}):\n{log.read_text()}")
+        if callable(check) and check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"{condition} within 60 s:\n{log.read_text()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        return process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_SECONDS)
+        raise
+
+
+async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_path: Path) -> None:
+    log = tmp_path / "worker.log"
+    process = _start(["worker"], _env(db_url), log)
+    try:
+        _wait_for(
+            "no worker_running line", lambda: "worker_running" in log.read_text(), process, log
+        )
+    finally:
+        code = _stop(process)
+    text = log.read_text()
+    assert code == 0, text
+    started = re.search(r'"periodic": \[([^\]]*)\]', text)
+    assert started is not None, text
+    jobs = {name.strip(' "') for name in started.group(1).split(",")}
+    assert jobs == {"jobs.housekeeping", "tickets.pending_auto_close", "chat.housekeeping"}
+    assert "worker_stopped" in text
+    assert "Traceback" not in text
+
+
+def test_serve_refuses_several_workers_without_redis(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk.cli", "serve", "--workers", "2"],
+        env=_env(f"sqlite+aiosqlite:///{tmp_path / 'f.db'}"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Several workers share live events through Redis: set FRONTDESK_REDIS_URL." in (
+        result.stderr
+    )
+    assert not (tmp_path / "f.db").exists()  # refused before touching the database
+
+
+@pytest.mark.redis
+async def test_serve_with_two_workers_serves_from_both(db_url: str, tmp_path: Path) -> None:
+    redis_url = await require_redis()
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = _env(
+        db_url,
+        FRONTDESK_REDIS_URL=redis_url,
+        FRONTDESK_BUS_CHANNEL=f"frontdesk-cli-test:{uuid.uuid4().hex}",
+        FRONTDESK_RUN_JOBS="0",
+    )
+    process = _start(["serve", "--workers", "2", "--port", str(port)], env, log)
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def both_started() -> bool:
+        return len(set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))) == 2
+
+    try:
+        _wait_for("the server did not answer", healthy, process, log)
+        _wait_for("two server processes did not start", both_started, process, log)
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            answers = [await client.get("/healthz") for _ in range(20)]
+            assert {a.status_code for a in answers} == {200}
+            assert answers[0].json() == {"status": "ok", "database": "ok", "bus": "ok"}
+            token = await client.post(
+                "/api/v1/auth/token",
+                json={"login": "admin", "password": "cli-admin-password-1", "realm": "agent"},
+            )
+            assert token.status_code == 200, token.text
+    finally:
+        code = _stop(process)
+    assert code == 0, log.read_text()
