@@ -633,3 +633,38 @@ def test_every_declared_integer_has_a_maximum() -> None:
         and not s.name.startswith("Test::")
     ]
     assert unbounded == []
+
+
+async def test_group_settings_name_a_valid_group(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], events: RecordedEvents
+) -> None:
+    name = quote("ChatEngine::PermissionGroup::ChatStartingAgents")
+    invalid = await client.post(
+        "/api/v1/groups", headers=admin_headers, json={"name": "retired", "valid": False}
+    )
+    assert invalid.status_code == 201
+    events.clear()
+    expected = "must name a valid group (one of: admin, stats, users)"
+    for value in ("", "nosuch", "retired", "Users"):
+        refused = await client.put(
+            f"/api/v1/settings/{name}", headers=admin_headers, json={"value": value}
+        )
+        assert refused.status_code == 422, value
+        assert refused.json()["error"]["details"] == [{"field": "value", "message": expected}]
+    imported = await client.post(
+        "/api/v1/settings/import",
+        headers=admin_headers | {"Content-Type": "application/yaml"},
+        content=b"ChatEngine::PermissionGroup::ChatStartingAgents: nosuch\n",
+    )
+    assert imported.status_code == 422
+    assert imported.json()["error"]["details"] == [
+        {"field": "ChatEngine::PermissionGroup::ChatStartingAgents", "message": expected}
+    ]
+    staged = await client.get("/api/v1/settings/staged", headers=admin_headers)
+    assert staged.json() == {"items": [], "total": 0}
+    assert events == []
+
+    accepted = await client.put(
+        f"/api/v1/settings/{name}", headers=admin_headers, json={"value": "admin"}
+    )
+    assert (accepted.status_code, accepted.json()["staged_value"]) == (200, "admin")

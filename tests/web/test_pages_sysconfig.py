@@ -279,3 +279,25 @@ async def test_preferences_show_the_followed_and_the_forbidden_time_zone(
     ) in refused.text
     assert events == []
     assert (await client.get("/api/v1/me", headers=admin_headers)).json()["timezone"] == "UTC"
+
+
+async def test_group_widget_offers_the_valid_groups(client: httpx.AsyncClient) -> None:
+    name = "ChatEngine::PermissionGroup::ChatStartingAgents"
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    locked = await client.post(
+        f"/admin/sysconfig/settings/{quote(name, safe='')}/edit", data={"csrf_token": csrf}
+    )
+    editing = await client.get(locked.headers["location"])
+    card = setting_card(editing.text, name)
+    select = card[card.index('<select id="value-') :]
+    select = select[: select.index("</select>")]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["admin", "stats", "users"]
+    assert '<option value="users" selected>' in select
+    refused = await client.post(
+        f"/admin/sysconfig/settings/{quote(name, safe='')}",
+        data={"csrf_token": csrf, "value": "nosuch"},
+    )
+    assert refused.status_code == 422
+    card = setting_card(refused.text, name)
+    assert "must name a valid group (one of: admin, stats, users)" in card
+    assert '<option value="nosuch" selected>nosuch (not a valid group)</option>' in card

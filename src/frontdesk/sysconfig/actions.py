@@ -45,6 +45,7 @@ from frontdesk.sysconfig.state import (
     live_locks,
     normalised,
     staged_entries,
+    valid_group_names,
 )
 from frontdesk.sysconfig.yaml_format import load_values
 
@@ -53,6 +54,18 @@ COMMENT_MAX = 250
 
 def _agent_id(actor: Actor) -> int | None:
     return actor.id if actor.is_agent else None
+
+
+async def checked_value(session: AsyncSession, setting: Setting, value: Any) -> Any:
+    """The value validated by the setting's type and against what exists now: a "group"
+    setting must name a valid group. Raises ValidationFailed naming ``value``."""
+    checked = setting.validate(value)
+    if setting.type == "group":
+        names = await valid_group_names(session)
+        if checked not in names:
+            shown = ", ".join(names[:20]) + (", …" if len(names) > 20 else "")
+            raise ValidationFailed("value", f"must name a valid group (one of: {shown})")
+    return checked
 
 
 # --- edit locks ----------------------------------------------------------------------------------
@@ -126,7 +139,7 @@ async def _stage(session: AsyncSession, actor: Actor, setting: Setting, entry: E
 
 async def check_stage_value(session: AsyncSession, actor: Actor, name: str, value: Any) -> Any:
     setting = get_declaration(name)
-    checked = setting.validate(value)
+    checked = await checked_value(session, setting, value)
     await check_lock_free(session, actor, name)
     return checked
 
@@ -289,7 +302,7 @@ async def do_restore_deployment(
             continue
         if "value" in desired:
             try:
-                setting.validate(desired["value"])
+                await checked_value(session, setting, desired["value"])
             except ValidationFailed as error:
                 result.skipped.append({"name": name, "reason": f"old value {error.message}"})
                 continue
@@ -311,7 +324,7 @@ async def check_restore_setting_version(
     if row is None or row.name != name:
         raise HistoryEntryNotFound(f"{name} has no history entry {history_id}.")
     if "value" in row.entry:
-        setting.validate(row.entry["value"])
+        await checked_value(session, setting, row.entry["value"])
     await check_lock_free(session, actor, name)
     return setting, dict(row.entry)
 
@@ -340,7 +353,7 @@ async def check_import(session: AsyncSession, actor: Actor, text: str) -> dict[s
             problems.append({"field": str(name), "message": "there is no such setting"})
             continue
         try:
-            checked[setting.name] = setting.validate(value)
+            checked[setting.name] = await checked_value(session, setting, value)
         except ValidationFailed as error:
             problems.append({"field": setting.name, "message": error.message})
             continue
@@ -387,7 +400,7 @@ async def check_set_user_value(session: AsyncSession, actor: Actor, name: str, v
     setting = get_declaration(name)
     if not actor.is_agent or not await user_modification_active(session, setting):
         raise NotUserModifiable(f"{name} cannot be changed per user.")
-    return None if value is None else setting.validate(value)
+    return None if value is None else await checked_value(session, setting, value)
 
 
 async def do_set_user_value(

@@ -36,6 +36,7 @@ from frontdesk.sysconfig.state import (
     entry_value,
     live_locks,
     staged_entries,
+    valid_group_names,
 )
 from frontdesk.sysconfig.yaml_format import dump_values
 
@@ -126,6 +127,11 @@ def _setting_out(
         maximum=setting.maximum,
         pattern=setting.pattern,
     )
+
+
+async def group_choices(session: AsyncSession) -> list[str]:
+    """The names a "group" setting's widget offers: every valid group."""
+    return await valid_group_names(session)
 
 
 def navigation_tree() -> list[NavigationNode]:

@@ -20,8 +20,12 @@ from frontdesk.sysconfig.registry import Setting
 
 Entry = dict[str, Any]
 
-# The agent table, named without importing the accounts feature (it sits above this layer).
+# The agent and group tables, named without importing the accounts feature (it sits above
+# this layer).
 AGENT_TABLE = sa.table("agent", sa.column("id", sa.Integer), sa.column("login", sa.String))
+GROUP_TABLE = sa.table(
+    "permission_group", sa.column("name", sa.String), sa.column("valid", sa.Boolean)
+)
 
 LOCK_MINUTES = 15
 
@@ -76,3 +80,11 @@ async def agent_logins(session: AsyncSession, ids: set[int]) -> dict[int, str]:
         select(AGENT_TABLE.c.id, AGENT_TABLE.c.login).where(AGENT_TABLE.c.id.in_(ids))
     )
     return {agent_id: login for agent_id, login in rows}
+
+
+async def valid_group_names(session: AsyncSession) -> list[str]:
+    """What a "group" setting may name: the valid groups, by name."""
+    rows = await session.scalars(
+        select(GROUP_TABLE.c.name).where(GROUP_TABLE.c.valid.is_(True)).order_by(GROUP_TABLE.c.name)
+    )
+    return list(rows)

@@ -210,6 +210,7 @@ async def _settings_page(
         "posted": posted,
         "staged_count": len(staged),
         "me": visitor.actor.login,
+        "group_names": await queries.group_choices(tx.session),
     }
     status = error.status if error else 200
     return _render(request, visitor, "sysconfig/settings.html", context, status_code=status)
@@ -569,7 +570,12 @@ async def _own_page(
     # The layout shows the admin link only to administrators.
     is_admin = await account_access.is_admin(tx.session, actor)
     visitor = SysconfigAdmin(actor, csrf_token, None if is_admin else PermissionDenied(""))
-    context = {"groups": groups, "error": error.message if error else None, "error_at": error_at}
+    context = {
+        "groups": groups,
+        "error": error.message if error else None,
+        "error_at": error_at,
+        "group_names": await queries.group_choices(tx.session),
+    }
     return _render(
         request,
         visitor,
