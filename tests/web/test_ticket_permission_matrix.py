@@ -6,6 +6,9 @@ The rows ``none`` (nothing at all) and ``note without ro`` show that without ``r
 invisible (404) whatever else is held. Columns are the actions. Each cell asserts the exact
 status; for every refusal the ticket is unchanged and no event went out.
 
+Each row is tested twice: granted to the agent directly, and granted to a role the agent is a
+member of (OTRS adds both up).
+
 One test per row (each runs every action on a fresh ticket): a test per cell would start the
 application 180 times.
 """
@@ -18,9 +21,13 @@ from typing import Any
 import httpx
 import pytest
 
+from frontdesk.core.actor import SYSTEM
+from frontdesk.domain.accounts import actions as account_actions
+from frontdesk.domain.accounts.access import group_id_by_name
+from frontdesk.domain.accounts.schemas import RoleCreate
 from frontdesk.web.state import WebState
 from tests.conftest import RecordedEvents
-from tests.domain.tickets.people import Headers, make_agent
+from tests.domain.tickets.people import Headers, make_agent, transaction
 
 RAW, MISC = 2, 4
 
@@ -135,13 +142,34 @@ async def _snapshot(client: httpx.AsyncClient, ticket_id: int, headers: Headers)
     return ticket.json(), articles.json()["total"], history.json()["total"]
 
 
+async def _grant_through_role(web: WebState, agent_id: int, permissions: list[str]) -> None:
+    async with transaction(web) as tx:
+        role = await account_actions.do_create_role(tx, SYSTEM, RoleCreate(name="Matrix role"))
+        group_id = await group_id_by_name(tx.session, "users")
+        assert group_id is not None
+        if permissions:
+            await account_actions.do_set_role_group_permissions(
+                tx, SYSTEM, group_id, role.id, permissions
+            )
+        await account_actions.do_add_role_member(tx, SYSTEM, role.id, agent_id)
+
+
+@pytest.mark.parametrize("granted_through", ["agent", "role"])
 @pytest.mark.parametrize("row", list(ROWS))
 async def test_permission_matrix(
-    row: str, client: httpx.AsyncClient, web: WebState, events: RecordedEvents
+    row: str,
+    granted_through: str,
+    client: httpx.AsyncClient,
+    web: WebState,
+    events: RecordedEvents,
 ) -> None:
     _, boss = await make_agent(web, "boss", ["rw"])
     new_owner_id, _ = await make_agent(web, "heir", ["owner"])
-    _, agent = await make_agent(web, "tester", ROWS[row])
+    if granted_through == "agent":
+        _, agent = await make_agent(web, "tester", ROWS[row])
+    else:
+        tester_id, agent = await make_agent(web, "tester", [])
+        await _grant_through_role(web, tester_id, ROWS[row])
     outcomes: dict[str, int] = {}
     for action in ACTIONS:
         created = await client.post("/api/v1/tickets", json=_new_ticket(), headers=boss)
