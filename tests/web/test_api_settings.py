@@ -668,3 +668,49 @@ async def test_group_settings_name_a_valid_group(
         f"/api/v1/settings/{name}", headers=admin_headers, json={"value": "admin"}
     )
     assert (accepted.status_code, accepted.json()["staged_value"]) == (200, "admin")
+
+
+OLD_SNAPSHOT = {
+    "ChatEngine::ChatOrder": {"value": "append"},
+    "ChatEngine::PermissionGroup::ChatStartingAgents": {"value": "gone"},
+    "No::Longer": {"value": 1},
+    "SessionActiveTime": {"value": 5000},
+}
+SKIPPED = [
+    {
+        "name": "ChatEngine::PermissionGroup::ChatStartingAgents",
+        "reason": "old value must name a valid group (one of: admin, stats, users)",
+    },
+    {"name": "No::Longer", "reason": "the setting no longer exists"},
+    {"name": "SessionActiveTime", "reason": "old value must be at most 1440"},
+]
+
+
+async def insert_old_deployment(web: WebState, snapshot: dict[str, Any]) -> int:
+    """A deployment made under older declarations (values that no longer validate)."""
+    from frontdesk.core.clock import utcnow
+    from frontdesk.db.unit_of_work import unit_of_work
+    from frontdesk.sysconfig.models import Deployment
+
+    async with unit_of_work(web.session_factory) as session:
+        deployment = Deployment(
+            comment="Long ago", agent_id=1, created_at=utcnow(), snapshot=snapshot
+        )
+        session.add(deployment)
+        await session.flush()
+        return deployment.id
+
+
+async def test_restore_skips_values_that_no_longer_validate(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], web: WebState
+) -> None:
+    old = await insert_old_deployment(web, OLD_SNAPSHOT)
+    restored = await client.post(
+        f"/api/v1/settings/deployments/{old}/restore", headers=admin_headers
+    )
+    assert restored.status_code == 200
+    assert restored.json() == {"staged": ["ChatEngine::ChatOrder"], "skipped": SKIPPED}
+    staged = (await client.get("/api/v1/settings/staged", headers=admin_headers)).json()
+    assert [(c["name"], c["new_value"]) for c in staged["items"]] == [
+        ("ChatEngine::ChatOrder", "append")
+    ]

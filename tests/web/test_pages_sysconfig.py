@@ -301,3 +301,26 @@ async def test_group_widget_offers_the_valid_groups(client: httpx.AsyncClient) -
     card = setting_card(refused.text, name)
     assert "must name a valid group (one of: admin, stats, users)" in card
     assert '<option value="nosuch" selected>nosuch (not a valid group)</option>' in card
+
+
+async def test_restore_page_reports_what_it_skipped(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    from tests.web.test_api_settings import OLD_SNAPSHOT, insert_old_deployment
+
+    old = await insert_old_deployment(web, OLD_SNAPSHOT)
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    restored = await client.post(
+        f"/admin/sysconfig/deployments/{old}/restore", data={"csrf_token": csrf}
+    )
+    assert restored.status_code == 200
+    report = restored.text[restored.text.index("data-restore-report") :]
+    report = report[: report.index("</section>")]
+    assert "1 setting staged." in report
+    assert re.findall(r"<li>(.*?)</li>", report) == [
+        "ChatEngine::PermissionGroup::ChatStartingAgents: old value must name a valid group "
+        "(one of: admin, stats, users)",
+        "No::Longer: the setting no longer exists",
+        "SessionActiveTime: old value must be at most 1440",
+    ]
+    assert '<tr data-setting="ChatEngine::ChatOrder">' in restored.text
