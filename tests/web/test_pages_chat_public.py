@@ -53,6 +53,21 @@ async def test_no_agent_shows_the_text_and_only_a_safe_fallback_link(
         "/public/chat", params={"iframe": "1", "fallback": "javascript:alert(1)"}
     )
     assert "javascript:" not in from_widget.text
+    assert "data-widget-fallback" not in from_widget.text
+
+
+async def test_ch42_the_widgets_fallback_reaches_a_page_with_an_agent(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    """The loader always passes its fallback address: a visitor who starts a chat while an
+    agent is available may still wait in vain, and then sees the widget's address."""
+    await make_desk(client, web)
+    page = await client.get(
+        "/public/chat",
+        params={"iframe": "1", "fallback": "https://shop.example/contact?a=1&b=2"},
+    )
+    assert 'id="chat-start-form"' in page.text
+    assert 'data-widget-fallback="https://shop.example/contact?a=1&amp;b=2"' in page.text
 
 
 async def test_widget_config_answers_allowed_origins_only(

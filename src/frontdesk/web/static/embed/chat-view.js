@@ -126,7 +126,9 @@ export class ChatView {
       this.bubble(event).dataset.seq = event.seq;
       return;
     }
-    if (event.kind === "joined") {
+    // An observer turning participant joins as far as customers can tell (CH-29, CH-30).
+    const joined = event.kind === "joined" || (event.kind === "role_changed" && event.role === "participant");
+    if (joined) {
       if (this.waiting) this.waiting.hidden = true;
       if (this.noAgent) this.noAgent.hidden = true;
       this.system(fill(this.strings.joined, { name: author.name || "" }));

@@ -7,12 +7,32 @@
   var config = window.frontdeskChat || {};
   var server = (config.server || new URL(script.src).origin).replace(/\/$/, "");
   var prefix = "Frontdesk chat: ";
+  // The visitor token, kept here for the frame in case the browser refuses the frame (another
+  // site) its own storage: a reload or a second tab still continues the same chat.
+  var STORE = "frontdeskChat.visitor";
+
+  function kept() {
+    try {
+      return localStorage.getItem(STORE) || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function keep(value) {
+    try {
+      if (value) localStorage.setItem(STORE, JSON.stringify(value));
+      else localStorage.removeItem(STORE);
+    } catch (e) {
+      // storage blocked here too: the chat lasts as long as the page
+    }
+  }
 
   function text(value, fallback) {
     return typeof value === "string" && value ? value : fallback;
   }
 
-  function show(available) {
+  function show() {
     var host = document.createElement("div");
     host.setAttribute("data-frontdesk-chat", "");
     var shadow = host.attachShadow({ mode: "open" });
@@ -53,12 +73,12 @@
       if (open && !frame) {
         var query = "?iframe=1&title=" + encodeURIComponent(text(config.title, ""));
         if (config.channel) query += "&channel=" + encodeURIComponent(config.channel);
-        if (!available && config.fallbackUrl) {
-          query += "&fallback=" + encodeURIComponent(config.fallbackUrl);
-        }
+        // Also when an agent is available now: the visitor may still wait in vain (CH-42).
+        if (config.fallbackUrl) query += "&fallback=" + encodeURIComponent(config.fallbackUrl);
         frame = document.createElement("iframe");
         frame.title = text(config.title, "Chat with us");
-        frame.src = server + "/public/chat" + query;
+        var visitor = kept();
+        frame.src = server + "/public/chat" + query + (visitor ? "#visitor=" + encodeURIComponent(visitor) : "");
         panel.appendChild(frame);
       }
       panel.hidden = !open;
@@ -69,11 +89,20 @@
     button.addEventListener("click", function () {
       toggle(panel.hidden);
     });
+    function closeByKeyboard() {
+      if (panel.hidden) return;
+      toggle(false);
+      button.focus();
+    }
     shadow.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && !panel.hidden) {
-        toggle(false);
-        button.focus();
-      }
+      if (event.key === "Escape") closeByKeyboard();
+    });
+    // Focus is inside the frame while the visitor chats: the frame reports Escape.
+    window.addEventListener("message", function (event) {
+      var data = event.data;
+      if (!frame || event.source !== frame.contentWindow || event.origin !== server || !data) return;
+      if (data.frontdeskChat === "close") closeByKeyboard();
+      if (data.frontdeskChat === "remember") keep(data.value);
     });
     shadow.append(style, panel, button);
     document.body.appendChild(host);
@@ -95,7 +124,7 @@
         return;
       }
       setTimeout(function () {
-        show(answer.body.available);
+        show();
       }, (Number(config.delay) || 0) * 1000);
     })
     .catch(function () {

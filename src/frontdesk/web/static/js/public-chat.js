@@ -1,25 +1,43 @@
 // The public chat page (/public/chat, and the embeddable widget's frame with ?iframe=1).
 // The visitor token from POST /api/v1/public/chats is kept in localStorage, so a reload or a
 // second tab continues the same chat; the conversation runs over the WebSocket with ?token=.
+// In the widget's frame on another site the browser may refuse that storage (third-party
+// storage blocked), so the loader keeps the token in the host page's storage too: the frame
+// reports it with postMessage and gets it back in its address's fragment (#visitor=...).
 
 import { ChatConnection } from "./realtime.js";
-import { ChatView } from "../embed/chat-view.js";
+import { ChatView, watchForNoAgent } from "../embed/chat-view.js";
 
 const STORAGE_KEY = "frontdesk.publicChat";
 const NO_AGENT_CHECK_MS = 30000;
+const IN_FRAME = window.parent !== window;
 
 const root = document.querySelector("[data-public-chat]");
 const strings = JSON.parse(root.dataset.strings);
 const start = root.querySelector("[data-chat-start]");
 const conversation = root.querySelector("[data-chat-conversation]");
 
+function valid(value) {
+  return value && typeof value.token === "string" && Number.isInteger(value.chatId) ? value : null;
+}
+
+function keptByHost() {
+  const match = /^#visitor=(.+)$/.exec(window.location.hash);
+  try {
+    return match ? valid(JSON.parse(decodeURIComponent(match[1]))) : null;
+  } catch {
+    return null;
+  }
+}
+
 function remembered() {
   try {
-    const value = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
-    return value && value.token && Number.isInteger(value.chatId) ? value : null;
+    const value = valid(JSON.parse(localStorage.getItem(STORAGE_KEY) || "null"));
+    if (value) return value;
   } catch {
-    return null; // storage blocked (privacy settings): the chat lasts as long as the page
+    // storage blocked (privacy settings): only the host page may keep it
   }
+  return keptByHost();
 }
 
 function remember(value) {
@@ -27,8 +45,11 @@ function remember(value) {
     if (value) localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
     else localStorage.removeItem(STORAGE_KEY);
   } catch {
-    // storage blocked: nothing to keep
+    // storage blocked: the host page keeps it, if there is one
   }
+  // The parent may embed this page only if AllowedOrigins lets it (frame-ancestors), and the
+  // token is the one of the chat the visitor started on that page.
+  if (IN_FRAME) window.parent.postMessage({ frontdeskChat: "remember", value }, "*");
 }
 
 function api(path, token, options = {}) {
@@ -50,30 +71,19 @@ function showNoAgent(chat) {
   const notice = root.querySelector("[data-chat-no-agent]");
   if (!chat.no_agent_text) return;
   notice.textContent = chat.no_agent_text;
-  if (chat.fallback_url) {
+  // The widget's own fallback address (its configuration, CH-42) wins over the server's.
+  const fallback = root.dataset.widgetFallback || chat.fallback_url;
+  if (fallback) {
     const link = document.createElement("a");
-    link.href = chat.fallback_url;
+    link.href = fallback;
     link.target = "_top";
     link.rel = "noopener";
-    link.textContent = chat.fallback_url;
+    link.textContent = fallback;
     notice.append(" ", link);
   }
   notice.hidden = false;
 }
 
-function watchForNoAgent(chat, token, view) {
-  const timer = setInterval(async () => {
-    if (view.closed) return clearInterval(timer);
-    const response = await api(`/chats/${chat.id}`, token).catch(() => null);
-    if (!response || !response.ok) return;
-    const current = await response.json();
-    if (current.status !== "request") return clearInterval(timer);
-    if (current.no_agent_text) {
-      showNoAgent(current);
-      clearInterval(timer);
-    }
-  }, NO_AGENT_CHECK_MS);
-}
 
 async function downloadTranscript(chatId, token) {
   const response = await api(`/chats/${chatId}/transcript.pdf`, token);
@@ -111,11 +121,17 @@ function openConversation(chat, token) {
   root.querySelector("[data-chat-pdf]").addEventListener("click", () => downloadTranscript(chat.id, token));
   newChat.addEventListener("click", () => {
     remember(null);
-    window.location.reload();
+    window.location.replace(window.location.pathname + window.location.search);
   });
   view.start(chat.status);
   showNoAgent(chat);
-  if (chat.status === "request") watchForNoAgent(chat, token, view);
+  if (chat.status === "request" && !chat.no_agent_text) {
+    const fetchChat = async () => {
+      const response = await api(`/chats/${chat.id}`, token);
+      return response.ok ? response.json() : null;
+    };
+    watchForNoAgent(view, fetchChat, showNoAgent, NO_AGENT_CHECK_MS);
+  }
   view.input.focus();
 }
 
@@ -161,3 +177,10 @@ if (form) {
   });
 }
 if (conversation) resume();
+
+// Escape inside the widget's frame closes the widget: the loader on the host page listens.
+if (IN_FRAME) {
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") window.parent.postMessage({ frontdeskChat: "close" }, "*");
+  });
+}
