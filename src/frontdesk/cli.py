@@ -247,18 +247,21 @@ def config_get(name: str) -> None:
 @click.argument("value", required=False)
 @click.option("--reset", is_flag=True, help="Stage a reset to the default instead.")
 def config_set(name: str, value: str | None, reset: bool) -> None:
-    """Stage VALUE (written as YAML/JSON: 30, true, '[a, b]') for a setting."""
+    """Stage VALUE for a setting: text settings take it as typed; others read it as
+    YAML/JSON (30, true, '[a, b]')."""
     from frontdesk.sysconfig import actions
-    from frontdesk.sysconfig.yaml_format import load_values
+    from frontdesk.sysconfig.registry import get_declaration
+    from frontdesk.sysconfig.yaml_format import load_value
 
     if value is None and not reset:
         raise click.UsageError("Give a VALUE or --reset.")
 
     async def _set(tx: Tx) -> None:
-        if reset:
+        if reset or value is None:
             await actions.do_stage_reset(tx.session, tx.runtime.bus, SYSTEM, name)
         else:
-            parsed = load_values(f"value: {value}")["value"]
+            setting = get_declaration(name)
+            parsed = value if setting.takes_text else load_value(value)
             await actions.do_stage_value(tx.session, tx.runtime.bus, SYSTEM, name, parsed)
 
     _run_in_transaction(_set)

@@ -54,3 +54,51 @@ def test_config_commands(db_url: str, tmp_path: Path, monkeypatch: pytest.Monkey
     assert code == 1 and "is not valid YAML" in output
     assert run("deploy")[0] == 0
     assert run("export")[1].splitlines()[1:] == ["SessionActiveTime: 30"]
+
+
+@pytest.mark.parametrize(
+    ("name", "typed", "stored"),
+    [
+        ("ChatEngine::DefaultAgentName", "yes", '"yes"'),
+        ("ChatEngine::DefaultAgentName", "2024", '"2024"'),
+        ("ChatEngine::DefaultAgentName", "a #b", '"a #b"'),
+        ("ChatEngine::DefaultAgentName", "Support: Team", '"Support: Team"'),
+        ("ChatEngine::DefaultAgentName", "[not a list]", '"[not a list]"'),
+        ("Agent::TimeZone", "Europe/Berlin", '"Europe/Berlin"'),
+        ("ChatEngine::ChatOrder", "append", '"append"'),
+        ("SessionActiveTime", "30", "30"),
+        ("ChatEngine::Active", "false", "false"),
+        ("CustomerGroupAlwaysGroups", "[users, admin]", '["users", "admin"]'),
+    ],
+)
+def test_config_set_takes_text_as_typed(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, name: str, typed: str, stored: str
+) -> None:
+    monkeypatch.setenv("FRONTDESK_DATABASE_URL", db_url)
+    monkeypatch.setenv("FRONTDESK_LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+    staged = runner.invoke(main, ["config", "set", name, typed])
+    assert (staged.exit_code, staged.output) == (
+        0,
+        f"Staged {name}. Run 'frontdesk config deploy' to make it effective.\n",
+    )
+    assert runner.invoke(main, ["config", "deploy", "-m", "typed"]).exit_code == 0
+    shown = runner.invoke(main, ["config", "get", name])
+    assert (shown.exit_code, shown.output) == (0, stored + "\n")
+
+
+def test_config_set_names_the_value_in_errors(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTDESK_DATABASE_URL", db_url)
+    monkeypatch.setenv("FRONTDESK_LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+    bad_yaml = runner.invoke(main, ["config", "set", "CustomerGroupAlwaysGroups", "[users"])
+    assert bad_yaml.exit_code == 1
+    assert bad_yaml.output.startswith("Error: is not valid YAML: ")
+    assert bad_yaml.output.splitlines()[1].startswith("  value: is not valid YAML: ")
+    bad_type = runner.invoke(main, ["config", "set", "SessionActiveTime", "yes"])
+    assert (bad_type.exit_code, bad_type.output) == (
+        1,
+        "Error: must be a whole number\n  value: must be a whole number\n",
+    )
+    nothing = runner.invoke(main, ["config", "deploy"])
+    assert nothing.output == "Error: There are no staged changes to deploy.\n"

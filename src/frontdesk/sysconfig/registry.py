@@ -35,6 +35,7 @@ SettingType = Literal[
     "timezone",
 ]
 
+_TEXT_TYPES = frozenset({"string", "text", "email", "url", "group", "cron", "select", "timezone"})
 INTEGER_MAX = 2**31 - 1
 INTEGER_MIN = -(2**31)
 
@@ -58,6 +59,12 @@ class Setting:
     options: Sequence[str] = ()
     pattern: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def takes_text(self) -> bool:
+        """Values are plain text (names, URLs, zones…): typed input is taken as it is, never
+        parsed as YAML (where ``yes`` would become true and ``a #b`` lose its end)."""
+        return self.type in _TEXT_TYPES
 
     @property
     def integer_range(self) -> tuple[int, int]:

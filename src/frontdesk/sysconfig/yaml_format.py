@@ -17,13 +17,24 @@ def dump_values(values: dict[str, Any], *, title: str) -> str:
     return f"# {title}\n" + ("" if not values else body)
 
 
+def load_value(text: str) -> Any:
+    """One value written as YAML (``30``, ``true``, ``[a, b]``); errors name ``value``."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValidationFailed("value", f"is not valid YAML: {_first_line(error)}") from None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else "unreadable"
+
+
 def load_values(text: str) -> dict[str, Any]:
     """The mapping in ``text``; anything else is a ValidationFailed naming ``file``."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        first_line = str(error).splitlines()[0] if str(error) else "unreadable"
-        raise ValidationFailed("file", f"is not valid YAML: {first_line}") from None
+        raise ValidationFailed("file", f"is not valid YAML: {_first_line(error)}") from None
     if not isinstance(data, dict) or not data:
         raise ValidationFailed("file", "must map setting names to values")
     return {str(name): value for name, value in data.items()}
