@@ -184,12 +184,27 @@ async def test_integration_dialog_snippet_and_preview(
 ) -> None:
     page = await new_page()
     await log_in(page, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
-    prepare_desk(live_server)  # after the login: a browser login resets availability (CH-10)
+    headers = prepare_desk(live_server)  # after the login: a browser login resets availability
+    # A second channel, so the widget offers a choice and the pre-selection shows.
+    with live_server.api() as api:
+        groups = api.get("/api/v1/groups", headers=headers).json()["items"]
+        users = next(g["id"] for g in groups if g["name"] == "users")
+        sales = api.post(
+            "/api/v1/chat-channels", json={"name": "Sales", "group_id": users}, headers=headers
+        )
+        assert sales.status_code == 201, sales.text
+        channels = api.get("/api/v1/chat/channels", headers=headers).json()["items"]
+        api.put(
+            "/api/v1/me/chat-channels",
+            json={"channel_ids": [c["id"] for c in channels]},
+            headers=headers,
+        ).raise_for_status()
     await page.goto(f"{live_server.url}/agent/chat/integration")
     await page.get_by_label("Button colour").fill("#aa3300")
     channel = page.get_by_label("Pre-selected channel")
-    await channel.select_option(label="Chat")
+    await channel.select_option(label="Sales")
     channel_id = await channel.input_value()
+    assert channel_id == str(sales.json()["id"])
     await page.get_by_label("Button text", exact=True).fill("Ask us")
     await page.get_by_role("tab", name="Integration code").click()
     head = page.get_by_label("Paste into the page's <head>")
@@ -203,4 +218,18 @@ async def test_integration_dialog_snippet_and_preview(
     launcher = page.frame_locator("[data-preview]").get_by_role("button", name="Ask us")
     await expect(launcher).to_be_visible()
     assert await launcher.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(170, 51, 0)"
+    # The preview's widget opens on the chosen channel (the visitor may still change it).
+    await launcher.click()
+    widget = page.frame_locator("[data-preview]").frame_locator('iframe[title="Chat with us"]')
+    topic = widget.get_by_label("Topic")
+    await expect(topic).to_have_value(channel_id)
+    await expect(topic.locator("option")).to_have_text(["Chat", "Sales"])
     await screenshot(page, "chat-integration-dialog.png")
+
+    # Reload starts the preview afresh from the current configuration.
+    await page.get_by_role("tab", name="Configuration").click()
+    await page.get_by_label("Button colour").fill("#006600")
+    await page.get_by_role("tab", name="Preview").click()
+    await page.get_by_role("button", name="Reload preview").click()
+    launcher = page.frame_locator("[data-preview]").get_by_role("button", name="Ask us")
+    await expect(launcher).to_have_css("background-color", "rgb(0, 102, 0)")
