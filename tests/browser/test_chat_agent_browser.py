@@ -176,7 +176,12 @@ async def test_agent_accepts_and_works_a_chat_in_the_chat_manager(
     )
     assert await agent_log.locator(".chat-text b").count() == 0
 
-    # CH-28, CH-29: Olga is invited, joins as observer; the customer never learns of her.
+    # CH-28, CH-29: Olga is invited, accepts in her chat manager and joins as observer there;
+    # the customer never learns of her.
+    olga = await new_page()
+    await olga.context.add_init_script(NOTIFICATION_STUB)
+    await log_in(olga, f"{live_server.url}/login", "olga", "agent-secret-1")
+    await olga.goto(f"{live_server.url}/agent/queues")
     invite = widget.locator("details", has_text="Invite an agent")
     await invite.locator("summary").click()
     agents = invite.get_by_label("Agent")
@@ -190,15 +195,32 @@ async def test_agent_accepts_and_works_a_chat_in_the_chat_manager(
             return list(found["items"])
 
     await eventually(lambda: [c["invited_for_chat_id"] for c in invitations()], [chat_id])
-    invited = invitations()
-    with live_server.api() as api:
-        api.post(
-            f"/api/v1/chats/{invited[0]['id']}/accept", headers=olga_headers
-        ).raise_for_status()
-        joined = api.post(
-            f"/api/v1/chats/{chat_id}/join", json={"as": "observer"}, headers=olga_headers
-        )
-        assert joined.status_code == 200, joined.text
+    internal_id = invitations()[0]["id"]
+    # The inviter's internal chat waits for Olga; Olga, on another page, is told (CH-17).
+    internal = agent.locator(f"#chat-{internal_id}")
+    await expect(internal.get_by_text("Waiting for Olga Observer to accept.")).to_be_visible()
+    await expect(olga.locator("[data-chat-request-count]")).to_have_text("1")
+    await expect(olga).to_have_title("(1) Queues · Frontdesk")
+    await eventually(
+        lambda: olga.evaluate("window.raisedNotifications"),
+        [{"title": "Admin Frontdesk", "body": "Chat"}],
+    )
+    # A click on the notification opens the request in the chat manager.
+    await olga.goto(f"{live_server.url}/agent/chat#request-{internal_id}")
+    invitation = olga.get_by_role("dialog", name="Chat request")
+    await expect(invitation.locator("[data-request-requester]")).to_have_text("Admin Frontdesk")
+    await expect(invitation.get_by_role("button", name="Change channel")).to_be_hidden()
+    await invitation.get_by_role("button", name="Accept").click()
+    olga_internal = olga.locator(f"#chat-{internal_id}")
+    await expect(internal.get_by_text("Waiting for Olga Observer to accept.")).to_be_hidden()
+    await olga_internal.get_by_role("button", name="Join as observer").click()
+    olga_widget = olga.locator(f"#chat-{chat_id}")
+    await expect(olga_widget.locator("[data-chat-role]")).to_have_text("observer")
+    await expect(olga_widget.get_by_role("button", name="Switch to participant")).to_be_visible()
+    await expect(olga_internal.get_by_role("button", name="Join as observer")).to_be_hidden()
+    await expect(olga_widget.locator("[data-chat-log] .chat-text")).to_have_text(
+        ["My printer is on <b>fire</b>", "Please unplug it.", "Done, thanks"]
+    )
     members = widget.locator("[data-chat-members] li")
     await expect(members.filter(has_text="Olga Observer")).to_contain_text("observer")
 

@@ -15,6 +15,10 @@ const requestList = root.querySelector("[data-chat-requests]");
 const dialog = root.querySelector("[data-request-dialog]");
 const errorBox = root.querySelector("[data-chat-error]");
 const baseTitle = document.title;
+const chatOrder = root.dataset.chatOrder === "append" ? "append" : "prepend";
+const acceptingChannels = new Set(
+  (root.dataset.acceptingChannels || "").split(",").filter(Boolean).map(Number),
+);
 const requests = new Map(); // chat id → summary
 const widgets = new Map(); // chat id → widget state
 
@@ -78,13 +82,17 @@ function beep() {
   }
 }
 
-function notify(title, body, chatId) {
+// A click brings this window forward and shows what the notification was about: the chat's
+// widget, or the request's details.
+function notify(title, body, { chatId = null, requestId = null } = {}) {
   beep();
   if (!("Notification" in window) || Notification.permission !== "granted") return;
-  const note = new Notification(title, { body, tag: `frontdesk-chat-${chatId || "request"}` });
+  const tag = `frontdesk-chat-${chatId || requestId || "request"}`;
+  const note = new Notification(title, { body, tag });
   note.addEventListener("click", () => {
     window.focus();
-    if (chatId && widgets.has(chatId)) widgets.get(chatId).input.focus();
+    if (chatId && widgets.has(chatId)) showWidget(widgets.get(chatId));
+    if (requestId && requests.has(requestId)) openRequest(requestId);
   });
 }
 
@@ -100,6 +108,41 @@ function updateTitleCounter() {
 // --- open requests ---------------------------------------------------------------------------
 
 let dialogChatId = null;
+let waitingTimer = null;
+
+// Requests addressed to this agent (an agent-to-agent request, an invitation) are accepted or
+// declined by them alone; requests of a channel are accepted by its owners (CH-20).
+function addressedToMe(chat) {
+  return chat.direction === "agent_to_agent";
+}
+
+function mayAccept(chat) {
+  return addressedToMe(chat) || acceptingChannels.has(chat.channel_id);
+}
+
+function showWaiting(created) {
+  const waiting = dialog.querySelector("[data-request-waiting]");
+  const seconds = Math.max(0, Math.floor((Date.now() - created.getTime()) / 1000));
+  waiting.textContent = waiting.dataset.minutes
+    .replace("%(minutes)s", String(Math.floor(seconds / 60)))
+    .replace("%(seconds)s", String(seconds % 60));
+}
+
+async function showFirstMessages(chatId) {
+  const list = dialog.querySelector("[data-request-messages]");
+  list.replaceChildren();
+  const found = await run(() => api("GET", `/chats/${chatId}/events?after_seq=0`));
+  if (dialogChatId !== chatId || !found) return;
+  const messages = found.items.map((item) => item.event).filter((e) => e.kind === "message");
+  for (const message of messages.slice(0, 3)) {
+    const item = el("li", "chat-line chat-message");
+    item.append(
+      el("strong", "chat-author", message.author ? message.author.name : ""),
+      el("span", "chat-text", message.text || ""),
+    );
+    list.append(item);
+  }
+}
 
 function renderRequests() {
   if (!requestList) return;
@@ -127,10 +170,28 @@ function openRequest(chatId) {
     chat.created_at,
   ).toLocaleString();
   dialog.querySelector("[data-request-channel-select]").value = String(chat.channel_id);
-  dialog.showModal();
+  dialog.querySelector("[data-request-accept-box]").hidden = !mayAccept(chat);
+  dialog.querySelector("[data-request-decline-box]").hidden = !addressedToMe(chat);
+  dialog.querySelector("[data-request-move-box]").hidden = addressedToMe(chat);
+  const created = new Date(chat.created_at);
+  showWaiting(created);
+  clearInterval(waitingTimer);
+  waitingTimer = setInterval(() => showWaiting(created), 1000);
+  showFirstMessages(chatId);
+  if (!dialog.open) dialog.showModal();
 }
 
 if (dialog) {
+  dialog.addEventListener("close", () => clearInterval(waitingTimer));
+  dialog.querySelector("[data-request-decline]").addEventListener("click", async () => {
+    const chatId = dialogChatId;
+    dialog.close();
+    const chat = await run(() => api("POST", `/chats/${chatId}/close`));
+    if (chat) {
+      requests.delete(chatId);
+      renderRequests();
+    }
+  });
   dialog.querySelector("[data-request-accept]").addEventListener("click", async () => {
     const chatId = dialogChatId;
     dialog.close();
@@ -169,11 +230,38 @@ function renderHeader(widget) {
   }
   if (chat.monitor) widget.node.querySelector("[data-chat-monitor]").value = chat.monitor;
   const isMember = Boolean(chat.my_role);
-  widget.node.querySelector("[data-chat-join-box]").hidden = isMember || chat.status === "closed";
   const closed = chat.status === "closed";
+  renderJoin(widget);
   widget.node.querySelector("[data-chat-closed]").hidden = !closed;
+  // CH-13, CH-14: my own request waits for the other side to accept.
+  const pending = widget.node.querySelector("[data-chat-pending]");
+  pending.hidden = chat.status !== "request";
+  pending.textContent = pending.dataset.template.replace(
+    "%(name)s",
+    chat.addressee_name || "…",
+  );
   widget.input.disabled = closed || !isMember || chat.my_role === "observer";
   widget.node.querySelector("[data-chat-send] button").disabled = widget.input.disabled;
+}
+
+// CH-28 … CH-30: in the internal chat of an invitation the invitee joins the original chat;
+// in a chat one observes or participates in, one switches between the two; an agent shown a
+// chat they are not in (yet) may join it.
+function renderJoin(widget) {
+  const chat = widget.chat;
+  const open = chat.status !== "closed";
+  const invitation = Boolean(chat.invited_for_chat_id && chat.addressed_to_me);
+  const joined = invitation && widgets.get(chat.invited_for_chat_id)?.chat.my_role;
+  const joinBox = widget.node.querySelector("[data-chat-join-box]");
+  joinBox.hidden = !open || (chat.my_role ? !invitation || Boolean(joined) : false);
+  if (invitation && chat.status === "request") joinBox.hidden = true;
+  for (const option of joinBox.querySelectorAll("[data-chat-join-option]")) option.hidden = false;
+  const switchBox = widget.node.querySelector("[data-chat-switch-box]");
+  const switchable = chat.my_role === "observer" || chat.my_role === "participant";
+  switchBox.hidden = !open || !switchable;
+  for (const option of switchBox.querySelectorAll("[data-chat-switch-option]")) {
+    option.hidden = option.dataset.chatSwitchOption === chat.my_role;
+  }
 }
 
 async function refreshChat(widget) {
@@ -224,7 +312,10 @@ function appendEvent(widget, event) {
   if (event.kind === "typing") {
     if (event.author && event.author.id === agentId && event.author.kind === "agent") return;
     const typing = widget.node.querySelector("[data-chat-typing]");
-    typing.textContent = `${event.author ? event.author.name : ""} …`;
+    typing.textContent = typing.dataset.template.replace(
+      "%(name)s",
+      event.author ? event.author.name : "",
+    );
     clearTimeout(widget.typingTimer);
     widget.typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
     return;
@@ -236,15 +327,21 @@ function appendEvent(widget, event) {
   if (event.kind === "message" && event.client_message_id) {
     log.querySelector(`[data-pending="${CSS.escape(event.client_message_id)}"]`)?.remove();
   }
+  if (event.kind === "message" && !widget.firstMessage) {
+    // CH-26: the phone ticket's title starts as the chat's first line.
+    widget.firstMessage = event.text || "";
+    const title = widget.node.querySelector("[data-chat-phone-title]");
+    if (title && !title.value) title.value = widget.firstMessage.split("\n")[0].slice(0, 200);
+  }
   log.append(logLine(widget, event));
   log.scrollTop = log.scrollHeight;
   widget.node.querySelector("[data-chat-typing]").textContent = "";
   if (event.kind !== "message") refreshChat(widget);
   const what = event.text || `${event.author ? event.author.name : ""} — ${event.kind.replace(/_/g, " ")}`;
   if (monitorMatches(widget, event)) {
-    notify(widget.chat.requester_name, what, widget.chat.id);
+    notify(widget.chat.requester_name, what, { chatId: widget.chat.id });
   } else if (event.kind === "message" && document.hidden && isNew(widget, event) && !isMine(event)) {
-    notify(widget.chat.requester_name, what, widget.chat.id);
+    notify(widget.chat.requester_name, what, { chatId: widget.chat.id });
   }
 }
 
@@ -282,14 +379,26 @@ function bindWidget(widget) {
     run(() => api("POST", `/chats/${chatId}/close`)),
   );
   for (const join of node.querySelectorAll("[data-chat-join]")) {
-    join.addEventListener("click", async () => {
-      const chat = await run(() => api("POST", `/chats/${chatId}/join`, { as: join.dataset.chatJoin }));
-      if (chat) {
-        widget.chat = chat;
-        renderHeader(widget);
-      }
+    join.addEventListener("click", () => {
+      const target = widget.chat.addressed_to_me && widget.chat.invited_for_chat_id;
+      joinChat(target || chatId, join.dataset.chatJoin).then(() => renderJoin(widget));
     });
   }
+  for (const change of node.querySelectorAll("[data-chat-switch]")) {
+    change.addEventListener("click", () => joinChat(chatId, change.dataset.chatSwitch));
+  }
+  const phoneTicket = node.querySelector("[data-chat-phone-ticket]");
+  phoneTicket?.addEventListener("click", async () => {
+    const queueId = Number(node.querySelector("[data-chat-phone-queue]").value);
+    const title = node.querySelector("[data-chat-phone-title]").value.trim();
+    const body = { queue_id: queueId };
+    if (title) body.title = title;
+    const ticket = await run(() => api("POST", `/chats/${chatId}/phone-ticket`, body));
+    if (ticket) {
+      showTicket(widget, ticket);
+      node.querySelector("[data-chat-phone-ticket-box]").open = false;
+    }
+  });
   const popout = node.querySelector("[data-chat-popout]");
   popout.href = `/agent/chat/${chatId}`;
   popout.hidden = Boolean(singleChat);
@@ -302,9 +411,12 @@ function bindWidget(widget) {
     const fragment = document.createRange().createContextualFragment(await response.text());
     inviteSelect.replaceChildren(...fragment.querySelectorAll("option"));
   });
-  node.querySelector("[data-chat-invite]").addEventListener("click", () => {
+  node.querySelector("[data-chat-invite]").addEventListener("click", async () => {
     const id = Number(inviteSelect.value);
-    if (id) run(() => api("POST", `/chats/${chatId}/invite`, { agent_id: id }));
+    if (!id) return;
+    // CH-28: the internal chat with the invitee waits beside this one until they accept.
+    const internal = await run(() => api("POST", `/chats/${chatId}/invite`, { agent_id: id }));
+    if (internal) addWidget(internal);
   });
   node.querySelector("[data-chat-move]").addEventListener("click", () => {
     const channelId = Number(node.querySelector("[data-chat-channel-select]").value);
@@ -327,7 +439,61 @@ function bindWidget(widget) {
   });
 }
 
-function addWidget(chat) {
+function showTicket(widget, ticket) {
+  const link = widget.node.querySelector("[data-chat-ticket-link]");
+  link.href = `/agent/tickets/${ticket.id}`;
+  link.textContent = link.dataset.template.replace("%(number)s", ticket.number);
+  widget.node.querySelector("[data-chat-ticket-created]").hidden = false;
+}
+
+async function joinChat(chatId, role) {
+  const chat = await run(() => api("POST", `/chats/${chatId}/join`, { as: role }));
+  if (!chat) return;
+  const widget = widgets.get(chatId);
+  if (widget) {
+    widget.chat = chat;
+    renderHeader(widget);
+  } else {
+    showWidget(addWidget(chat));
+  }
+}
+
+function showWidget(widget) {
+  widget.node.scrollIntoView({ block: "nearest" });
+  if (!widget.input.disabled) widget.input.focus();
+}
+
+// The whole chat again, after the socket said it changed (accepted, closed, moved, a member
+// came or went): a widget appears for a chat that has just become mine, and a request
+// addressed to me shows among the open requests.
+async function chatChanged(chatId) {
+  let chat;
+  try {
+    chat = await api("GET", `/chats/${chatId}`);
+  } catch {
+    return; // no longer visible to me: nothing to show
+  }
+  const widget = widgets.get(chatId);
+  if (widget) {
+    widget.chat = chat;
+    renderHeader(widget);
+  } else if (chat.my_role && chat.status !== "closed") {
+    addWidget(chat);
+  }
+  if (chat.status === "request" && !chat.my_role && chat.addressed_to_me) {
+    requests.set(chat.id, chat);
+  } else {
+    requests.delete(chat.id);
+  }
+  renderRequests();
+  for (const other of widgets.values()) {
+    if (other.chat.invited_for_chat_id === chatId) renderJoin(other);
+  }
+}
+
+// CH-18: new widgets go to the top or the bottom per ChatOrder; the first load keeps the
+// order the list came in (already sorted per ChatOrder).
+function addWidget(chat, { initial = false } = {}) {
   if (widgets.has(chat.id)) return widgets.get(chat.id);
   const node = template.content.firstElementChild.cloneNode(true);
   node.id = `chat-${chat.id}`;
@@ -338,11 +504,13 @@ function addWidget(chat) {
     input: node.querySelector("[data-chat-input]"),
     typingTimer: null,
     notifyAfter: chat.last_seq || 0,
+    firstMessage: null,
   };
   widgets.set(chat.id, widget);
   bindWidget(widget);
   renderHeader(widget);
-  widgetsBox.append(node);
+  if (chatOrder === "prepend" && !initial) widgetsBox.prepend(node);
+  else widgetsBox.append(node);
   root.querySelector("[data-chat-widgets-empty]").hidden = true;
   connection.subscribe(chat.id, 0); // the socket replays the history, then streams live
   return widget;
@@ -365,7 +533,11 @@ connection.on("request.new", (frame) => {
   if (singleChat) return;
   requests.set(frame.chat.id, frame.chat);
   renderRequests();
-  notify(frame.chat.requester_name, frame.chat.channel_name, null);
+  notify(frame.chat.requester_name, frame.chat.channel_name, { requestId: frame.chat.id });
+});
+connection.on("chat.changed", (frame) => {
+  if (singleChat && frame.chat_id !== singleChat) return;
+  chatChanged(frame.chat_id);
 });
 connection.on("request.gone", (frame) => {
   requests.delete(frame.chat.id);
@@ -390,12 +562,23 @@ async function start() {
     run(() => api("GET", "/chats?status=active&limit=100")),
   ]);
   for (const chat of (open && open.items) || []) {
-    if (!chat.my_role) requests.set(chat.id, chat);
+    // My own requests (to an agent or a customer) wait as widgets for the other side.
+    if (chat.my_role) addWidget(chat, { initial: true });
+    else requests.set(chat.id, chat);
   }
   renderRequests();
   for (const chat of (active && active.items) || []) {
-    if (chat.my_role) addWidget(chat);
+    if (chat.my_role) addWidget(chat, { initial: true });
   }
+  for (const widget of widgets.values()) renderJoin(widget);
+  showLinkedTarget();
+}
+
+// /agent/chat#chat-N (after starting a chat) or #request-N (from a notification elsewhere).
+function showLinkedTarget() {
+  const [, kind, id] = /^#(chat|request)-(\d+)$/.exec(window.location.hash) || [];
+  if (kind === "chat" && widgets.has(Number(id))) showWidget(widgets.get(Number(id)));
+  if (kind === "request" && requests.has(Number(id))) openRequest(Number(id));
 }
 
 start();
