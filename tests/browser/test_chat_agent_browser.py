@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -300,3 +301,131 @@ async def test_agent_accepts_and_works_a_chat_in_the_chat_manager(
     for text in expected:
         await expect(article).to_contain_text(text)
     assert "Olga" not in await article.inner_text()
+
+
+async def test_ch13_ch20_agent_starts_a_chat_with_an_agent_who_accepts_in_the_manager(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """CH-13 from users online; CH-17 the request reaches the other agent on any page; CH-19,
+    CH-20 they accept it in the chat manager; CH-22 both get widgets and write live."""
+    agent = await new_page()
+    await log_in(agent, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
+    headers = prepare_desk(live_server)
+    create_people(live_server, headers)
+    olga = await new_page()
+    await olga.context.add_init_script(NOTIFICATION_STUB)
+    await log_in(olga, f"{live_server.url}/login", "olga", "agent-secret-1")
+    await olga.goto(f"{live_server.url}/agent/search")
+
+    await agent.goto(f"{live_server.url}/agent")
+    start = agent.locator("details.chat-start", has_text="with Olga Observer")
+    await start.locator("summary").click()
+    await start.get_by_label("First message").fill("Lunch at <i>noon</i>?")
+    await start.get_by_role("button", name="Send chat request").click()
+    await expect(agent).to_have_url(re.compile(r"/agent/chat#chat-\d+$"))
+    chat_id = int(agent.url.rsplit("-", 1)[1])
+    mine = agent.locator(f"#chat-{chat_id}")
+    await expect(mine.get_by_text("Waiting for Olga Observer to accept.")).to_be_visible()
+    await expect(mine.get_by_role("button", name="Close chat")).to_be_visible()
+
+    await expect(olga.locator("[data-chat-request-count]")).to_have_text("1")
+    await expect(olga).to_have_title("(1) Search · Frontdesk")
+    await olga.get_by_role("link", name="Chat 1").click()
+    await olga.get_by_role("button", name="Admin Frontdesk (Chat)").click()
+    dialog = olga.get_by_role("dialog", name="Chat request")
+    await expect(dialog.locator("[data-request-messages] .chat-text")).to_have_text(
+        ["Lunch at <i>noon</i>?"]
+    )
+    await expect(dialog.locator("[data-request-waiting]")).to_have_text(re.compile(r"0 min \d+ s"))
+    await expect(dialog.get_by_role("button", name="Decline")).to_be_visible()
+    await expect(dialog.get_by_role("button", name="Change channel")).to_be_hidden()
+    await dialog.get_by_role("button", name="Accept").click()
+
+    theirs = olga.locator(f"#chat-{chat_id}")
+    await expect(theirs.locator("[data-chat-log] .chat-text")).to_have_text(
+        ["Lunch at <i>noon</i>?"]
+    )
+    await expect(mine.get_by_text("Waiting for Olga Observer to accept.")).to_be_hidden()
+    await expect(mine.locator("[data-chat-members] li")).to_have_count(2)
+    await expect(olga).to_have_title("Chat manager · Frontdesk")
+
+    reply = theirs.get_by_role("textbox", name="Message")
+    await reply.fill("Sure!")
+    await reply.press("Enter")
+    box = mine.get_by_role("textbox", name="Message")
+    await expect(mine.locator("[data-chat-log] .chat-text")).to_have_text(
+        ["Lunch at <i>noon</i>?", "Sure!"]
+    )
+    await box.fill("See you")
+    await box.press("Enter")
+    await expect(theirs.locator("[data-chat-log] .chat-text")).to_have_text(
+        ["Lunch at <i>noon</i>?", "Sure!", "See you"]
+    )
+    assert await theirs.locator(".chat-text i").count() == 0
+
+
+async def test_ch49_ch26_typing_both_ways_and_a_phone_ticket_from_the_widget(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """CH-49: agent and customer see each other typing; CH-26: the widget's phone ticket holds
+    the transcript, links to the ticket and closes the chat."""
+    agent = await new_page()
+    await log_in(agent, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
+    headers = prepare_desk(live_server)
+    create_people(live_server, headers)
+    await agent.goto(f"{live_server.url}/agent/chat")
+
+    customer = await new_page(viewport={"width": 390, "height": 844})
+    await log_in(customer, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
+    await customer.goto(f"{live_server.url}/customer/chats/new")
+    await customer.get_by_label("Your message").fill("My screen is black\nsince this morning")
+    await customer.get_by_role("button", name="Start chat").click()
+    customer_log = customer.get_by_role("log")
+    await expect(customer_log).to_contain_text("My screen is black")
+    chat_id = int(customer.url.rsplit("/", 1)[1])
+
+    await agent.get_by_role("button", name="Jane Doe (Chat)").click()
+    await (
+        agent.get_by_role("dialog", name="Chat request")
+        .get_by_role("button", name="Accept")
+        .click()
+    )
+    widget = agent.locator(f"#chat-{chat_id}")
+    await expect(customer_log).to_contain_text("joined the chat")
+
+    customer_box = customer.get_by_role("textbox", name="Message", exact=True)
+    await customer_box.press_sequentially("Hel")
+    await expect(widget.locator("[data-chat-typing]")).to_have_text("Jane Doe is typing…")
+    box = widget.get_by_role("textbox", name="Message")
+    await box.press_sequentially("Let me")
+    await expect(customer.locator("[data-chat-typing]")).to_contain_text("is typing…")
+    await box.fill("Let me open a ticket.")
+    await box.press("Enter")
+    await expect(customer_log).to_contain_text("Let me open a ticket.")
+    await expect(widget.locator("[data-chat-typing]")).to_have_text("")
+
+    phone = widget.locator("details", has_text="Create phone ticket")
+    await phone.locator("summary").click()
+    await expect(phone.get_by_label("Title")).to_have_value("My screen is black")
+    await phone.get_by_label("Queue").select_option(label="Misc")
+    await phone.get_by_role("button", name="Create ticket and close").click()
+    link = widget.get_by_role("link", name=re.compile(r"^Ticket \d+ created$"))
+    await expect(link).to_be_visible()
+    await expect(widget.get_by_text("This chat is closed.")).to_be_visible()
+    await expect(customer_box).to_be_disabled()
+
+    ticket_id = int((await link.get_attribute("href") or "").rsplit("/", 1)[1])
+    with live_server.api() as api:
+        ticket = api.get(f"/api/v1/tickets/{ticket_id}", headers=headers).json()
+        articles = api.get(f"/api/v1/tickets/{ticket_id}/articles", headers=headers).json()
+    assert (ticket["title"], ticket["queue"], ticket["customer_user"]) == (
+        "My screen is black",
+        "Misc",
+        "jane",
+    )
+    first = articles["items"][0]
+    assert first["channel"] == "chat"
+    assert "My screen is black" in first["body"] and "Let me open a ticket." in first["body"]
+    await link.click()
+    await expect(agent).to_have_url(f"{live_server.url}/agent/tickets/{ticket_id}")
+    await expect(agent.get_by_role("heading", level=1)).to_contain_text("My screen is black")
