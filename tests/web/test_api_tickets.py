@@ -208,7 +208,16 @@ async def test_articles_attachments_upload_and_download(
 
     all_files = await client.get(f"/api/v1/tickets/{ticket_id}/attachments", headers=admin_headers)
     assert all_files.json()["total"] == 3
-    assert all_files.json()["items"] == files
+    # The overview adds each file's kind and its article's number, sender and time.
+    assert [{key: item[key] for key in files[0]} for item in all_files.json()["items"]] == files
+    assert [
+        (f["file_kind"], f["article_number"], f["article_sender"], f["article_time"])
+        for f in all_files.json()["items"]
+    ] == [
+        ("text", 1, "agent", first["created_at"]),
+        ("text", 1, "agent", first["created_at"]),
+        ("generic", 1, "agent", first["created_at"]),
+    ]
 
     url = f"/api/v1/tickets/{ticket_id}/articles/{first['id']}/attachments"
     text_file = await client.get(f"{url}/{files[0]['id']}", headers=admin_headers)

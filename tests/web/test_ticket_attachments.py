@@ -147,7 +147,48 @@ async def test_every_attachment_with_direction_and_inline_flag(
         "size",
         "direction",
         "inline",
+        "file_kind",
+        "article_number",
+        "article_sender",
+        "article_from",
+        "article_time",
     }
+    articles = await client.get(
+        f"/api/v1/tickets/{files['ticket']['id']}/articles", headers=admin_headers
+    )
+    first, reply, note = articles.json()["items"]
+    assert first["from_display"] == "Jane Customer <jane@customer.example>"
+    assert reply["from_display"] == note["from_display"] == "Admin Frontdesk"
+    assert [
+        (
+            a["file_kind"],
+            a["article_id"],
+            a["article_number"],
+            a["article_sender"],
+            a["article_from"],
+            a["article_time"],
+            a["direction"],
+        )
+        for a in body["items"]
+    ] == [
+        ("pdf", first["id"], 1, "customer", first["from_display"], first["created_at"], "incoming"),
+        (
+            "image",
+            first["id"],
+            1,
+            "customer",
+            first["from_display"],
+            first["created_at"],
+            "incoming",
+        ),
+        ("pdf", reply["id"], 2, "agent", "Admin Frontdesk", reply["created_at"], "outgoing"),
+        ("text", note["id"], 3, "agent", "Admin Frontdesk", note["created_at"], "internal"),
+    ]
+    paged = await client.get(
+        f"/api/v1/tickets/{files['ticket']['id']}/attachments?limit=1&offset=2",
+        headers=admin_headers,
+    )
+    assert paged.json() == {"items": [body["items"][2]], "total": 4}
 
 
 async def test_archive_holds_the_chosen_files_with_unique_names(
@@ -271,7 +312,10 @@ async def test_overview_page_lists_filters_and_remembers_inline_toggle(
     assert '<span class="filetype filetype-pdf"' in text
     assert '<span class="filetype filetype-image"' in text
     assert '<span class="direction direction-internal">Internal</span>' in text
-    assert f'href="/agent/tickets/{ticket["id"]}?view=all#article-{files["note_id"]}"' in text
+    assert (
+        f'href="/agent/tickets/{ticket["id"]}?view=all&amp;remember=0#article-{files["note_id"]}"'
+        in (text)
+    )
     assert "#3" in text
 
     toggled = await client.post(f"{path}/inline", data={"csrf_token": csrf, "hide_inline": "0"})

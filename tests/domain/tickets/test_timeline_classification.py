@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from frontdesk.domain.tickets.actions import article_history_type
 from frontdesk.domain.tickets.attachment_overview import archive_member_names, file_kind
+from frontdesk.domain.tickets.models import CHANNELS, SENDER_TYPES
 from frontdesk.domain.tickets.settings import TIMELINE_FILTER_DEFAULT
 from frontdesk.domain.tickets.timeline import (
     EVENT_TYPES,
@@ -19,6 +21,8 @@ from frontdesk.domain.tickets.timeline import (
 CUSTOMER_VISIBLE = ArticleFacts(sender_type="customer", visible_for_customer=True)
 AGENT_VISIBLE = ArticleFacts(sender_type="agent", visible_for_customer=True)
 AGENT_INTERNAL = ArticleFacts(sender_type="agent", visible_for_customer=False)
+SYSTEM_VISIBLE = ArticleFacts(sender_type="system", visible_for_customer=True)
+SYSTEM_INTERNAL = ArticleFacts(sender_type="system", visible_for_customer=False)
 
 # (history type, article) → (event type, label, class); side follows from the class.
 CASES: list[tuple[str, ArticleFacts | None, tuple[str, str, str]]] = [
@@ -68,9 +72,44 @@ CASES: list[tuple[str, ArticleFacts | None, tuple[str, str, str]]] = [
         ("EscalationResponseTimeStart", "Escalation Response Time In Effect", "action"),
     ),
     (
+        "EscalationResponseTimeStop",
+        None,
+        ("EscalationResponseTimeStop", "Escalation Response Time Stopped", "action"),
+    ),
+    (
+        "EscalationResponseTimeNotifyBefore",
+        None,
+        ("EscalationResponseTimeNotifyBefore", "Escalation Response Time Forewarned", "action"),
+    ),
+    (
+        "EscalationUpdateTimeStart",
+        None,
+        ("EscalationUpdateTimeStart", "Escalation Update Time In Effect", "action"),
+    ),
+    (
+        "EscalationUpdateTimeStop",
+        None,
+        ("EscalationUpdateTimeStop", "Escalation Update Time Stopped", "action"),
+    ),
+    (
+        "EscalationUpdateTimeNotifyBefore",
+        None,
+        ("EscalationUpdateTimeNotifyBefore", "Escalation Update Time Forewarned", "action"),
+    ),
+    (
+        "EscalationSolutionTimeStart",
+        None,
+        ("EscalationSolutionTimeStart", "Escalation Solution Time In Effect", "action"),
+    ),
+    (
         "EscalationSolutionTimeStop",
         None,
         ("EscalationSolutionTimeStop", "Escalation Solution Time Stopped", "action"),
+    ),
+    (
+        "EscalationSolutionTimeNotifyBefore",
+        None,
+        ("EscalationSolutionTimeNotifyBefore", "Escalation Solution Time Forewarned", "action"),
     ),
     ("TimeAccounting", None, ("TimeAccounting", "Time Accounted", "action")),
     ("SMSAgent", AGENT_VISIBLE, ("AddSMS", "SMS Added", "outgoing")),
@@ -92,6 +131,25 @@ CASES: list[tuple[str, ArticleFacts | None, tuple[str, str, str]]] = [
     ("Forward", AGENT_INTERNAL, ("Forward", "Forwarded Message", "internal")),
     ("SendAutoFollowUp", None, ("SendAutoFollowUp", "Automatic Follow-Up Sent", "automatic")),
     ("SendAutoReply", None, ("SendAutoReply", "Automatic Reply Sent", "automatic")),
+    # A message the system wrote on the ticket; a SystemRequest without article stays hidden.
+    ("SystemRequest", SYSTEM_VISIBLE, ("SystemRequest", "System Message", "automatic")),
+    ("SystemRequest", SYSTEM_INTERNAL, ("SystemRequest", "System Message", "automatic")),
+    # Chat and SMS entries whose article is gone (or never was) keep their channel's type.
+    ("ChatCustomer", None, ("ChatExternal", "External Chat", "incoming")),
+    ("ChatAgent", None, ("ChatExternal", "External Chat", "incoming")),
+    ("ChatExternal", None, ("ChatExternal", "External Chat", "incoming")),
+    ("ChatInternal", None, ("ChatInternal", "Internal Chat", "internal")),
+    ("SMSCustomer", None, ("AddSMSCustomer", "SMS Added (Customer)", "incoming")),
+    ("SMSAgent", None, ("AddSMS", "SMS Added", "outgoing")),
+    ("AddSMS", None, ("AddSMS", "SMS Added", "outgoing")),
+    # The timeline's own names, should an import write them as history types.
+    ("AddNoteCustomer", None, ("AddNoteCustomer", "Note Added (Customer)", "incoming")),
+    ("AddSMSCustomer", None, ("AddSMSCustomer", "SMS Added (Customer)", "incoming")),
+    (
+        "EmailAgentInternal",
+        None,
+        ("EmailAgentInternal", "Outgoing Email (internal)", "internal"),
+    ),
     # Not known to anyone yet: shown as a ticket action under its own name.
     ("SomethingNew", None, ("SomethingNew", "SomethingNew", "action")),
 ]
@@ -107,17 +165,49 @@ def test_every_history_type_is_classified(
 
 def test_every_filterable_event_type_has_a_case_and_a_setting_option() -> None:
     covered = {expected[0] for _, _, expected in CASES}
-    missing = set(EVENT_TYPES) - covered
-    # The escalation variants share one rule; every other type has its own case above.
-    assert {t for t in missing if not t.startswith("Escalation")} == set()
+    assert set(EVENT_TYPES) - covered == set()
     assert set(EVENT_TYPES) == set(TIMELINE_FILTER_DEFAULT.options)
     assert len(TIMELINE_FILTER_DEFAULT.options) == len(EVENT_TYPES)
 
 
-@pytest.mark.parametrize("history_type", sorted(HIDDEN_HISTORY_TYPES))
+# Every history type this installation writes or the timeline knows by name.
+WRITTEN_ARTICLE_TYPES = {
+    article_history_type(channel, sender, customer_web=web)
+    for channel in CHANNELS
+    for sender in SENDER_TYPES
+    for web in (False, True)
+}
+KNOWN_HISTORY_TYPES = (
+    set(EVENT_TYPES)
+    | set(HIDDEN_HISTORY_TYPES)
+    | WRITTEN_ARTICLE_TYPES
+    | {"ChatCustomer", "ChatAgent", "SMSCustomer", "SMSAgent"}
+)
+
+
+def test_every_known_history_type_has_a_case() -> None:
+    with_case = {history_type for history_type, _, _ in CASES}
+    assert KNOWN_HISTORY_TYPES - with_case - set(HIDDEN_HISTORY_TYPES) == set()
+    # Every type written for an article is one the timeline names, none falls to "unknown".
+    for history_type in WRITTEN_ARTICLE_TYPES:
+        for article in (CUSTOMER_VISIBLE, AGENT_VISIBLE, AGENT_INTERNAL, SYSTEM_VISIBLE):
+            classified = classify(history_type, article)
+            assert classified is None or classified.kind in EVENT_TYPES, history_type
+
+
+@pytest.mark.parametrize("history_type", sorted(HIDDEN_HISTORY_TYPES - {"SystemRequest"}))
 def test_hidden_types_are_never_shown(history_type: str) -> None:
     assert classify(history_type, AGENT_VISIBLE) is None
+    assert classify(history_type, SYSTEM_VISIBLE) is None
     assert classify(history_type, None) is None
+
+
+def test_a_system_request_is_shown_only_with_its_article() -> None:
+    assert classify("SystemRequest", None) is None
+    shown = classify("SystemRequest", SYSTEM_VISIBLE)
+    assert shown is not None
+    assert shown.carries_article
+    assert not Classified("SendAutoReply", "Automatic Reply Sent", "automatic").carries_article
 
 
 def test_hidden_types_are_the_ones_of_the_spec() -> None:

@@ -16,11 +16,14 @@ import binascii
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.bus.events import Audience
@@ -45,7 +48,13 @@ from frontdesk.domain.tickets.access import (
 )
 from frontdesk.domain.tickets.errors import AttachmentTooLarge, TicketAlreadyLocked
 from frontdesk.domain.tickets.events import ArticleCreated, TicketCreated, TicketUpdated
-from frontdesk.domain.tickets.models import Article, Attachment, Ticket, TicketHistory
+from frontdesk.domain.tickets.models import (
+    Article,
+    ArticleSeen,
+    Attachment,
+    Ticket,
+    TicketHistory,
+)
 from frontdesk.domain.tickets.numbers import next_ticket_number
 from frontdesk.domain.tickets.schemas import ArticleCreate, TicketCreate, TicketUpdate
 from frontdesk.domain.tickets.settings import (
@@ -197,6 +206,8 @@ async def write_article(
     )
     tx.session.add(row)
     await tx.session.flush()
+    if actor.is_agent:  # an agent has seen what they wrote (as in OTRS)
+        tx.session.add(ArticleSeen(article_id=row.id, agent_id=actor.id, seen_at=now))
     for attachment in article.attachments:
         tx.session.add(
             Attachment(
@@ -889,6 +900,41 @@ async def do_close_expired_pending_tickets(tx: Tx, now: datetime) -> list[int]:
             )
     await session.flush()
     return closed
+
+
+# --- articles an agent has seen ------------------------------------------------------------------
+
+
+async def check_mark_articles_seen(tx: Tx, actor: Actor, ticket_id: int) -> Ticket:
+    if not actor.is_agent:
+        raise PermissionDenied("Only agents mark articles as seen.")
+    return await access_ticket_by_id(tx.session, actor, ticket_id)
+
+
+async def do_mark_articles_seen(
+    tx: Tx, actor: Actor, ticket_id: int, article_ids: Sequence[int]
+) -> None:
+    """Remember that the agent has seen these articles of the ticket (the zoom shows them).
+
+    Idempotent, one statement: rows the agent already has are left alone, also when two tabs
+    race. Ids of other tickets are skipped. No history entry and no event: reading changes
+    nothing anyone else sees.
+    """
+    ticket = await check_mark_articles_seen(tx, actor, ticket_id)
+    if not article_ids:
+        return
+    seen_at = literal(utcnow(), ArticleSeen.seen_at.type)
+    rows = select(Article.id, literal(actor.id), seen_at).where(
+        Article.ticket_id == ticket.id, Article.id.in_(set(article_ids))
+    )
+    dialect = tx.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ArticleSeen)
+        .from_select(["article_id", "agent_id", "seen_at"], rows)
+        .on_conflict_do_nothing()
+    )
+    await tx.session.execute(statement)
 
 
 # --- the agent's own ticket zoom preferences -----------------------------------------------------

@@ -49,7 +49,13 @@ from frontdesk.domain.tickets.errors import (
     CustomerUserNotFound,
     QueueNotFound,
 )
-from frontdesk.domain.tickets.models import Article, Attachment, Ticket, TicketHistory
+from frontdesk.domain.tickets.models import (
+    Article,
+    ArticleSeen,
+    Attachment,
+    Ticket,
+    TicketHistory,
+)
 from frontdesk.domain.tickets.schemas import (
     MAX_ID,
     ArticleOut,
@@ -309,6 +315,21 @@ async def list_articles(session: AsyncSession, actor: Actor, ticket: Ticket) -> 
         query = query.where(Article.visible_for_customer.is_(True))
     articles = list(await session.scalars(query))
     return await articles_out(session, articles)
+
+
+async def unread_article_ids(
+    session: AsyncSession, actor: Actor, article_ids: Sequence[int]
+) -> set[int]:
+    """Which of the articles the agent has not seen yet (no ``ArticleSeen`` row). Customers
+    have no unread marker: the empty set."""
+    if not actor.is_agent or not article_ids:
+        return set()
+    seen = await session.scalars(
+        select(ArticleSeen.article_id).where(
+            ArticleSeen.agent_id == actor.id, ArticleSeen.article_id.in_(set(article_ids))
+        )
+    )
+    return set(article_ids) - set(seen)
 
 
 async def article_out(session: AsyncSession, article: Article) -> ArticleOut:

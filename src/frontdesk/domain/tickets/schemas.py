@@ -248,6 +248,8 @@ class TimelineItemOut(BaseModel):
     text: str
     article_id: int | None
     history_id: int
+    # The reading agent has not seen the item's article yet; always false without an article.
+    unread: bool = False
 
 
 class AttachmentArchiveRequest(TicketInput):
@@ -263,6 +265,10 @@ class AttachmentOverviewRow(BaseModel):
     article_sender: str
     article_from: str
     article_time: str
+
+    def listed(self) -> dict[str, Any]:
+        """One flat object for the API: the attachment's fields and the overview's."""
+        return {**self.attachment.model_dump(), **self.model_dump(exclude={"attachment"})}
 
 
 class SlaChoice(BaseModel):

@@ -90,6 +90,7 @@ TIMELINE_FILTER_DEFAULT = declare(
         "EmailAgentInternal",
         "SendAutoFollowUp",
         "SendAutoReply",
+        "SystemRequest",
     ),
 )
 

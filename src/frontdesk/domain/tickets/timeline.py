@@ -4,6 +4,10 @@ After the OTRS timeline view (spec §12): each history entry is classified as in
 communication or a ticket action (right side) or as outgoing, internal or automatic
 communication (left side); some types are never shown; events less than five seconds after the
 previous one share a group, in which items with an article come first; groups are newest first.
+
+One departure from OTRS: a ``SystemRequest`` entry that carries an article (a message the
+system wrote on the ticket) is shown as a "System Message" with its article among the
+automatic actions; without an article it stays hidden like in OTRS.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from frontdesk.core.clock import as_utc
 from frontdesk.core.errors import PermissionDenied
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.models import Article, TicketHistory
-from frontdesk.domain.tickets.queries import articles_out
+from frontdesk.domain.tickets.queries import articles_out, unread_article_ids
 from frontdesk.domain.tickets.schemas import ArticleOut, TimelineCategory, TimelineItemOut
 
 GROUP_SECONDS = 5
@@ -111,11 +115,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "automatic",
             ("SendAutoFollowUp", ui_text("Automatic Follow-Up Sent")),
             ("SendAutoReply", ui_text("Automatic Reply Sent")),
+            ("SystemRequest", ui_text("System Message")),
         ),
     ]
 }
 
-# History types the timeline never shows (spec §12), whatever the filter says.
+# History types the timeline never shows (spec §12), whatever the filter says; except a
+# SystemRequest with an article (see the module docstring).
 HIDDEN_HISTORY_TYPES = frozenset(
     {
         "Misc",
@@ -131,6 +137,7 @@ HIDDEN_HISTORY_TYPES = frozenset(
     }
 )
 ALWAYS_SHOWN = "NewTicket"
+SYSTEM_MESSAGE = "SystemRequest"
 ARTICLE_CATEGORIES = frozenset({"incoming", "outgoing", "internal"})
 SIDES: dict[TimelineCategory, Literal["left", "right"]] = {
     "incoming": "right",
@@ -156,6 +163,11 @@ class Classified:
     label: str
     category: TimelineCategory
 
+    @property
+    def carries_article(self) -> bool:
+        """Whether the item shows its entry's article: communication, and system messages."""
+        return self.category in ARTICLE_CATEGORIES or self.kind == SYSTEM_MESSAGE
+
 
 def classify(history_type: str, article: ArticleFacts | None) -> Classified | None:
     """The event type, label and class of a history entry, or None when it is never shown.
@@ -164,7 +176,8 @@ def classify(history_type: str, article: ArticleFacts | None) -> Classified | No
     ``SMSAgent``…) map onto the OTRS timeline types. A type nobody knows yet is shown as a
     ticket action under its own name rather than silently dropped.
     """
-    if history_type in HIDDEN_HISTORY_TYPES:
+    system_article = history_type == SYSTEM_MESSAGE and article is not None
+    if history_type in HIDDEN_HISTORY_TYPES and not system_article:
         return None
     customer_sent = article is not None and article.sender_type == "customer"
     hidden_from_customer = article is not None and not article.visible_for_customer
@@ -351,7 +364,7 @@ async def _events(session: AsyncSession, ticket_id: int, wanted: Sequence[str]) 
             continue
         if wanted and classified.kind not in wanted and classified.kind != ALWAYS_SHOWN:
             continue
-        carries_article = article is not None and classified.category in ARTICLE_CATEGORIES
+        carries_article = article is not None and classified.carries_article
         moment = as_utc(row.created_at)
         events.append(
             _Event(
@@ -385,6 +398,8 @@ async def ticket_timeline(
     ``max_items`` keeps the newest whole groups up to about that many items (a page shows the
     rest on request); ``with_articles`` loads the full articles of the items kept;
     ``window`` (offset, limit) builds only those items (``groups`` then stay empty).
+    Article items say whether the agent has seen their article (``unread``); reading the
+    timeline marks nothing, the zoom page does (``do_mark_articles_seen``).
     """
     ticket = await access_ticket_by_id(session, actor, ticket_id)
     if not actor.is_agent:
@@ -420,6 +435,9 @@ async def ticket_timeline(
     kept = len(ordered)
     articles: dict[int, ArticleOut] = {}
     shown_ids = [i.article_id for i in items if i.article_id is not None]
+    unread = await unread_article_ids(session, actor, shown_ids)
+    for item in items:
+        item.unread = item.article_id in unread
     if with_articles and shown_ids:
         rows = await session.scalars(
             select(Article).where(Article.id.in_(shown_ids)).order_by(Article.id)

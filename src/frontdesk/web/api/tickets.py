@@ -11,13 +11,15 @@ from fastapi import APIRouter, Path, Query, Response
 from frontdesk.core.pagination import PageRequest
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
-from frontdesk.domain.tickets.attachment_overview import build_attachment_archive
+from frontdesk.domain.tickets.attachment_overview import (
+    attachment_overview,
+    build_attachment_archive,
+)
 from frontdesk.domain.tickets.schemas import (
     MAX_ID,
     ArticleCreate,
     ArticleOut,
     AttachmentArchiveRequest,
-    AttachmentOut,
     HistoryOut,
     TicketCreate,
     TicketOut,
@@ -131,13 +133,12 @@ async def ticket_history(
 async def list_attachments(
     ticket_id: Id, caller: ApiCaller, tx: TxDep, limit: Limit = None, offset: Offset = None
 ) -> dict[str, Any]:
+    """The attachment overview: every attachment of every article the caller may read, in
+    article order, each with its file kind and its article's number, sender and time."""
     page = PageRequest.build(limit, offset)
-    ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
-    attachments: list[AttachmentOut] = await queries.list_attachments(
-        tx.session, caller.actor, ticket
-    )
-    chosen = attachments[page.offset : page.offset + page.limit]
-    return _listing([a.model_dump() for a in chosen], len(attachments))
+    overview = await attachment_overview(tx.session, caller.actor, ticket_id)
+    chosen = overview.rows[page.offset : page.offset + page.limit]
+    return _listing([row.listed() for row in chosen], len(overview.rows))
 
 
 @router.get("/tickets/{ticket_id}/timeline")

@@ -306,7 +306,7 @@ async def _zoom_page(
             context["event_types"] = list(EVENT_TYPES.values())
             context["shown"] = shown
             context["shown_step"] = TIMELINE_PAGE_ITEMS
-            shown_ids = [i.article_id for i in context["timeline"].items if i.article_id]
+            newly_seen = [i.article_id for i in context["timeline"].items if i.unread]
         else:
             context["history"] = await queries.ticket_history(tx.session, ticket)
             articles = await queries.list_articles(tx.session, caller.actor, ticket)
@@ -315,14 +315,15 @@ async def _zoom_page(
             context["unread_ids"] = await queries.unread_article_ids(
                 tx.session, caller.actor, [a.id for a in articles]
             )
-            shown_ids = [a.id for a in articles]
+            shown_articles = articles
             if view == "one" and articles:
                 wanted = params.get("article_id", "")
                 context["article"] = next(
                     (a for a in articles if str(a.id) == wanted), articles[-1]
                 )
-                shown_ids = [context["article"].id]
-        await actions.do_mark_articles_seen(tx, caller.actor, ticket.id, shown_ids)
+                shown_articles = [context["article"]]
+            newly_seen = [a.id for a in shown_articles if a.id in context["unread_ids"]]
+        await actions.do_mark_articles_seen(tx, caller.actor, ticket.id, newly_seen)
     except DomainError as exc:
         return await _error_page(request, tx, caller, exc, "queues")
     status = failed.status if failed else 200
@@ -346,6 +347,10 @@ async def set_timeline_filter(
     the timeline. Unknown types are not saved but stay in the address, so the timeline names
     them in its notice."""
     form = await request.form()
+    try:
+        await access_ticket_by_id(tx.session, caller.actor, ticket_id)
+    except DomainError as exc:
+        return await _error_page(request, tx, caller, exc, "queues")
     chosen, ignored = parse_event_types(v for v in form.getlist("types") if isinstance(v, str))
     if form_text(form, "save_default"):
         await actions.do_set_zoom_preference(tx, caller.actor, TIMELINE_FILTER_DEFAULT, chosen)
