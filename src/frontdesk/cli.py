@@ -307,6 +307,9 @@ def config_import(file: Any) -> None:
         return await actions.do_import(tx.session, tx.runtime.bus, SYSTEM, text)
 
     staged = _run_in_transaction(_import)
+    if not staged:
+        click.echo("Nothing to stage: the file changes no setting.")
+        return
     click.echo(f"Staged {len(staged)} settings. Run 'frontdesk config deploy' to apply them.")
 
 

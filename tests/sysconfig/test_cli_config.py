@@ -102,3 +102,25 @@ def test_config_set_names_the_value_in_errors(db_url: str, monkeypatch: pytest.M
     )
     nothing = runner.invoke(main, ["config", "deploy"])
     assert nothing.output == "Error: There are no staged changes to deploy.\n"
+
+
+def test_config_import_of_an_unchanged_export_stages_nothing(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRONTDESK_DATABASE_URL", db_url)
+    monkeypatch.setenv("FRONTDESK_LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+    exported = runner.invoke(main, ["config", "export"])
+    assert (exported.exit_code, exported.output) == (
+        0,
+        "# Frontdesk configuration in force\n{}\n",
+    )
+    path = tmp_path / "unchanged.yml"
+    path.write_text(exported.output)
+    imported = runner.invoke(main, ["config", "import", str(path)])
+    assert (imported.exit_code, imported.output) == (
+        0,
+        "Nothing to stage: the file changes no setting.\n",
+    )
+    nothing = runner.invoke(main, ["config", "deploy"])
+    assert nothing.output == "Error: There are no staged changes to deploy.\n"

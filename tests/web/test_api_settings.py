@@ -714,3 +714,81 @@ async def test_restore_skips_values_that_no_longer_validate(
     assert [(c["name"], c["new_value"]) for c in staged["items"]] == [
         ("ChatEngine::ChatOrder", "append")
     ]
+
+
+async def _import(client: httpx.AsyncClient, headers: dict[str, str], text: str) -> httpx.Response:
+    return await client.post(
+        "/api/v1/settings/import",
+        headers=headers | {"Content-Type": "application/yaml"},
+        content=text.encode(),
+    )
+
+
+async def test_export_import_round_trip_with_user_modification(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], events: RecordedEvents
+) -> None:
+    nothing = await client.get("/api/v1/settings/export", headers=admin_headers)
+    assert nothing.text == "# Frontdesk configuration in force\n{}\n"
+    for empty in (nothing.text, "", "# only a comment\n"):
+        imported = await _import(client, admin_headers, empty)
+        assert (imported.status_code, imported.json()) == (200, {"staged": []})
+    assert events == []
+
+    await _stage(client, admin_headers, MINUTES, 30)
+    forbid = await client.put(
+        f"/api/v1/settings/{ZONE}/user-modification",
+        headers=admin_headers,
+        json={"allowed": False},
+    )
+    assert forbid.status_code == 200
+    first = await _deploy(client, admin_headers, "Thirty,\nno own zones")
+    exported = await client.get(
+        f"/api/v1/settings/deployments/{first}/export", headers=admin_headers
+    )
+    lines = exported.text.splitlines()
+    assert lines[0].startswith(f"# Frontdesk configuration as of deployment {first} (")
+    assert lines[0].endswith("): Thirty, no own zones")
+    assert lines[1:] == [
+        "SessionActiveTime: 30",
+        "_user_modification:",
+        "  Agent::TimeZone: false",
+    ]
+
+    await client.post(f"/api/v1/settings/{MINUTES}/reset", headers=admin_headers, json={})
+    await client.put(
+        f"/api/v1/settings/{ZONE}/user-modification",
+        headers=admin_headers,
+        json={"allowed": True},
+    )
+    await _deploy(client, admin_headers, "Back to defaults")
+    current = await client.get("/api/v1/settings/export", headers=admin_headers)
+    assert current.text.splitlines()[1:] == ["{}"]
+
+    imported = await _import(client, admin_headers, exported.text)
+    assert imported.json() == {"staged": ["SessionActiveTime", "Agent::TimeZone"]}
+    await _deploy(client, admin_headers, "Imported")
+    again = await client.get("/api/v1/settings/export", headers=admin_headers)
+    assert again.text.splitlines()[1:] == lines[1:]
+    zone = (await client.get(f"/api/v1/settings/{ZONE}", headers=admin_headers)).json()
+    assert zone["user_modification_active"] is False
+
+    events.clear()
+    refused = await _import(
+        client,
+        admin_headers,
+        "SessionActiveTime: 40\n_user_modification:\n"
+        "  SessionActiveTime: false\n  Agent::Language: maybe\n  No::Such: true\n",
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"] == [
+        {"field": "_user_modification: SessionActiveTime", "message": "cannot be changed per user"},
+        {"field": "_user_modification: Agent::Language", "message": "must be true or false"},
+        {"field": "_user_modification: No::Such", "message": "there is no such setting"},
+    ]
+    shape = await _import(client, admin_headers, "_user_modification: [Agent::Language]\n")
+    assert shape.json()["error"]["details"] == [
+        {"field": "file", "message": "_user_modification must map setting names to true or false"}
+    ]
+    staged = await client.get("/api/v1/settings/staged", headers=admin_headers)
+    assert staged.json() == {"items": [], "total": 0}
+    assert events == []

@@ -324,3 +324,20 @@ async def test_restore_page_reports_what_it_skipped(
         "SessionActiveTime: old value must be at most 1440",
     ]
     assert '<tr data-setting="ChatEngine::ChatOrder">' in restored.text
+
+
+async def test_import_of_an_unchanged_export_says_so(
+    client: httpx.AsyncClient, events: RecordedEvents
+) -> None:
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    events.clear()
+    imported = await client.post(
+        "/admin/sysconfig/import",
+        data={"csrf_token": csrf},
+        files={"file": ("empty.yml", b"# Frontdesk configuration in force\n{}\n", "text/yaml")},
+    )
+    assert imported.status_code == 303
+    assert imported.headers["location"] == "/admin/sysconfig/deployments?done=import_unchanged"
+    page = await client.get(imported.headers["location"])
+    assert "The file changes no setting: nothing was staged." in page.text
+    assert events == []

@@ -47,7 +47,7 @@ from frontdesk.sysconfig.state import (
     staged_entries,
     valid_group_names,
 )
-from frontdesk.sysconfig.yaml_format import load_values
+from frontdesk.sysconfig.yaml_format import USER_MODIFICATION_KEY, load_config
 
 COMMENT_MAX = 250
 
@@ -341,25 +341,37 @@ async def do_restore_setting_version(
 # --- YAML import ---------------------------------------------------------------------------------
 
 
-async def check_import(session: AsyncSession, actor: Actor, text: str) -> dict[str, Any]:
-    """Parse and validate every entry; one bad entry refuses the whole file."""
-    data = load_values(text)
+async def check_import(session: AsyncSession, actor: Actor, text: str) -> dict[str, Entry]:
+    """Parse and validate every entry; one bad entry refuses the whole file. Returns what the
+    file sets per setting (``value`` and/or ``users``); an empty file sets nothing."""
+    data = load_config(text)
     problems: list[dict[str, str]] = []
-    checked: dict[str, Any] = {}
+    checked: dict[str, Entry] = {}
     locks = await live_locks(session)
-    for name, value in data.items():
-        setting = declared().get(str(name))
+    for name, value in data.values.items():
+        setting = declared().get(name)
         if setting is None:
-            problems.append({"field": str(name), "message": "there is no such setting"})
+            problems.append({"field": name, "message": "there is no such setting"})
             continue
         try:
-            checked[setting.name] = await checked_value(session, setting, value)
+            checked.setdefault(name, {})["value"] = await checked_value(session, setting, value)
         except ValidationFailed as error:
-            problems.append({"field": setting.name, "message": error.message})
-            continue
-        holder = locks.get(setting.name)
+            problems.append({"field": name, "message": error.message})
+    for name, allowed in data.user_modification.items():
+        setting = declared().get(name)
+        where = f"{USER_MODIFICATION_KEY}: {name}"
+        if setting is None:
+            problems.append({"field": where, "message": "there is no such setting"})
+        elif not setting.user_modifiable:
+            problems.append({"field": where, "message": "cannot be changed per user"})
+        elif not isinstance(allowed, bool):
+            problems.append({"field": where, "message": "must be true or false"})
+        else:
+            checked.setdefault(name, {})["users"] = allowed
+    for name in checked:
+        holder = locks.get(name)
         if holder is not None and holder[0] != _agent_id(actor):
-            problems.append({"field": setting.name, "message": f"being edited by {holder[1]}"})
+            problems.append({"field": name, "message": f"being edited by {holder[1]}"})
     if problems:
         refused = ValidationFailed(
             "file", f"{len(problems)} entries are invalid; nothing was imported"
@@ -370,15 +382,17 @@ async def check_import(session: AsyncSession, actor: Actor, text: str) -> dict[s
 
 
 async def do_import(session: AsyncSession, bus: EventBus, actor: Actor, text: str) -> list[str]:
-    """Stage every value of an exported YAML file. Returns the names now staged."""
-    values = await check_import(session, actor, text)
+    """Stage every value (and allow/forbid decision) of an exported YAML file. Returns the names
+    now staged: none when the file changes nothing."""
+    changes = await check_import(session, actor, text)
     staged = []
-    for name, value in values.items():
+    for name, change in changes.items():
         entry = await _current_entry(session, name)
-        entry["value"] = value
+        entry.update(change)
         if await _stage(session, actor, get_declaration(name), entry):
             staged.append(name)
-    queue_event(session, bus, SettingsStaged(names=tuple(staged)))
+    if staged:
+        queue_event(session, bus, SettingsStaged(names=tuple(staged)))
     return staged
 
 

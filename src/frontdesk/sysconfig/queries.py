@@ -38,7 +38,7 @@ from frontdesk.sysconfig.state import (
     staged_entries,
     valid_group_names,
 )
-from frontdesk.sysconfig.yaml_format import dump_values
+from frontdesk.sysconfig.yaml_format import dump_entries
 
 
 def matches(setting: Setting, search: str | None, navigation: str | None) -> bool:
@@ -257,21 +257,18 @@ async def latest_deployment_id(session: AsyncSession) -> int | None:
 
 
 async def export_deployment(session: AsyncSession, actor: Actor, deployment_id: int) -> str:
-    """YAML of the values in force after that deployment (defaults omitted)."""
+    """YAML of the configuration in force after that deployment (defaults omitted)."""
     deployment = await check_restore_deployment(session, actor, deployment_id)
-    values = {n: e["value"] for n, e in deployment.snapshot.items() if "value" in e}
-    return dump_values(
-        values,
+    return dump_entries(
+        deployment.snapshot,
         title=f"Frontdesk configuration as of deployment {deployment.id} "
         f"({isoformat_z(deployment.created_at)}): {deployment.comment}",
     )
 
 
 async def export_current(session: AsyncSession) -> str:
-    """YAML of the values in force now (defaults omitted)."""
-    deployed = await deployed_entries(session)
-    values = {n: e["value"] for n, e in sorted(deployed.items()) if "value" in e}
-    return dump_values(values, title="Frontdesk configuration in force")
+    """YAML of the configuration in force now (defaults omitted)."""
+    return dump_entries(await deployed_entries(session), title="Frontdesk configuration in force")
 
 
 async def setting_history(session: AsyncSession, name: str) -> list[HistoryOut]:

@@ -107,6 +107,8 @@ def declare(
         options=tuple(options),
         pattern=pattern,
     )
+    if name.startswith("_"):
+        raise ValueError(f"setting {name}: names starting with _ are reserved (yaml_format)")
     setting.validate(default)  # a wrong default is a programming error: fail at import
     existing = _DECLARED.get(name)
     if existing is not None and existing != setting:

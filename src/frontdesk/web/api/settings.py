@@ -135,9 +135,10 @@ async def export_current(_: ApiAdmin, tx: TxDep) -> Response:
 async def import_settings(
     actor: ApiAdmin,
     tx: TxDep,
-    body: Annotated[str, Body(media_type=YAML_TYPE, max_length=1_000_000)],
+    body: Annotated[str, Body(media_type=YAML_TYPE, max_length=1_000_000)] = "",
 ) -> ImportOut:
-    """Stage the values of an exported YAML file; one invalid entry refuses the whole file."""
+    """Stage the values (and allow/forbid decisions) of an exported YAML file; one invalid
+    entry refuses the whole file. A file that changes nothing stages nothing (``staged: []``)."""
     staged = await actions.do_import(tx.session, tx.runtime.bus, actor, body)
     return ImportOut(staged=staged)
 

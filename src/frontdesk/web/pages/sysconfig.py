@@ -118,6 +118,7 @@ def _flash(actor: Actor, done: str | None) -> str | None:
         "reset": _("Reset done."),
         "deployed": _("Deployed: the changes are in force on every process."),
         "imported": _("Imported values are staged. Review and deploy them."),
+        "import_unchanged": _("The file changes no setting: nothing was staged."),
         "deleted": _("User values deleted."),
         "saved": _("Your setting is saved and in force."),
     }
@@ -468,10 +469,12 @@ async def import_file(request: Request, visitor: AdminVisitor, tx: TxDep) -> Res
         if len(raw) > 1_000_000:
             raise ValidationFailed("file", "must be at most 1 MB")
         text = raw.decode("utf-8", errors="replace")
-        await actions.do_import(tx.session, tx.runtime.bus, visitor.actor, text)
+        staged = await actions.do_import(tx.session, tx.runtime.bus, visitor.actor, text)
     except DomainError as exc:
         await rollback(tx.session)
         return await _deployments_page(request, visitor, tx, error=exc)
+    if not staged:
+        return RedirectResponse(f"{BASE}/deployments?done=import_unchanged", status_code=303)
     return RedirectResponse(f"{BASE}/deploy?done=imported", status_code=303)
 
 
