@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -90,6 +91,10 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
     assert jobs == {"jobs.housekeeping", "tickets.pending_auto_close", "chat.housekeeping"}
     assert "worker_stopped" in text
     assert "Traceback" not in text
+    # FRONTDESK_LOG_FORMAT=json: every line, the libraries' too, is one JSON object.
+    records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    assert all({"event", "level", "timestamp"} <= record.keys() for record in records)
+    assert any(record.get("logger") == "alembic.runtime.migration" for record in records)
 
 
 def test_serve_refuses_several_workers_without_redis(tmp_path: Path) -> None:
