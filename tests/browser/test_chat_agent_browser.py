@@ -279,7 +279,9 @@ async def test_agent_accepts_and_works_a_chat_in_the_chat_manager(
 
     assert await serious_violations(agent) == []
     await agent.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+    await agent.set_viewport_size({"width": 1280, "height": 1250})  # the widgets' actions too
     await screenshot(agent, "chat-manager.png")
+    await agent.set_viewport_size({"width": 1280, "height": 900})
 
     # Append to the ticket: the chat closes and the transcript is an article of the ticket.
     append = widget.locator("details", has_text="Append to ticket")

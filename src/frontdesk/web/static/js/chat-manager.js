@@ -214,7 +214,11 @@ const ROLE_NAMES = { owner: "owner", participant: "participant", observer: "obse
 
 function renderHeader(widget) {
   const chat = widget.chat;
-  widget.node.querySelector("[data-chat-title]").textContent = chat.requester_name;
+  // A chat I started (with an agent or a customer) is titled with the other side.
+  const startedByMe = chat.addressee_name && !chat.addressed_to_me;
+  widget.node.querySelector("[data-chat-title]").textContent = startedByMe
+    ? chat.addressee_name
+    : chat.requester_name;
   widget.node.querySelector("[data-chat-channel]").textContent = chat.channel_name;
   widget.node.querySelector("[data-chat-role]").textContent =
     ROLE_NAMES[chat.my_role] || chat.my_role || "—";
@@ -416,7 +420,10 @@ function bindWidget(widget) {
     if (!id) return;
     // CH-28: the internal chat with the invitee waits beside this one until they accept.
     const internal = await run(() => api("POST", `/chats/${chatId}/invite`, { agent_id: id }));
-    if (internal) addWidget(internal);
+    if (internal) {
+      inviteSelect.closest("details").open = false;
+      addWidget(internal);
+    }
   });
   node.querySelector("[data-chat-move]").addEventListener("click", () => {
     const channelId = Number(node.querySelector("[data-chat-channel-select]").value);
