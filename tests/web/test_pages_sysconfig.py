@@ -341,3 +341,80 @@ async def test_import_of_an_unchanged_export_says_so(
     page = await client.get(imported.headers["location"])
     assert "The file changes no setting: nothing was staged." in page.text
     assert events == []
+
+
+async def test_refusals_without_a_card_show_at_the_top(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], web: WebState, events: RecordedEvents
+) -> None:
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    events.clear()
+    unknown = await client.post(
+        "/admin/sysconfig/settings/No::Such", data={"csrf_token": csrf, "value": "1"}
+    )
+    assert unknown.status_code == 404
+    assert (
+        '<p class="error" role="alert" data-error="page">There is no setting named No::Such.</p>'
+    ) in unknown.text
+    # A setting the current search hides: the message still shows.
+    hidden = await client.post(
+        f"/admin/sysconfig/settings/{MINUTES}/reset",
+        data={"csrf_token": csrf, "search": "Agent::Language", "locally": "1"},
+    )
+    assert hidden.status_code == 422
+    assert 'data-error="page">SessionActiveTime has no user values to reset</p>' in hidden.text
+
+    own_unknown = await client.post(
+        "/agent/preferences/settings/No::Such", data={"csrf_token": csrf, "value": "1"}
+    )
+    assert own_unknown.status_code == 404
+    assert 'data-error="page">There is no setting named No::Such.</p>' in own_unknown.text
+    not_modifiable = await client.post(
+        f"/agent/preferences/settings/{MINUTES}", data={"csrf_token": csrf, "value": "30"}
+    )
+    assert not_modifiable.status_code == 403
+    assert 'data-error="page">SessionActiveTime cannot be changed per user.</p>' in (
+        not_modifiable.text
+    )
+    await client.put(
+        f"/api/v1/settings/{ON_LOGIN}/user-modification",
+        headers=admin_headers,
+        json={"allowed": False},
+    )
+    await client.post(
+        "/api/v1/settings/deployments", headers=admin_headers, json={"comment": "No own"}
+    )
+    await until(lambda: not web.runtime.config.user_modification_active(AVAILABILITY_ON_LOGIN))
+    events.clear()
+    forbidden = await client.post(
+        f"/agent/preferences/settings/{ON_LOGIN}", data={"csrf_token": csrf, "value": "external"}
+    )
+    assert forbidden.status_code == 403
+    assert (
+        'data-error="page">ChatEngine::AvailabilityOnLogin cannot be changed per user.</p>'
+    ) in forbidden.text
+    assert events == []
+
+
+async def test_a_refused_multiselect_keeps_what_was_posted(client: httpx.AsyncClient) -> None:
+    name = "Ticket::Frontend::Timeline::EventTypeFilterDefault"
+    path = f"/admin/sysconfig/settings/{quote(name, safe='')}"
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD)
+    await client.post(f"{path}/edit", data={"csrf_token": csrf})
+    refused = await client.post(
+        path,
+        data={"csrf_token": csrf, "value": ["Lock", "FollowUp", "Bogus"]},
+    )
+    assert refused.status_code == 422
+    card = setting_card(refused.text, name)
+    assert "unknown options: Bogus" in card
+    assert re.findall(r'<option value="([^"]+)" selected>', card) == ["FollowUp", "Lock"]
+
+    own = await client.post(
+        f"/agent/preferences/settings/{quote(name, safe='')}",
+        data={"csrf_token": csrf, "value": ["Unlock", "Bogus"]},
+    )
+    assert own.status_code == 422
+    form = own.text[own.text.index(f'data-setting="{name}"') :]
+    form = form[: form.index("</form>")]
+    assert "unknown options: Bogus" in form
+    assert re.findall(r'<option value="([^"]+)" selected>', form) == ["Unlock"]

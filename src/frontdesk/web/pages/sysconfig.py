@@ -104,6 +104,18 @@ def edit_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def posted_or(setting_type: str, posted: list[str] | None, current: Any) -> Any:
+    """What a widget shows: after a refused save, what was posted (nothing typed is lost)."""
+    if posted is None:
+        return current
+    if setting_type == "multiselect":
+        return posted
+    text = posted[0] if posted else ""
+    if setting_type == "bool":
+        return {"true": True, "false": False}.get(text, text)
+    return text
+
+
 def _gettext(actor: Actor) -> Callable[[str], str]:
     return translations_for(actor.language).gettext
 
@@ -140,6 +152,7 @@ def _render(
         "flash": _flash(visitor.actor, request.query_params.get("done")),
         "shown": shown,
         "edit_text": edit_text,
+        "posted_or": posted_or,
         "base": BASE,
         **context,
     }
@@ -259,7 +272,11 @@ async def _setting_post(
             edit=name if keep_editing_on_error else "",
             error=exc,
             error_at=name,
-            posted=form.getlist("value") if keep_editing_on_error else None,
+            posted=(
+                [v for v in form.getlist("value") if isinstance(v, str)]
+                if keep_editing_on_error
+                else None
+            ),
         )
     target = _back(form, done=done, edit=name if done == "locked" else "")
     return RedirectResponse(target + "#setting-" + quote(name, safe=""), status_code=303)
@@ -565,6 +582,7 @@ async def _own_page(
     *,
     error: DomainError | None = None,
     error_at: str = "",
+    posted: list[str] | None = None,
 ) -> HTMLResponse:
     items = await queries.own_settings(tx.session, actor)
     groups: dict[str, list[Any]] = {}
@@ -577,6 +595,7 @@ async def _own_page(
         "groups": groups,
         "error": error.message if error else None,
         "error_at": error_at,
+        "posted": posted,
         "group_names": await queries.group_choices(tx.session),
     }
     return _render(
@@ -604,5 +623,8 @@ async def save_own(name: Name, request: Request, caller: AgentPage, tx: TxDep) -
         await actions.do_set_user_value(tx.session, tx.runtime.bus, actor, name, value)
     except DomainError as exc:
         await rollback(tx.session)
-        return await _own_page(request, actor, csrf_token, tx, error=exc, error_at=name)
+        posted = [v for v in form.getlist("value") if isinstance(v, str)]
+        return await _own_page(
+            request, actor, csrf_token, tx, error=exc, error_at=name, posted=posted
+        )
     return RedirectResponse("/agent/preferences/settings?done=saved", status_code=303)
