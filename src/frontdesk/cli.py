@@ -330,11 +330,18 @@ def config_history(name: str | None, limit: int) -> None:
                 f"{d.id}\t{d.created_at}\t{d.created_by or 'system'}\t{d.comment}"
                 for d in page.items
             ]
-        return [
-            f"{h.deployment_id}\t{h.changed_at}\t{h.changed_by or 'system'}\t"
-            + ("reset to default" if h.reset_to_default else json.dumps(h.value))
-            for h in (await queries.setting_history(tx.session, name))[:limit]
-        ]
+        lines = []
+        for h in (await queries.setting_history(tx.session, name))[:limit]:
+            users = "user modification " + (
+                "allowed" if h.user_modification_active else "forbidden"
+            )
+            label = {"reset_to_default": "reset to default", "user_modification": users}.get(
+                h.change, json.dumps(h.value)
+            )
+            if h.change != "user_modification" and h.user_modification_changed:
+                label += f" ({users})"
+            lines.append(f"{h.deployment_id}\t{h.changed_at}\t{h.changed_by or 'system'}\t{label}")
+        return lines
 
     for line in _run_in_transaction(_history):
         click.echo(line)

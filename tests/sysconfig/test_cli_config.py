@@ -124,3 +124,50 @@ def test_config_import_of_an_unchanged_export_stages_nothing(
     )
     nothing = runner.invoke(main, ["config", "deploy"])
     assert nothing.output == "Error: There are no staged changes to deploy.\n"
+
+
+def test_config_history_labels_each_kind_of_change(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from frontdesk.core.actor import SYSTEM
+    from frontdesk.db.engine import create_engine, create_session_factory
+    from frontdesk.db.unit_of_work import unit_of_work
+    from frontdesk.sysconfig import actions
+
+    monkeypatch.setenv("FRONTDESK_DATABASE_URL", db_url)
+    monkeypatch.setenv("FRONTDESK_LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(main, ["config", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("set", "Agent::TimeZone", "Europe/Berlin")
+    run("deploy", "-m", "Berlin")
+
+    async def forbid() -> None:  # the CLI has no allow/forbid command: stage it directly
+        engine = create_engine(db_url)
+        try:
+            async with unit_of_work(create_session_factory(engine)) as session:
+                await actions.do_stage_user_modification(
+                    session, _NoBus(), SYSTEM, "Agent::TimeZone", False
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(forbid())
+    run("deploy", "-m", "No own zones")
+    run("set", "Agent::TimeZone", "--reset")
+    run("deploy", "-m", "UTC again")
+    labels = [line.split("\t")[3] for line in run("history", "Agent::TimeZone").splitlines()]
+    assert labels == ["reset to default", "user modification forbidden", '"Europe/Berlin"']
+
+
+class _NoBus:
+    """Events queued by the action are dropped: no process listens in this test."""
+
+    async def publish(self, event: object) -> None:
+        return None

@@ -111,6 +111,7 @@ async def test_staged_change_takes_effect_only_when_deployed(
     assert details["changes"] == [
         {
             "name": "SessionActiveTime",
+            "change": "modified",
             "previous_value": 10,
             "deployed_value": 30,
             "previous_is_default": True,

@@ -418,3 +418,56 @@ async def test_a_refused_multiselect_keeps_what_was_posted(client: httpx.AsyncCl
     form = form[: form.index("</form>")]
     assert "unknown options: Bogus" in form
     assert re.findall(r'<option value="([^"]+)" selected>', form) == ["Unlock"]
+
+
+async def test_history_tells_flag_changes_from_resets(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    zone = quote(AGENT_TIMEZONE.name, safe="")
+
+    async def deploy(comment: str) -> int:
+        response = await client.post(
+            "/api/v1/settings/deployments", headers=admin_headers, json={"comment": comment}
+        )
+        assert response.status_code == 201, response.text
+        deployment_id: int = response.json()["id"]
+        return deployment_id
+
+    await client.put(
+        f"/api/v1/settings/{zone}", headers=admin_headers, json={"value": "Europe/Berlin"}
+    )
+    await deploy("Berlin")
+    await client.put(
+        f"/api/v1/settings/{zone}/user-modification",
+        headers=admin_headers,
+        json={"allowed": False},
+    )
+    forbidden = await deploy("No own zones")
+    await client.post(f"/api/v1/settings/{zone}/reset", headers=admin_headers, json={})
+    await deploy("UTC again")
+
+    history = (await client.get(f"/api/v1/settings/{zone}/history", headers=admin_headers)).json()
+    assert [
+        (h["comment"], h["change"], h["reset_to_default"], h["user_modification_changed"])
+        for h in history["items"]
+    ] == [
+        ("UTC again", "reset_to_default", True, False),
+        ("No own zones", "user_modification", False, True),
+        ("Berlin", "modified", False, False),
+    ]
+    details = (
+        await client.get(f"/api/v1/settings/deployments/{forbidden}", headers=admin_headers)
+    ).json()
+    assert [(c["name"], c["change"]) for c in details["changes"]] == [
+        ("Agent::TimeZone", "user_modification")
+    ]
+
+    await log_in(client, "admin", ADMIN_PASSWORD)
+    page = await client.get(f"/admin/sysconfig/settings/{zone}/history")
+    labels = re.findall(r'<td data-change="[^"]+">([^<]*)</td>', page.text)
+    assert labels == ["Reset to default", "User modification forbidden", "Modified version"]
+    shown = await client.get(f"/admin/sysconfig/deployments/{forbidden}")
+    cell = shown.text[shown.text.index('<td data-change="user_modification">') :]
+    cell = cell[: cell.index("</td>")]
+    assert "reset to default" not in cell
+    assert "Europe/Berlin" in cell and "User modification forbidden" in cell

@@ -17,6 +17,7 @@ from frontdesk.sysconfig.errors import NotUserModifiable
 from frontdesk.sysconfig.models import Deployment, SettingHistory, SettingValue, StagedChange
 from frontdesk.sysconfig.registry import Setting, declared, get_declaration, user_value_columns
 from frontdesk.sysconfig.schemas import (
+    ChangeKind,
     DeploymentChange,
     DeploymentDetails,
     DeploymentOut,
@@ -238,6 +239,7 @@ async def deployment_details(
         changes.append(
             DeploymentChange(
                 name=row.name,
+                change=change_kind(row.previous, row.entry, modifiable=modifiable),
                 previous_value=row.previous.get("value", default),
                 deployed_value=row.entry.get("value", default),
                 previous_is_default="value" not in row.previous,
@@ -271,6 +273,17 @@ async def export_current(session: AsyncSession) -> str:
     return dump_entries(await deployed_entries(session), title="Frontdesk configuration in force")
 
 
+def change_kind(previous: Entry, entry: Entry, *, modifiable: bool) -> ChangeKind:
+    """What a deployed change did: a new value, back to the default, or only allowed or
+    forbidden agents' own values (the value stayed)."""
+    missing = object()
+    if previous.get("value", missing) != entry.get("value", missing):
+        return "modified" if "value" in entry else "reset_to_default"
+    if modifiable and previous.get("users", True) != entry.get("users", True):
+        return "user_modification"
+    return "modified"
+
+
 async def setting_history(session: AsyncSession, name: str) -> list[HistoryOut]:
     setting = get_declaration(name)
     rows = await session.execute(
@@ -281,19 +294,26 @@ async def setting_history(session: AsyncSession, name: str) -> list[HistoryOut]:
     )
     found = list(rows)
     logins = await agent_logins(session, {h.changed_by for h, _ in found if h.changed_by})
-    return [
-        HistoryOut(
-            id=h.id,
-            deployment_id=h.deployment_id,
-            comment=comment,
-            value=entry_value(setting, h.entry),
-            reset_to_default="value" not in h.entry,
-            user_modification_active=entry_users(setting, h.entry),
-            changed_by=logins.get(h.changed_by) if h.changed_by else None,
-            changed_at=isoformat_z(h.changed_at),
+    result = []
+    for h, comment in found:
+        kind = change_kind(h.previous, h.entry, modifiable=setting.user_modifiable)
+        result.append(
+            HistoryOut(
+                id=h.id,
+                deployment_id=h.deployment_id,
+                comment=comment,
+                value=entry_value(setting, h.entry),
+                change=kind,
+                reset_to_default=kind == "reset_to_default",
+                user_modification_active=entry_users(setting, h.entry),
+                user_modification_changed=(
+                    entry_users(setting, h.previous) != entry_users(setting, h.entry)
+                ),
+                changed_by=logins.get(h.changed_by) if h.changed_by else None,
+                changed_at=isoformat_z(h.changed_at),
+            )
         )
-        for h, comment in found
-    ]
+    return result
 
 
 async def user_values(session: AsyncSession, name: str) -> list[UserValueOut]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,8 +60,14 @@ class DeploymentOut(Output):
     setting_count: int
 
 
+# What a deployed change did to one setting: a new value, back to the default value, or only
+# the allow/forbid decision on agents' own values.
+ChangeKind = Literal["modified", "reset_to_default", "user_modification"]
+
+
 class DeploymentChange(Output):
     name: str
+    change: ChangeKind
     previous_value: Any
     deployed_value: Any
     previous_is_default: bool
@@ -79,8 +85,12 @@ class HistoryOut(Output):
     deployment_id: int
     comment: str
     value: Any
-    reset_to_default: bool
+    change: ChangeKind
+    reset_to_default: bool = Field(description="The value went back to the default")
     user_modification_active: bool
+    user_modification_changed: bool = Field(
+        description="Agents' own values were allowed or forbidden by this change"
+    )
     changed_by: str | None
     changed_at: str | None
 
