@@ -7,8 +7,11 @@ The ticket has ``--articles`` articles (500; every fifth with a 2 KiB attachment
 ``--history`` history entries (2,000: one per article plus state, priority, owner, lock and
 queue changes, and some types the timeline never shows), bulk-inserted. Requests go through
 the whole application (ASGI, routing, auth, templates) with an httpx ASGI client, logged in as
-the admin. It prints p50/p95 in milliseconds and the ratio to the baseline (the plain zoom
-page, view=all). SQLite lives in a temporary folder; the PostgreSQL database is created at
+the admin. It prints p50/p95 in milliseconds, the ratio to the baseline (the plain zoom
+page, view=all) and whether p95 meets the issue's 150 ms target. The timeline page shows the
+newest 50 items and the JSON pages by 200 ("paged" rows); the "whole timeline" row renders
+every shown item (about 1,600 of the 2,000 entries) on one page, as "Show older events" does
+at its end. SQLite lives in a temporary folder; the PostgreSQL database is created at
 ``--postgres-url`` and dropped afterwards.
 """
 
@@ -41,9 +44,11 @@ from frontdesk.domain.accounts.bootstrap import ensure_admin
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets.models import Article, Attachment, Ticket, TicketHistory
 from frontdesk.web.app import SERVER_GC_THRESHOLDS, create_app
+from frontdesk.web.pages.agent import TIMELINE_MAX_SHOWN
 from frontdesk.web.state import WebState
 
 ADMIN_PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway database
+TARGET_P95_MS = 150  # issue 6: p95 of the timeline and the overview on PostgreSQL
 UPDATE_TYPES = (
     ("StateUpdate", {"old": "new", "new": "open"}),
     ("PriorityUpdate", {"old": "3 normal", "new": "4 high"}),
@@ -225,19 +230,36 @@ async def measure(url: str, arguments: Any) -> list[Result]:
 
                 return get
 
-            async def timeline_json() -> None:
-                response = await client.get(
-                    f"/api/v1/tickets/{ticket_id}/timeline?limit=200", headers=bearer
-                )
-                assert response.status_code == 200
-                assert response.json()["total"] > arguments.articles
+            def api(path: str, minimum: int) -> Operation:
+                async def get() -> None:
+                    response = await client.get(path, headers=bearer)
+                    assert response.status_code == 200, response.text[:500]
+                    assert response.json()["total"] >= minimum
+
+                return get
 
             zoom = f"/agent/tickets/{ticket_id}"
+            timeline_api = f"/api/v1/tickets/{ticket_id}/timeline"
+            total = (await client.get(f"{timeline_api}?limit=1", headers=bearer)).json()["total"]
+            # The whole timeline on one page: "Show older events" until nothing is left.
+            everything = f"{zoom}?view=timeline&shown={TIMELINE_MAX_SHOWN}&types="
             operations = [
                 ("zoom, all articles (base)", page(f"{zoom}?view=all", "Articles")),
-                ("timeline page (HTML)", page(f"{zoom}?view=timeline", "timeline-item")),
-                ("timeline JSON (200 items)", timeline_json),
+                ("timeline HTML, first 50 (paged)", page(f"{zoom}?view=timeline", "timeline-item")),
+                ("timeline HTML, whole timeline", page(everything, "timeline-item")),
+                (
+                    "timeline JSON, 200 (paged)",
+                    api(f"{timeline_api}?limit=200", arguments.articles),
+                ),
+                (
+                    "timeline JSON, last 200 (paged)",
+                    api(f"{timeline_api}?limit=200&offset={max(0, total - 200)}", total),
+                ),
                 ("attachment overview page", page(f"{zoom}/attachments", "data-attachment-row")),
+                (
+                    "attachments JSON (all)",
+                    api(f"/api/v1/tickets/{ticket_id}/attachments?limit=200", 1),
+                ),
             ]
             if arguments.gc_freeze:
                 # What the app would do after startup: move the long-lived objects (modules,
@@ -246,9 +268,11 @@ async def measure(url: str, arguments: Any) -> list[Result]:
                 gc.collect()
                 gc.freeze()
                 gc.set_threshold(*SERVER_GC_THRESHOLDS)
-            check = await client.get(f"{zoom}?view=timeline")
-            items = len(re.findall(r'class="timeline-item ', check.text))
-            print(f"  timeline shows {items} items, page {len(check.content) // 1024} KiB")
+            for label, path in (("first page", f"{zoom}?view=timeline"), ("whole", everything)):
+                check = await client.get(path)
+                items = len(re.findall(r'class="timeline-item ', check.text))
+                size = len(check.content) // 1024
+                print(f"  timeline HTML, {label}: {items} items, {size} KiB")
             return [Result(n, *await timed(op, arguments.samples)) for n, op in operations]
 
 
@@ -277,13 +301,15 @@ def print_table(backend: str, arguments: Any, results: list[Result]) -> None:
         f" entries, {arguments.samples} samples"
         + (", gc.freeze() after startup" if arguments.gc_freeze else "")
     )
-    header = f"{'operation':<30}{'p50 ms':>10}{'p95 ms':>10}{'p95 / base':>12}"
+    target = f"p95 ≤ {TARGET_P95_MS} ms"
+    header = f"{'operation':<34}{'p50 ms':>10}{'p95 ms':>10}{'p95 / base':>12}  {target}"
     print(header)
     print("-" * len(header))
     base = results[0]
     for result in results:
         ratio = result.p95 / base.p95 if base.p95 else float("nan")
-        print(f"{result.name:<30}{result.p50:>10.1f}{result.p95:>10.1f}{ratio:>11.2f}×")
+        met = "yes" if result.p95 <= TARGET_P95_MS else "NO"
+        print(f"{result.name:<34}{result.p50:>10.1f}{result.p95:>10.1f}{ratio:>11.2f}×  {met}")
 
 
 async def main(arguments: Any) -> None:
