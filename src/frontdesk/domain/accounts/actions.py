@@ -18,6 +18,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import utcnow
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.core.permissions import AGENT_PERMISSIONS, CUSTOMER_PERMISSIONS
+from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.access import (
     ADMIN_GROUP,
     access_agent_by_id,
@@ -115,11 +116,11 @@ async def do_login(tx: Tx, data: LoginInput, *, kind: str) -> IssuedToken:
     user: Agent | CustomerUser | None
     if data.realm == "agent":
         user = await tx.session.scalar(
-            select(Agent).where(func.lower(Agent.login) == data.login.lower())
+            select(Agent).where(equals_ignoring_case(Agent.login, data.login))
         )
     else:
         user = await tx.session.scalar(
-            select(CustomerUser).where(func.lower(CustomerUser.login) == data.login.lower())
+            select(CustomerUser).where(equals_ignoring_case(CustomerUser.login, data.login))
         )
     password_ok = await verify_password(user.password_hash if user else None, data.password)
     if user is None or not password_ok or not user.valid:
@@ -274,7 +275,7 @@ async def _check_unique(
 ) -> None:
     """Unique names compare case-insensitively: "Admin" and "admin" would confuse people."""
     id_column = column.class_.id
-    query = select(id_column).where(func.lower(column) == value.lower())
+    query = select(id_column).where(equals_ignoring_case(column, value))
     if exclude_id is not None:
         query = query.where(id_column != exclude_id)
     if await tx.session.scalar(query.limit(1)) is not None:

@@ -25,6 +25,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import utcnow
 from frontdesk.core.pagination import Page, PageRequest
 from frontdesk.core.permissions import AGENT_PERMISSIONS, expand, expand_customer
+from frontdesk.db.case_insensitive import contains_ignoring_case
 from frontdesk.domain.accounts.access import (
     access_agent_by_id,
     access_customer_company_by_id,
@@ -276,9 +277,7 @@ def _matching(term: str | None, *columns: SQLColumnExpression[str]) -> ColumnEle
     """Case-insensitive "contains" over the columns; % and _ in the term match themselves."""
     if term is None or not term.strip():
         return None
-    escaped = term.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
+    return or_(*(contains_ignoring_case(column, term.strip()) for column in columns))
 
 
 async def _paged(

@@ -43,6 +43,7 @@ from frontdesk.core.errors import (
     RateLimited,
     ValidationFailed,
 )
+from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.db.many_rows import ManyRows, RowsAmong
 from frontdesk.domain.accounts.access import check_admin, group_id_by_name
 from frontdesk.domain.accounts.models import Agent, CustomerUser, Group
@@ -196,7 +197,7 @@ async def _check_channel_fields(
 ) -> None:
     if name is not None:
         taken = await tx.session.scalar(
-            select(ChatChannel.id).where(func.lower(ChatChannel.name) == name.lower())
+            select(ChatChannel.id).where(equals_ignoring_case(ChatChannel.name, name))
         )
         if taken is not None and taken != channel_id:
             raise ValidationFailed(

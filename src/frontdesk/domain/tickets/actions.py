@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,7 @@ from frontdesk.bus.events import Audience
 from frontdesk.core.actor import SYSTEM, Actor
 from frontdesk.core.clock import as_utc, isoformat_z, utcnow
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
+from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.models import Agent, CustomerUser
 from frontdesk.domain.accounts.queries import agent_group_permissions
 from frontdesk.domain.runtime import Tx
@@ -271,7 +272,7 @@ async def resolve_queue(session: AsyncSession, queue_id: int) -> Queue:
 
 async def resolve_customer_user(session: AsyncSession, login: str) -> CustomerUser:
     user = await session.scalar(
-        select(CustomerUser).where(func.lower(CustomerUser.login) == login.strip().lower())
+        select(CustomerUser).where(equals_ignoring_case(CustomerUser.login, login.strip()))
     )
     if user is None:
         raise ValidationFailed("customer_user", "is not a known customer user")

@@ -17,6 +17,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import isoformat_z, utcnow
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.core.pagination import Page, PageRequest
+from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.models import (
     Agent,
     AgentGroupPermission,
@@ -436,7 +437,7 @@ async def search_tickets(
         query = query.where(
             Ticket.customer_user_id.in_(
                 select(CustomerUser.id).where(
-                    func.lower(CustomerUser.login) == criteria.customer_user.strip().lower()
+                    equals_ignoring_case(CustomerUser.login, criteria.customer_user.strip())
                 )
             )
         )
@@ -682,7 +683,7 @@ async def customer_info(
     if "\x00" in customer_login:  # no login holds one, and PostgreSQL refuses it as a value
         raise CustomerUserNotFound()
     user = await session.scalar(
-        select(CustomerUser).where(func.lower(CustomerUser.login) == customer_login.lower())
+        select(CustomerUser).where(equals_ignoring_case(CustomerUser.login, customer_login))
     )
     if user is None:
         raise CustomerUserNotFound()
