@@ -45,6 +45,10 @@ ACTIVE = declare("Test::Active", "bool", True, "Active.")
 COUNT = declare("Test::Count", "integer", 0, "Without declared bounds.")
 
 AGENT = Actor(kind="agent", id=1, login="admin", display_name="Admin")
+CRON_MESSAGE = (
+    "must be a cron expression of five fields (minute 0-59, hour 0-23, day 1-31, month 1-12, "
+    "weekday 0-7)"
+)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +65,17 @@ AGENT = Actor(kind="agent", id=1, login="admin", display_name="Admin")
         (GREETING, 3, "must be text"),
         (MODE, "slow", "must be one of: fast, safe"),
         (TAGS, ["c"], "unknown options: c"),
-        (SCHEDULE, "every minute", "must be a cron expression of five fields"),
+        (SCHEDULE, "every minute", CRON_MESSAGE),
+        (SCHEDULE, "99 99 99 99 99", CRON_MESSAGE),
+        (SCHEDULE, "60 * * * *", CRON_MESSAGE),
+        (SCHEDULE, "* 24 * * *", CRON_MESSAGE),
+        (SCHEDULE, "* * 0 * *", CRON_MESSAGE),
+        (SCHEDULE, "* * 32 * *", CRON_MESSAGE),
+        (SCHEDULE, "* * * 13 *", CRON_MESSAGE),
+        (SCHEDULE, "* * * * 8", CRON_MESSAGE),
+        (SCHEDULE, "*/0 * * * *", CRON_MESSAGE),
+        (SCHEDULE, "30-10 * * * *", CRON_MESSAGE),
+        (SCHEDULE, "0,75 * * * *", CRON_MESSAGE),
         (CONTACT, "nobody", "must be an e-mail address"),
         (HOME, "ftp://example.com", "must be an http or https URL"),
         (LABELS, {"a": 1}, "must map text keys to text values"),
@@ -73,6 +87,14 @@ def test_values_are_validated_by_type(setting: object, value: object, message: s
         get_declaration(setting.name).validate(value)  # type: ignore[attr-defined]
     assert error.value.field == "value"
     assert error.value.message == message
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["*/5 * * * *", "0 0 1 1 0", "59 23 31 12 7", "0-30/10,45 8-17 * 1,6 1-5", "* * * * *"],
+)
+def test_cron_expressions_within_range_pass(expression: str) -> None:
+    assert SCHEDULE.validate(expression) == expression
 
 
 def test_unknown_setting_is_not_found() -> None:

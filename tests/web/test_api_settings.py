@@ -793,3 +793,43 @@ async def test_export_import_round_trip_with_user_modification(
     staged = await client.get("/api/v1/settings/staged", headers=admin_headers)
     assert staged.json() == {"items": [], "total": 0}
     assert events == []
+
+
+async def test_discarding_a_staged_change_ends_the_edit(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await _stage(client, admin_headers, MINUTES, 30)
+    locked = await client.post(f"/api/v1/settings/{MINUTES}/lock", headers=admin_headers)
+    assert locked.json()["locked_by"] == "admin"
+    discarded = await client.delete(f"/api/v1/settings/{MINUTES}/staged", headers=admin_headers)
+    assert discarded.status_code == 200
+    body = discarded.json()
+    assert (body["staged"], body["locked_by"], body["lock_expires_at"]) == (False, None, None)
+
+
+async def test_deploying_the_value_an_agent_chose_removes_their_own(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], web: WebState
+) -> None:
+    otto_id, otto = await _agent(client, admin_headers, "otto", admin=False)
+    _, nina = await _agent(client, admin_headers, "nina", admin=False)
+    for headers, value in ((otto, "external"), (nina, "unavailable")):
+        await client.put(f"/api/v1/me/settings/{ON_LOGIN}", headers=headers, json={"value": value})
+    await client.put(f"/api/v1/me/settings/{ZONE}", headers=otto, json={"value": "Europe/Berlin"})
+    await _stage(client, admin_headers, ON_LOGIN, "external")
+    await _stage(client, admin_headers, ZONE, "Europe/Berlin")
+    await _deploy(client, admin_headers, "What otto chose")
+    values = await client.get(f"/api/v1/settings/{ON_LOGIN}/user-values", headers=admin_headers)
+    assert [(v["login"], v["value"]) for v in values.json()["items"]] == [("nina", "unavailable")]
+    zones = await client.get(f"/api/v1/settings/{ZONE}/user-values", headers=admin_headers)
+    assert zones.json() == {"items": [], "total": 0}
+    agent = await client.get(f"/api/v1/agents/{otto_id}", headers=admin_headers)
+    assert agent.json()["timezone"] is None, "otto follows the global zone now"
+    own = {
+        s["name"]: s
+        for s in (await client.get("/api/v1/me/settings", headers=otto)).json()["items"]
+    }
+    assert (own["ChatEngine::AvailabilityOnLogin"]["own"], own["Agent::TimeZone"]["own"]) == (
+        False,
+        False,
+    )
+    await _until(lambda: web.runtime.config.value(AVAILABILITY_ON_LOGIN, otto_id) == "external")

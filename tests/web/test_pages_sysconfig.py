@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -128,10 +130,17 @@ async def test_lock_of_another_admin_is_shown_and_refused(
         json={"permissions": ["rw"]},
     )
     nina = {"Authorization": f"Bearer {await login_token(client, 'nina', 'nina-pass-12')}"}
-    await client.post(f"/api/v1/settings/{MINUTES}/lock", headers=nina)
+    lock = await client.post(f"/api/v1/settings/{MINUTES}/lock", headers=nina)
+    expires = datetime.fromisoformat(lock.json()["lock_expires_at"].replace("Z", "+00:00"))
+    await client.patch(
+        "/api/v1/me/preferences", headers=admin_headers, json={"timezone": "Asia/Tokyo"}
+    )
     csrf = await log_in(client, "admin", ADMIN_PASSWORD)
     page = await client.get("/admin/sysconfig", params={"search": "SessionActiveTime"})
-    assert "Being edited by nina." in setting_card(page.text, "SessionActiveTime")
+    until_tokyo = expires.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    assert f"Being edited by nina until {until_tokyo}." in setting_card(
+        page.text, "SessionActiveTime"
+    )
     events.clear()
     refused = await client.post(
         f"/admin/sysconfig/settings/{MINUTES}/edit", data={"csrf_token": csrf}

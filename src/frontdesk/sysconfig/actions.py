@@ -195,9 +195,12 @@ async def do_stage_user_modification(
 
 
 async def do_discard_staged(session: AsyncSession, bus: EventBus, actor: Actor, name: str) -> None:
-    """Drop a staged change before it is deployed."""
+    """Drop a staged change before it is deployed; like saving, it ends the caller's edit."""
     await check_lock_free(session, actor, name)
     await session.execute(delete(StagedChange).where(StagedChange.name == name))
+    await session.execute(
+        delete(EditLock).where(EditLock.name == name, EditLock.agent_id == _agent_id(actor))
+    )
     queue_event(session, bus, SettingsStaged(names=(name,)))
 
 
@@ -236,6 +239,9 @@ async def do_deploy(session: AsyncSession, bus: EventBus, actor: Actor, comment:
             )
         )
         deployed[change.name] = change.entry
+        setting = declared().get(change.name)
+        if setting is not None and setting.user_modifiable:
+            await _drop_user_values_equal_to(session, setting, entry_value(setting, change.entry))
         await session.delete(change)
     deployment.snapshot = {name: entry for name, entry in sorted(deployed.items()) if entry}
     await session.flush()
@@ -260,6 +266,25 @@ async def _apply_global(
     await session.execute(delete(UserModification).where(UserModification.name == name))
     if "users" in entry:
         session.add(UserModification(name=name, active=bool(entry["users"])))
+
+
+async def _drop_user_values_equal_to(session: AsyncSession, setting: Setting, value: Any) -> None:
+    """An own value equal to the new global one overrides nothing: remove it, so the agent
+    follows later global changes (OTRS' UserConfigurationResetToGlobal)."""
+    column = user_value_columns().get(setting.name)
+    if column is not None:
+        for owner, own in (await column.load(session)).items():
+            if own == value:
+                await column.save(session, owner, None)
+        return
+    rows = await session.scalars(
+        select(SettingValue).where(
+            SettingValue.name == setting.name, SettingValue.agent_id.is_not(None)
+        )
+    )
+    for row in rows:
+        if row.value == value:
+            await session.delete(row)
 
 
 @dataclass

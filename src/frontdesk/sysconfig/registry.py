@@ -191,7 +191,10 @@ def _validate(setting: Setting, value: Any) -> Any:
         if kind == "url" and value and not _URL.match(value):
             raise _fail("must be an http or https URL")
         if kind == "cron" and not _is_cron(value):
-            raise _fail("must be a cron expression of five fields")
+            raise _fail(
+                "must be a cron expression of five fields (minute 0-59, hour 0-23, "
+                "day 1-31, month 1-12, weekday 0-7)"
+            )
         if kind == "select" and value not in setting.options:
             raise _fail("must be one of: " + ", ".join(setting.options))
         if setting.pattern and not re.fullmatch(setting.pattern, value):
@@ -219,6 +222,29 @@ def _known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# minute, hour, day of month, month, day of week (0 and 7 are Sunday)
+_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+
+
 def _is_cron(value: str) -> bool:
     fields = value.split()
-    return len(fields) == 5 and all(_CRON_FIELD.match(f) for f in fields)
+    return len(fields) == 5 and all(
+        _CRON_FIELD.match(text) and _cron_field_in_range(text, low, high)
+        for text, (low, high) in zip(fields, _CRON_RANGES, strict=True)
+    )
+
+
+def _cron_field_in_range(text: str, low: int, high: int) -> bool:
+    """Every number of a field (``1-5/2,*/15``) lies in the field's range; steps are positive
+    and ranges run upwards."""
+    for part in text.split(","):
+        span, _, step = part.partition("/")
+        if step and int(step) == 0:
+            return False
+        if span == "*":
+            continue
+        start, _, end = span.partition("-")
+        first, last = int(start), int(end or start)
+        if not low <= first <= last <= high:
+            return False
+    return True
