@@ -431,3 +431,42 @@ async def test_ch49_ch26_typing_both_ways_and_a_phone_ticket_from_the_widget(
     await link.click()
     await expect(agent).to_have_url(f"{live_server.url}/agent/tickets/{ticket_id}")
     await expect(agent.get_by_role("heading", level=1)).to_contain_text("My screen is black")
+
+
+async def test_ch14_a_request_to_a_customer_waits_in_the_manager_until_accepted(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """CH-14 from the customer information center: the agent's widget waits for the customer
+    and turns into the live chat when they accept (the socket's chat.changed)."""
+    agent = await new_page()
+    await log_in(agent, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
+    headers = prepare_desk(live_server)
+    create_people(live_server, headers)
+    customer = await new_page(viewport={"width": 390, "height": 844})
+    await log_in(customer, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
+
+    await agent.goto(f"{live_server.url}/agent/customers/jane")
+    start = agent.locator("details.chat-start")
+    await start.locator("summary").click()
+    await start.get_by_label("First message").fill("Your order is ready")
+    await start.get_by_role("button", name="Send chat request").click()
+    await expect(agent).to_have_url(re.compile(r"/agent/chat#chat-\d+$"))
+    chat_id = int(agent.url.rsplit("-", 1)[1])
+    widget = agent.locator(f"#chat-{chat_id}")
+    await expect(widget.locator("[data-chat-title]")).to_have_text("Jane Doe")
+    await expect(widget.get_by_text("Waiting for Jane Doe to accept.")).to_be_visible()
+    await expect(widget.locator("[data-chat-status]")).to_have_text("request")
+
+    with live_server.api() as api:
+        token = api.post(
+            "/api/v1/auth/token",
+            json={"login": "jane", "password": "customer-secret-1", "realm": "customer"},
+        ).json()["token"]
+        accepted = api.post(
+            f"/api/v1/chats/{chat_id}/accept", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert accepted.status_code == 200, accepted.text
+    await expect(widget.get_by_text("Waiting for Jane Doe to accept.")).to_be_hidden()
+    await expect(widget.locator("[data-chat-status]")).to_have_text("active")
+    await expect(widget.locator("[data-chat-members] li")).to_have_count(2)
+    await expect(widget.locator("[data-chat-log]")).to_contain_text("Jane Doe — joined")
