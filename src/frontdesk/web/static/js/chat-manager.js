@@ -254,12 +254,11 @@ function renderHeader(widget) {
 function renderJoin(widget) {
   const chat = widget.chat;
   const open = chat.status !== "closed";
+  // The invitee, once they accepted the internal chat, until they are in the original one.
   const invitation = Boolean(chat.invited_for_chat_id && chat.addressed_to_me);
-  const joined = invitation && widgets.get(chat.invited_for_chat_id)?.chat.my_role;
-  const joinBox = widget.node.querySelector("[data-chat-join-box]");
-  joinBox.hidden = !open || (chat.my_role ? !invitation || Boolean(joined) : false);
-  if (invitation && chat.status === "request") joinBox.hidden = true;
-  for (const option of joinBox.querySelectorAll("[data-chat-join-option]")) option.hidden = false;
+  const joined = Boolean(invitation && widgets.get(chat.invited_for_chat_id)?.chat.my_role);
+  const mayJoin = invitation ? chat.status === "active" && !joined : !chat.my_role;
+  widget.node.querySelector("[data-chat-join-box]").hidden = !open || !mayJoin;
   const switchBox = widget.node.querySelector("[data-chat-switch-box]");
   const switchable = chat.my_role === "observer" || chat.my_role === "participant";
   switchBox.hidden = !open || !switchable;
