@@ -35,6 +35,8 @@ async def test_chat_manager_and_toolbar_render_for_an_agent(
     switch = await client.get("/agent/chat/toolbar")
     assert switch.status_code == 200
     assert '<option value="external" selected>Chat: available</option>' in switch.text
+    # CH-17: request notifications on every agent page come with the toolbar.
+    assert '<script type="module" src="/static/js/chat-notifications.js"></script>' in switch.text
 
     script = await client.get("/static/js/realtime.js")
     assert script.status_code == 200
