@@ -88,7 +88,12 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
     started = re.search(r'"periodic": \[([^\]]*)\]', text)
     assert started is not None, text
     jobs = {name.strip(' "') for name in started.group(1).split(",")}
-    assert jobs == {"jobs.housekeeping", "tickets.pending_auto_close", "chat.housekeeping"}
+    assert jobs == {
+        "jobs.housekeeping",
+        "accounts.housekeeping",
+        "tickets.pending_auto_close",
+        "chat.housekeeping",
+    }
     assert "worker_stopped" in text
     assert "Traceback" not in text
     # FRONTDESK_LOG_FORMAT=json: every line, the libraries' too, is one JSON object.

@@ -7,10 +7,11 @@ Actions never commit; the caller's unit of work does.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -188,6 +189,24 @@ async def do_logout(tx: Tx, actor: Actor, secret: str) -> None:
     )
     if actor.kind in ("agent", "customer"):
         tx.emit(UserLoggedOut(realm=actor.kind, user_id=actor.id))
+
+
+async def do_delete_stale_login_data(tx: Tx, now: datetime) -> tuple[int, int]:
+    """Forget failed logins older than the rate-limit window and tokens that can no longer be
+    used (expired or revoked): both tables would otherwise grow with every login, and a failed
+    login under any made-up name adds a row. Answers how many of each went."""
+    window = timedelta(seconds=tx.runtime.settings.login_window_seconds)
+    attempts = await tx.session.execute(
+        delete(LoginAttempt).where(LoginAttempt.attempted_at < now - window)
+    )
+    tokens = await tx.session.execute(
+        delete(AuthToken).where(or_(AuthToken.expires_at < now, AuthToken.revoked.is_(True)))
+    )
+    return _deleted(attempts), _deleted(tokens)
+
+
+def _deleted(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def check_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> None:
