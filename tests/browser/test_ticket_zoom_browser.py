@@ -20,16 +20,19 @@ from typing import Any
 
 import httpx
 from playwright.async_api import Page, expect
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from frontdesk.domain.tickets.models import Article, TicketHistory
+from frontdesk.domain.tickets.models import Article, ArticleSeen, TicketHistory
 from tests.browser.conftest import LiveServer
 from tests.conftest import ADMIN_PASSWORD
 
 NewPage = Callable[..., Awaitable[Page]]
 ROOT = Path(__file__).resolve().parents[2]
-MESSAGE = "Premium support is billed <b>separately</b>.\nDo you want to continue?"
+MESSAGE = (
+    "Premium support is billed <b>separately</b>.\nIt answers within one hour.\n"
+    "Do you want to continue?"
+)
 
 
 async def screenshot(page: Page, name: str) -> None:
@@ -88,16 +91,25 @@ async def test_sla_dialog_confirm_and_cancel(live_server: LiveServer, new_page: 
     await page.get_by_label("To").select_option(label="Misc")
     await page.get_by_label("Subject").fill("New laptop")
     await page.get_by_label("Message").fill("Please set up a laptop for our new colleague.")
-    # Choosing the service reloads the SLA list (HTMX); the dialog works on the new list.
-    await page.get_by_label("Service").select_option(label="Hardware")
     sla = page.get_by_label("SLA")
-    await expect(sla.locator("option", has_text="Premium")).to_have_count(1)
-
     dialog = page.get_by_role("dialog", name="Please confirm your selection")
+    message = dialog.locator("[data-sla-dialog-message]")
+
+    # The list as first loaded (no service yet: every valid SLA) asks too.
     await sla.select_option(label="Premium")
     await expect(dialog).to_be_visible()
-    message = dialog.locator("[data-sla-dialog-message]")
+    assert await message.inner_text() == MESSAGE  # the line breaks as written
+    await dialog.get_by_role("button", name="Cancel").click()
+    await expect(dialog).to_be_hidden()
+    await expect(sla).to_have_value("")
+
+    # Choosing the service reloads the SLA list (HTMX); the dialog works on the new list.
+    await page.get_by_label("Service").select_option(label="Hardware")
+    await expect(sla.locator("option", has_text="Premium")).to_have_count(1)
+    await sla.select_option(label="Premium")
+    await expect(dialog).to_be_visible()
     await expect(message).to_have_text(MESSAGE)
+    assert await message.inner_text() == MESSAGE
     await expect(dialog.locator("b")).to_have_count(0)  # the message is text, never markup
     await screenshot(page, "sla-dialog.png")
     await dialog.get_by_role("button", name="Cancel").click()
@@ -221,6 +233,16 @@ async def add_channel_data(db_url: str, ticket_id: int) -> None:
             .where(Article.ticket_id == ticket_id, Article.channel == "sms")
             .values(channel_data={"phone_number": "+49 170 1234567"})
         )
+        # As if someone else had sent the SMS: the admin has not seen it yet.
+        await connection.execute(
+            delete(ArticleSeen).where(
+                ArticleSeen.article_id.in_(
+                    select(Article.id).where(
+                        Article.ticket_id == ticket_id, Article.channel == "sms"
+                    )
+                )
+            )
+        )
         # Spread the history over the morning, as it would have happened (creation and its
         # first article stay together).
         history_ids = (
@@ -248,13 +270,20 @@ async def test_timeline_and_attachment_overview(
     page = await new_page(viewport={"width": 1280, "height": 1000})
     await log_in(page, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
 
-    await page.goto(f"{live_server.url}/agent/tickets/{ticket['id']}")
-    await page.get_by_role("link", name="Show ticket timeline").click()
+    # Straight to the timeline: any view of the ticket would mark the SMS as seen.
+    await page.goto(f"{live_server.url}/agent/tickets/{ticket['id']}?view=timeline")
     timeline = page.locator(".timeline")
     await expect(timeline).to_be_visible()
     await expect(timeline.locator(".timeline-label").first).to_have_text("Ticket Locked")
     await expect(timeline.locator(".chat-bubble", has_text="Is it fixed?")).to_be_visible()
     await expect(timeline.get_by_text("+49 170 1234567")).to_be_visible()
+    unread = timeline.locator(".badge.unread")
+    await expect(unread).to_have_count(1)
+    await expect(
+        timeline.locator(".timeline-item", has=page.locator(".badge.unread")).locator(
+            ".timeline-label"
+        )
+    ).to_have_text("SMS Added")
     await screenshot(page, "ticket-timeline.png")
     await page.get_by_text("Show full text").first.click()
     await expect(page.get_by_text("works fine with the same documents.").last).to_be_visible()
@@ -266,9 +295,15 @@ async def test_timeline_and_attachment_overview(
     labels = await page.locator(".timeline-label").all_inner_texts()
     assert labels == ["State Updated", "Ticket Created"]
 
-    # The last used view sticks.
+    # The views switch through their links; the last used one sticks. The SMS is seen now.
+    await page.get_by_role("link", name="Show all articles").click()
+    await expect(page.get_by_role("heading", name="Articles", exact=True)).to_be_visible()
+    await page.get_by_role("link", name="Show ticket timeline").click()
+    await expect(page.locator(".timeline")).to_be_visible()
     await page.goto(f"{live_server.url}/agent/tickets/{ticket['id']}")
     await expect(page.locator(".timeline")).to_be_visible()
+    await expect(page.locator(".timeline-label", has_text="SMS Added")).to_have_count(1)
+    await expect(page.locator(".badge.unread")).to_have_count(0)
 
     await page.get_by_role("link", name="Attachments", exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Attachments of Ticket#")
