@@ -1,11 +1,15 @@
 """Structured logs (structlog): key=value on a console, JSON lines in production.
 
-Values under keys that look secret are replaced, so a password or token never reaches a log.
+Values under keys that look secret are replaced, and so are secrets written into message text
+as ``name=value`` (uvicorn logs a WebSocket's path with its ``?token=`` query), so a password or
+token never reaches a log.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import sys
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -14,10 +18,16 @@ import structlog
 _SECRET_KEYS = ("password", "token", "secret", "authorization", "cookie", "csrf")
 
 
+_SECRET_NAMES = "|".join(_SECRET_KEYS)
+_SECRET_IN_TEXT = re.compile(rf"((?:{_SECRET_NAMES})[a-z_]*=)[^&\s\"']+", re.IGNORECASE)
+
+
 def _redact(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in list(event):
         if any(marker in key.lower() for marker in _SECRET_KEYS):
             event[key] = "***"
+        elif isinstance(event[key], str) and "=" in event[key]:
+            event[key] = _SECRET_IN_TEXT.sub(r"\1***", event[key])
     return event
 
 
@@ -34,7 +44,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _redact,
     ]
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(sys.stdout)  # one stream, like structlog's own lines
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
