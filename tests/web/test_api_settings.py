@@ -230,6 +230,10 @@ async def test_history_restore_and_round_trip(
         "/api/v1/settings/deployments", headers=admin_headers, params={"search": "twenty"}
     )
     assert [d["id"] for d in filtered.json()["items"]] == [first]
+    literal = await client.get(  # % and _ are letters to search for, not wildcards
+        "/api/v1/settings/deployments", headers=admin_headers, params={"search": "%"}
+    )
+    assert literal.json()["items"] == []
     details = (
         await client.get(f"/api/v1/settings/deployments/{second}", headers=admin_headers)
     ).json()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import isoformat_z
 from frontdesk.core.pagination import Page, PageRequest
+from frontdesk.db.case_insensitive import contains_ignoring_case
 from frontdesk.sysconfig.actions import check_restore_deployment
 from frontdesk.sysconfig.errors import NotUserModifiable
 from frontdesk.sysconfig.models import Deployment, SettingHistory, SettingValue, StagedChange
@@ -183,11 +184,10 @@ async def list_deployments(
         AGENT_TABLE, AGENT_TABLE.c.id == Deployment.agent_id
     )
     if search:
-        pattern = f"%{search.casefold()}%"
         query = query.where(
             or_(
-                func.lower(Deployment.comment).like(pattern),
-                func.lower(AGENT_TABLE.c.login).like(pattern),
+                contains_ignoring_case(Deployment.comment, search),
+                contains_ignoring_case(AGENT_TABLE.c.login, search),
             )
         )
     total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
