@@ -216,3 +216,46 @@ async def test_system_created_tickets_belong_to_agent_1(
         ("SystemRequest", "system", None, "system"),
     ]
     assert events.kinds() == ["ticket.created", "ticket.article_created"]
+
+
+async def test_marking_articles_seen_is_idempotent_and_per_agent(
+    web: WebState, events: RecordedEvents
+) -> None:
+    await make_agent(web, "writer", ["rw"])
+    await make_agent(web, "reader", ["ro"])
+    await make_agent(web, "stranger", ["ro"], group="stats")
+    mine = await _ticket(web, "writer", "Mine")
+    other = await _ticket(web, "writer", "Other")
+    writer = await actor_of(web, "agent", "writer")
+    reader = await actor_of(web, "agent", "reader")
+    stranger = await actor_of(web, "agent", "stranger")
+    _, jane_headers = await make_customer(web, "jane")
+    assert jane_headers
+    jane = await actor_of(web, "customer", "jane")
+    async with transaction(web) as tx:
+        (first,) = await tx.session.scalars(select(Article.id).where(Article.ticket_id == mine))
+        (foreign,) = await tx.session.scalars(select(Article.id).where(Article.ticket_id == other))
+        # The writer saw their own article when they wrote it.
+        assert await queries.unread_article_ids(tx.session, writer, [first]) == set()
+        assert await queries.unread_article_ids(tx.session, reader, [first, foreign]) == {
+            first,
+            foreign,
+        }
+        assert await queries.unread_article_ids(tx.session, jane, [first]) == set()
+    events.clear()
+    for _ in range(2):  # the second time changes nothing and does not fail
+        async with transaction(web) as tx:
+            # An article of another ticket is skipped, not marked.
+            await actions.do_mark_articles_seen(tx, reader, mine, [first, foreign])
+    async with transaction(web) as tx:
+        assert await queries.unread_article_ids(tx.session, reader, [first, foreign]) == {foreign}
+        with pytest.raises(NotFound):
+            await actions.do_mark_articles_seen(tx, stranger, mine, [first])
+        with pytest.raises(PermissionDenied):
+            await actions.do_mark_articles_seen(tx, jane, mine, [first])
+        assert await queries.unread_article_ids(tx.session, stranger, [first]) == {first}
+        history = await tx.session.scalar(
+            select(func.count()).select_from(TicketHistory).where(TicketHistory.ticket_id == mine)
+        )
+        assert history == 2  # NewTicket and its article: seeing writes no history
+    assert events == []
