@@ -454,6 +454,35 @@ async def test_ch14_agent_to_customer_chat(desk: Desk) -> None:
     assert unknown.status_code == 422
 
 
+async def test_ch14_ch36_customer_sees_the_requesting_agent_under_the_default_name(
+    desk: Desk, events: RecordedEvents
+) -> None:
+    await set_settings(desk.web, {"ChatEngine::DefaultAgentName": "Support Agent"})
+    events.clear()
+    started = await desk.client.post(
+        "/api/v1/chats",
+        json={"to_customer_user": "cora", "message": "Can I help?"},
+        headers=desk.olga,
+    )
+    assert started.status_code == 201, started.text
+    chat_id = started.json()["id"]
+    assert started.json()["requester_name"] == "Olga Agent"
+    new = [e for e in events if e.kind == "chat.request_new"]
+    assert [e.audience.customer_user_ids for e in new] == [(desk.cora_id,)]
+    summary = new[0].chat  # type: ignore[attr-defined]
+    assert (summary["requester_name"], summary["may_accept"]) == ("Support Agent 1", True)
+    assert "Olga" not in str(summary)
+    cora_view = await desk.chat(chat_id, desk.cora)
+    assert cora_view["requester_name"] == "Support Agent 1"
+    listed = await desk.client.get("/api/v1/chats?status=request", headers=desk.cora)
+    assert [c["requester_name"] for c in listed.json()["items"]] == ["Support Agent 1"]
+    assert "Olga" not in listed.text
+    assert (await desk.chat(chat_id, desk.olga))["requester_name"] == "Olga Agent"
+    # Without a default name customers see the real name (CH-36: empty = real name).
+    await set_settings(desk.web, {"ChatEngine::DefaultAgentName": ""})
+    assert (await desk.chat(chat_id, desk.cora))["requester_name"] == "Olga Agent"
+
+
 async def test_ch15_customers_cannot_pick_an_agent(desk: Desk) -> None:
     response = await desk.client.post(
         "/api/v1/chats", json={"to_agent_id": desk.olga_id, "message": "hi"}, headers=desk.cora

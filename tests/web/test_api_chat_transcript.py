@@ -68,3 +68,27 @@ async def test_ch35_transcript_only_for_those_who_may_see_the_chat(desk: Desk) -
     for headers in (other_visitor, desk.cora, desk.nick):
         response = await desk.client.get(f"/api/v1/chats/{chat_id}/transcript.pdf", headers=headers)
         assert response.status_code == 404
+
+
+async def test_ch36_agent_request_transcript_names_the_agent_by_the_default_name(
+    desk: Desk,
+) -> None:
+    await set_settings(desk.web, {"ChatEngine::DefaultAgentName": "Support"})
+    started = await desk.client.post(
+        "/api/v1/chats",
+        json={"to_customer_user": "cora", "message": "Can I help?"},
+        headers=desk.olga,
+    )
+    assert started.status_code == 201, started.text
+    chat_id = started.json()["id"]
+    response = await desk.client.get(f"/api/v1/chats/{chat_id}/transcript.pdf", headers=desk.cora)
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert f"Chat {chat_id}: Support 1" in text
+    assert "Olga" not in text
+    agent_text = pdf_text(
+        (
+            await desk.client.get(f"/api/v1/chats/{chat_id}/transcript.pdf", headers=desk.olga)
+        ).content
+    )
+    assert f"Chat {chat_id}: Olga Agent" in agent_text

@@ -17,7 +17,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from frontdesk.web.state import WebState
-from tests.domain.chat.desk import Desk, make_desk
+from tests.domain.chat.desk import Desk, make_desk, set_settings
 
 Frame = dict[str, Any]
 TIMEOUT = 5.0
@@ -280,3 +280,25 @@ async def test_ch32_widget_and_popup_of_one_agent_stay_in_sync(desk: Desk, live_
         for ws in (widget, popup):
             got = await receive_until(ws, lambda f: f["type"] == "event")
             assert (got["seq"], got["event"]["text"]) == (4, "thanks")
+
+
+async def test_ch14_ch36_agent_request_reaches_the_customer_under_the_default_name(
+    desk: Desk, live_url: str
+) -> None:
+    await set_settings(desk.web, {"ChatEngine::DefaultAgentName": "Support Agent"})
+    async with connect(f"{live_url}?token={token_of(desk.cora)}") as cora:
+        await cora.send(json.dumps({"type": "ping"}))
+        await receive_until(cora, lambda f: f["type"] == "pong")
+        started = await desk.client.post(
+            "/api/v1/chats",
+            json={"to_customer_user": "cora", "message": "Can I help?"},
+            headers=desk.olga,
+        )
+        assert started.status_code == 201, started.text
+        new = await receive_until(cora, lambda f: f["type"] == "request.new")
+        assert new["chat"]["id"] == started.json()["id"]
+        assert (new["chat"]["requester_name"], new["chat"]["may_accept"]) == (
+            "Support Agent 1",
+            True,
+        )
+        assert "Olga" not in json.dumps(new)

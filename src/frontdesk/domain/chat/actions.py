@@ -527,16 +527,35 @@ def _check_first_message(tx: Tx, text: str) -> str:
         ) from None
 
 
-def chat_summary(chat: Chat, channel: ChatChannel) -> dict[str, Any]:
-    """What request notifications carry (the full chat is one GET away)."""
+async def requester_name_for(tx: Tx, chat: Chat, reader_is_agent: bool) -> str:
+    """CH-36: the requester as this reader may call them (an agent asking a customer to chat
+    appears under DefaultAgentName)."""
+    if reader_is_agent or chat.requester_kind != "agent":
+        return chat.requester_name
+    number = await tx.session.scalar(
+        select(ChatMember.agent_number).where(
+            ChatMember.chat_id == chat.id,
+            ChatMember.kind == "agent",
+            ChatMember.user_id == chat.requester_id,
+        )
+    )
+    return public_agent_name(tx, chat.requester_name, number)
+
+
+async def chat_summary(tx: Tx, chat: Chat, channel: ChatChannel) -> dict[str, Any]:
+    """What request notifications carry (the full chat is one GET away). Their audience is
+    the request's addressees (``request_audience``): the customer of an agent's request, who
+    sees the agent under DefaultAgentName, or the agents who may accept it."""
+    addressed_to_customer = chat.direction == "agent_to_customer"
     return {
         "id": chat.id,
         "status": chat.status,
         "direction": chat.direction,
         "channel_id": channel.id,
         "channel_name": channel.name,
-        "requester_name": chat.requester_name,
+        "requester_name": await requester_name_for(tx, chat, not addressed_to_customer),
         "created_at": isoformat_z(chat.created_at),
+        "may_accept": chat.status == "request",
     }
 
 
@@ -738,7 +757,8 @@ async def do_create_chat(tx: Tx, actor: Actor, data: ChatCreate) -> Chat:
 async def _announce_request(tx: Tx, chat: Chat, channel: ChatChannel) -> None:
     tx.emit(
         ChatRequestNew(
-            chat=chat_summary(chat, channel), audience=await request_audience(tx, chat, channel)
+            chat=await chat_summary(tx, chat, channel),
+            audience=await request_audience(tx, chat, channel),
         )
     )
 
@@ -805,7 +825,7 @@ async def do_accept_chat(tx: Tx, actor: Actor, chat_id: int) -> Chat:
         member = await _add_member(tx, chat, member_kind(actor), actor.id, name, "customer")
     author = _author(tx, actor, member)
     await append_event(tx, chat, "joined", author, data={"role": member.role})
-    tx.emit(ChatRequestGone(chat=chat_summary(chat, access.channel), audience=notified))
+    tx.emit(ChatRequestGone(chat=await chat_summary(tx, chat, access.channel), audience=notified))
     tx.emit(ChatChanged(chat_id=chat.id, audience=await _audience(tx, chat)))
     return chat
 
@@ -1246,7 +1266,9 @@ async def _close(tx: Tx, actor: Actor, access: ChatAccess) -> None:
     set_committed_value(chat, "closed_at", now)
     await append_event(tx, chat, "closed", _author(tx, actor, access.member))
     if notified is not None:
-        tx.emit(ChatRequestGone(chat=chat_summary(chat, access.channel), audience=notified))
+        tx.emit(
+            ChatRequestGone(chat=await chat_summary(tx, chat, access.channel), audience=notified)
+        )
     tx.emit(ChatChanged(chat_id=chat.id, audience=await _audience(tx, chat)))
 
 
@@ -1301,7 +1323,9 @@ async def do_change_channel(tx: Tx, actor: Actor, chat_id: int, data: ChannelMov
         },
     )
     if old_audience is not None:
-        tx.emit(ChatRequestGone(chat=chat_summary(chat, old_channel), audience=old_audience))
+        tx.emit(
+            ChatRequestGone(chat=await chat_summary(tx, chat, old_channel), audience=old_audience)
+        )
         await _announce_request(tx, chat, target)
     tx.emit(ChatChanged(chat_id=chat.id, audience=await _audience(tx, chat)))
     return chat

@@ -17,13 +17,19 @@ from frontdesk.core.pagination import Page, PageRequest
 from frontdesk.core.permissions import CHAT_PERMISSIONS
 from frontdesk.domain.accounts.access import check_admin
 from frontdesk.domain.accounts.models import Agent, CustomerUser
-from frontdesk.domain.chat.access import ChatAccess, access_chat_by_id, has_chat_permission
+from frontdesk.domain.chat.access import (
+    OFFERED_TO_OWNERS,
+    ChatAccess,
+    access_chat_by_id,
+    has_chat_permission,
+)
 from frontdesk.domain.chat.actions import (
     SentMessage,
     check_chat_enabled,
     default_channel,
     public_agent_name,
     receives_chats,
+    requester_name_for,
     starts_chats,
 )
 from frontdesk.domain.chat.event_views import reader_sees, render_row
@@ -96,7 +102,7 @@ async def chat_out(tx: Tx, actor: Actor, access: ChatAccess) -> ChatOut:
             )
         )
     no_agent_text = fallback_url = None
-    if chat.status == "request" and chat.direction in ("public_to_agent", "customer_to_agent"):
+    if chat.status == "request" and chat.direction in OFFERED_TO_OWNERS:
         waited = utcnow() - chat.created_at
         if waited >= timedelta(minutes=int(tx.setting(CUSTOMER_THRESHOLD))) and not reader_is_agent:
             if chat.direction == "public_to_agent":
@@ -111,7 +117,7 @@ async def chat_out(tx: Tx, actor: Actor, access: ChatAccess) -> ChatOut:
         direction=chat.direction,
         channel_id=access.channel.id,
         channel_name=access.channel.name,
-        requester_name=chat.requester_name,
+        requester_name=await requester_name_for(tx, chat, reader_is_agent),
         created_at=isoformat_z(chat.created_at) or "",
         accepted_at=isoformat_z(chat.accepted_at),
         closed_at=isoformat_z(chat.closed_at),
@@ -163,7 +169,7 @@ def visible_chats_filter(actor: Actor) -> ColumnElement[bool]:
         groups |= actor.groups_with(permission)
     open_requests = and_(
         Chat.status == "request",
-        Chat.direction.in_(("public_to_agent", "customer_to_agent")),
+        Chat.direction.in_(OFFERED_TO_OWNERS),
         Chat.channel_id.in_(select(ChatChannel.id).where(ChatChannel.group_id.in_(groups))),
     )
     return or_(is_member, Chat.target_agent_id == actor.id, open_requests)
@@ -374,7 +380,7 @@ async def transcript_pdf(tx: Tx, actor: Actor, chat_id: int) -> bytes:
         f"Closed: {isoformat_z(chat.closed_at) or '-'}",
         "Members: " + ", ".join(names),
     ]
-    title = f"Chat {chat.id}: {chat.requester_name}"
+    title = f"Chat {chat.id}: {await requester_name_for(tx, chat, reader_is_agent)}"
     return await asyncio.to_thread(render_transcript, title, details, entries)
 
 
