@@ -167,6 +167,26 @@ async def test_list_pages_and_searches(client: httpx.AsyncClient, web: WebState)
     assert "limit must be between 1 and 200" in bad.text
 
 
+async def test_lists_use_the_admins_own_page_size(client: httpx.AsyncClient, web: WebState) -> None:
+    csrf = await log_in_admin(client)
+    for login in ("anna", "bert", "carl", "dora", "emil"):
+        await create_agent(web, login)
+    everyone = await client.get("/admin/agents")
+    assert "1–6 of 6" in everyone.text
+
+    saved = await client.put(
+        "/api/v1/me/settings/Frontend::Admin::PageSize",
+        json={"value": 5},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert saved.status_code == 200, saved.text
+    mine = await client.get("/admin/agents")
+    assert first_column(mine.text, "agents") == ["admin", "anna", "bert", "carl", "dora"]
+    assert "1–5 of 6" in mine.text
+    explicit = await client.get("/admin/agents?limit=2")  # a link's own limit still wins
+    assert "1–2 of 6" in explicit.text
+
+
 # --- add and edit forms -----------------------------------------------------------------------
 
 

@@ -257,6 +257,17 @@ async def test_queue_view_uses_the_agents_own_page_size(
     mine = await client.get(f"/agent/queues?queue_id={RAW_QUEUE_ID}")
     assert "1–5 of 6" in mine.text
     assert "Sized ticket 4" in mine.text and "Sized ticket 5" not in mine.text
+    # The search results have a page size of their own.
+    search = await client.get("/agent/search", params={"query": "", "state": "any"})
+    assert "1–6 of 6" in search.text
+    saved = await client.put(
+        "/api/v1/me/settings/Ticket::Frontend::Search::PageSize",
+        json={"value": 5},
+        headers={"X-CSRF-Token": agent_csrf},
+    )
+    assert saved.status_code == 200, saved.text
+    search = await client.get("/agent/search", params={"query": "", "state": "any"})
+    assert "1–5 of 6" in search.text
 
 
 async def test_zoom_shows_attributes_article_and_history(

@@ -41,6 +41,16 @@ AGENT_TIMEZONE = declare(
     navigation="Frontend::Agent",
     user_modifiable=True,
 )
+ADMIN_LIST_PAGE_SIZE = declare(
+    "Frontend::Admin::PageSize",
+    "integer",
+    25,
+    "Rows per page in the administration lists (agents, customers, groups, queues, …).",
+    navigation="Frontend::Admin",
+    minimum=5,
+    maximum=200,
+    user_modifiable=True,
+)
 ONLINE_MINUTES = declare(
     "SessionActiveTime",
     "integer",

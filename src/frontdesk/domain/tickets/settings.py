@@ -117,7 +117,17 @@ QUEUE_VIEW_PAGE_SIZE = declare(
     "Ticket::Frontend::QueueView::PageSize",
     "integer",
     25,
-    "Tickets per page in the queue view and the search results.",
+    "Tickets per page in the queue view.",
+    navigation="Frontend::Agent::Ticket",
+    minimum=5,
+    maximum=200,
+    user_modifiable=True,
+)
+SEARCH_PAGE_SIZE = declare(
+    "Ticket::Frontend::Search::PageSize",
+    "integer",
+    25,
+    "Tickets per page in the ticket search results.",
     navigation="Frontend::Agent::Ticket",
     minimum=5,
     maximum=200,

@@ -36,6 +36,7 @@ from frontdesk.domain.accounts.schemas import (
     RoleCreate,
     RoleUpdate,
 )
+from frontdesk.domain.accounts.settings import ADMIN_LIST_PAGE_SIZE
 from frontdesk.domain.chat import actions as chat_actions
 from frontdesk.domain.chat import queries as chat_queries
 from frontdesk.domain.chat.schemas import ChannelCreate, ChannelUpdate
@@ -818,6 +819,11 @@ async def overview(request: Request, caller: AdminPage, tx: TxDep) -> Response:
 # --- lists ------------------------------------------------------------------------------------
 
 
+def _page_size(tx: Tx, caller: AdminVisitor, limit: int | None) -> int:
+    """An explicit ?limit=, else the admin's own (or the global) Frontend::Admin::PageSize."""
+    return limit if limit is not None else int(tx.setting(ADMIN_LIST_PAGE_SIZE, caller.actor))
+
+
 async def _list_page(
     request: Request,
     tx: Tx,
@@ -831,7 +837,7 @@ async def _list_page(
 ) -> Response:
     term = (search or "").replace("\x00", "").strip()[:200]
     try:
-        page_request = PageRequest.build(limit, offset)
+        page_request = PageRequest.build(_page_size(tx, caller, limit), offset)
         extra = {"search": term or None} if screen.searchable else {}
         reader = tx if screen.reads_tx else tx.session
         page = await screen.list_page(reader, caller.actor, page_request, **extra)
@@ -1071,7 +1077,7 @@ async def _matrix_page(
     failed: FormErrors | None = None,
 ) -> Response:
     try:
-        page_request = PageRequest.build(limit, offset)
+        page_request = PageRequest.build(_page_size(tx, caller, limit), offset)
         owner_name, rows = await matrix.load(tx, caller.actor, owner_id, page_request)
     except DomainError as exc:
         return _error_page(request, caller, exc, matrix.owner_slug)

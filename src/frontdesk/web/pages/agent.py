@@ -43,6 +43,7 @@ from frontdesk.domain.tickets.settings import (
     ATTACHMENTS_HIDE_INLINE,
     MAX_ARCHIVE_BYTES,
     QUEUE_VIEW_PAGE_SIZE,
+    SEARCH_PAGE_SIZE,
     TIMELINE_FILTER_DEFAULT,
     TIMELINE_VIEW_ENABLED,
     ZOOM_DEFAULT_VIEW,
@@ -577,7 +578,7 @@ async def search(
                 caller.actor,
                 criteria,
                 PageRequest.build(
-                    limit if limit is not None else tx.setting(QUEUE_VIEW_PAGE_SIZE, caller.actor),
+                    limit if limit is not None else tx.setting(SEARCH_PAGE_SIZE, caller.actor),
                     offset,
                 ),
             )
