@@ -184,6 +184,23 @@ async def test_ch17_request_notifies_only_agents_who_may_accept(
     assert len(gone) == 1 and gone[0].audience.agent_ids == (1, desk.olga_id)
 
 
+async def test_ch20_chat_says_whether_the_reader_may_accept(desk: Desk) -> None:
+    chat_id, visitor = await desk.public_chat()
+    seen = {
+        name: (await desk.chat(chat_id, headers))["may_accept"]
+        for name, headers in (
+            ("olga", desk.olga),
+            ("otto", desk.otto),
+            ("paul", desk.paul),
+            ("visitor", visitor),
+        )
+    }
+    # Olga owns the channel; Otto observes and Paul participates: they may not accept.
+    assert seen == {"olga": True, "otto": False, "paul": False, "visitor": False}
+    await desk.client.post(f"/api/v1/chats/{chat_id}/accept", headers=desk.olga)
+    assert (await desk.chat(chat_id, desk.olga))["may_accept"] is False
+
+
 async def test_ch46_same_client_message_id_is_stored_once(desk: Desk) -> None:
     chat_id, visitor = await desk.accepted_public_chat()
     first = await desk.say(chat_id, visitor, "Where is my parcel?", cid="m-1")
@@ -208,6 +225,24 @@ async def test_ch46_events_after_seq_and_ahead_is_an_error(desk: Desk) -> None:
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "after_seq_ahead"
+
+
+async def test_ch19_events_limit_reads_only_the_first_events(desk: Desk) -> None:
+    chat_id, visitor = await desk.accepted_public_chat()
+    await desk.say(chat_id, visitor, "one")
+    response = await desk.client.get(
+        f"/api/v1/chats/{chat_id}/events", params={"after_seq": 0, "limit": 2}, headers=desk.olga
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert [e["seq"] for e in body["items"]] == [1, 2]
+    assert (body["total"], body["last_seq"]) == (2, 2)
+    for bad in ("0", "501", "x"):
+        refused = await desk.client.get(
+            f"/api/v1/chats/{chat_id}/events", params={"limit": bad}, headers=desk.olga
+        )
+        assert refused.status_code == 422, bad
+        assert refused.json()["error"]["code"] == "validation_failed"
 
 
 async def test_ch46_long_poll_wakes_on_a_new_message(desk: Desk) -> None:

@@ -413,6 +413,8 @@ async def test_ch13_ch14_requests_name_their_addressee_who_may_decline(
         "Paul Agent",
         True,
     )
+    # CH-20: only the addressee may accept; the starter waits.
+    assert (chat["may_accept"], seen["may_accept"]) == (False, True)
     to_cora = await desk.client.post(
         "/api/v1/chats", json={"to_customer_user": "cora", "message": "Hi"}, headers=desk.olga
     )
@@ -423,6 +425,7 @@ async def test_ch13_ch14_requests_name_their_addressee_who_may_decline(
     )
     cora_view = await desk.chat(to_cora.json()["id"], desk.cora)
     assert (cora_view["addressee_name"], cora_view["addressed_to_me"]) == ("Cora Customer", True)
+    assert (to_cora.json()["may_accept"], cora_view["may_accept"]) == (False, True)
 
     # Declining (closing a request addressed to oneself) tells both sides.
     events.clear()

@@ -555,6 +555,10 @@ async def chat_summary(tx: Tx, chat: Chat, channel: ChatChannel) -> dict[str, An
         "channel_name": channel.name,
         "requester_name": await requester_name_for(tx, chat, not addressed_to_customer),
         "created_at": isoformat_z(chat.created_at),
+        # The audience of a request frame is whom the request is addressed to (an agent's
+        # request), or the channel's owners who receive chats: all of them may accept it.
+        "addressed_to_me": chat.target_agent_id is not None
+        or chat.target_customer_user_id is not None,
         "may_accept": chat.status == "request",
     }
 

@@ -128,8 +128,23 @@ async def chat_out(tx: Tx, actor: Actor, access: ChatAccess) -> ChatOut:
         invited_for_chat_id=chat.invited_for_chat_id,
         addressee_name=addressee_name,
         addressed_to_me=addressed_to_me,
+        may_accept=await _may_accept(tx, actor, access, addressed_to_me),
         no_agent_text=no_agent_text,
         fallback_url=fallback_url,
+    )
+
+
+async def _may_accept(tx: Tx, actor: Actor, access: ChatAccess, addressed_to_me: bool) -> bool:
+    """CH-20: the rule of ``check_accept_chat``, for showing or hiding the accept button."""
+    chat = access.chat
+    if chat.status != "request" or access.member is not None:
+        return False
+    if addressed_to_me:
+        return True
+    return (
+        chat.direction in OFFERED_TO_OWNERS
+        and has_chat_permission(actor, access.channel.group_id, "chat_owner")
+        and await receives_chats(tx, actor)
     )
 
 
@@ -303,10 +318,12 @@ def page_body(page: Page[Any]) -> dict[str, Any]:
     return {"items": [item.model_dump(mode="json") for item in page.items], "total": page.total}
 
 
-async def chat_events(tx: Tx, actor: Actor, chat_id: int, after_seq: int) -> EventBatch:
+async def chat_events(
+    tx: Tx, actor: Actor, chat_id: int, after_seq: int, limit: int = EVENT_PAGE
+) -> EventBatch:
     check_chat_enabled(tx)
     access = await access_chat_by_id(tx.session, actor, chat_id)
-    return await events_after(tx.session, actor, access, after_seq)
+    return await events_after(tx.session, actor, access, after_seq, limit)
 
 
 def visitor_actor(chat: Chat) -> Actor:

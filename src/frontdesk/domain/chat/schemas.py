@@ -157,6 +157,9 @@ class ChatOut(BaseModel):
     # (who may then accept or decline it).
     addressee_name: str | None = None
     addressed_to_me: bool = False
+    # CH-20: whether the reader may accept this request (the addressee, or an owner of the
+    # channel who receives chats).
+    may_accept: bool = False
     # CH-37: set once the requester waited CustomerThreshold minutes without an agent.
     no_agent_text: str | None = None
     fallback_url: str | None = None

@@ -197,17 +197,19 @@ async def chat_events(
     request: Request,
     after_seq: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)] = 0,
+    limit: Annotated[int, Query(ge=1, le=queries.EVENT_PAGE)] = queries.EVENT_PAGE,
 ) -> dict[str, Any]:
-    """Events after ``after_seq``; with ``wait`` the answer waits up to that many seconds for
-    the next one (long-poll). ``last_seq`` is where the next call continues."""
+    """At most ``limit`` stored events after ``after_seq``; with ``wait`` the answer waits up
+    to that many seconds for the next one (long-poll). ``last_seq`` is where the next call
+    continues."""
     hub = hub_of(request.app.state.frontdesk)
     waiter = hub.prepare_wait(chat_id) if wait > 0 else None
-    batch = await queries.chat_events(tx, caller, chat_id, after_seq)
+    batch = await queries.chat_events(tx, caller, chat_id, after_seq, limit)
     if not batch.events and waiter is not None:
         # Give the connection back while waiting: a long-poll must not hold a transaction.
         await commit(tx.session)
         await hub.wait(waiter, wait)
-        batch = await queries.chat_events(tx, caller, chat_id, after_seq)
+        batch = await queries.chat_events(tx, caller, chat_id, after_seq, limit)
     return {
         "items": [e.model_dump() for e in batch.events],
         "total": len(batch.events),

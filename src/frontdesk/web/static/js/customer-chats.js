@@ -14,7 +14,8 @@ if (notices) {
   );
 
   const announce = (chat) => {
-    if (chat.direction !== "agent_to_customer" || chat.status !== "request") return;
+    // The domain says whom a request waits for (CH-14); an own request waits for an agent.
+    if (!chat.addressed_to_me || chat.status !== "request") return;
     if (!Number.isInteger(chat.id) || known.has(chat.id)) return;
     known.add(chat.id);
     const line = document.createElement("p");
@@ -33,7 +34,8 @@ if (notices) {
     const response = await fetch("/api/v1/chats?status=request", { credentials: "same-origin" })
       .catch(() => null);
     if (!response || !response.ok) return;
-    for (const chat of (await response.json()).items) announce(chat);
+    const page = await response.json().catch(() => null);
+    for (const chat of (page && page.items) || []) announce(chat);
   });
   connection.connect();
 }
