@@ -4,31 +4,13 @@
 // Loaded with the toolbar's availability switch, so only while the chat is switched on. The
 // chat manager (and its pop-out window) keeps its own socket and does all this itself.
 
+import { beep, showRequestCount } from "./chat-alerts.js";
 import { ChatConnection } from "./realtime.js";
 
-const baseTitle = document.title;
 const openRequests = new Set(); // chat ids
 
 function showCount() {
-  const count = openRequests.size;
-  document.title = count ? `(${count}) ${baseTitle}` : baseTitle;
-  for (const badge of document.querySelectorAll("[data-chat-request-count]")) {
-    badge.textContent = String(count);
-    badge.hidden = count === 0;
-  }
-}
-
-function beep() {
-  try {
-    const audio = new AudioContext();
-    const tone = audio.createOscillator();
-    tone.frequency.value = 880;
-    tone.connect(audio.destination);
-    tone.start();
-    tone.stop(audio.currentTime + 0.15);
-  } catch {
-    // no sound is no reason to fail
-  }
+  showRequestCount(openRequests.size);
 }
 
 function notify(chat) {
@@ -50,7 +32,8 @@ async function loadOpenRequests() {
     credentials: "same-origin",
   }).catch(() => null);
   if (!response || !response.ok) return;
-  const page = await response.json();
+  const page = await response.json().catch(() => null);
+  if (!page) return;
   openRequests.clear();
   for (const chat of page.items) {
     if (!chat.my_role) openRequests.add(chat.id);
