@@ -470,3 +470,60 @@ async def test_ch14_a_request_to_a_customer_waits_in_the_manager_until_accepted(
     await expect(widget.locator("[data-chat-status]")).to_have_text("active")
     await expect(widget.locator("[data-chat-members] li")).to_have_count(2)
     await expect(widget.locator("[data-chat-log]")).to_contain_text("Jane Doe — joined")
+
+
+async def test_ch18_chat_manager_catches_up_after_a_network_cut(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """Frames sent while the socket is down are lost: on reconnect the manager reads its lists
+    again, so a request made during the cut shows, without a second widget or a lost draft."""
+    agent = await new_page()
+    await log_in(agent, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
+    headers = prepare_desk(live_server)
+    create_people(live_server, headers)
+    with live_server.api() as api:
+        token = api.post(
+            "/api/v1/auth/token",
+            json={"login": "jane", "password": "customer-secret-1", "realm": "customer"},
+        ).json()["token"]
+    jane = {"Authorization": f"Bearer {token}"}
+
+    def jane_asks(message: str) -> int:
+        with live_server.api() as api:
+            created = api.post("/api/v1/chats", json={"message": message}, headers=jane)
+            assert created.status_code == 201, created.text
+            return int(created.json()["id"])
+
+    await agent.goto(f"{live_server.url}/agent/chat")
+    await expect(agent.get_by_text("No open requests.")).to_be_visible()
+    first_id = jane_asks("First question")
+    await agent.get_by_role("button", name="Jane Doe (Chat)").click()
+    await (
+        agent.get_by_role("dialog", name="Chat request")
+        .get_by_role("button", name="Accept")
+        .click()
+    )
+    widget = agent.locator(f"#chat-{first_id}")
+    box = widget.get_by_role("textbox", name="Message")
+    await box.fill("A draft $& not sent")
+
+    await agent.context.set_offline(True)
+    await expect(agent.get_by_text("Connection lost. Reconnecting…")).to_be_visible()
+    second_id = jane_asks("Second question")
+    with live_server.api() as api:
+        said = api.post(
+            f"/api/v1/chats/{first_id}/messages", json={"text": "Still there?"}, headers=jane
+        )
+        assert said.status_code == 201, said.text
+    await agent.context.set_offline(False)
+
+    await expect(agent.get_by_text("Connection lost. Reconnecting…")).to_be_hidden()
+    request = agent.get_by_role("button", name="Jane Doe (Chat)")
+    await expect(request).to_have_count(1)
+    await expect(request).to_have_attribute("data-request-open", str(second_id))
+    await expect(agent).to_have_title("(1) Chat manager · Frontdesk")
+    await expect(agent.locator("[data-chat-widget]")).to_have_count(1)
+    await expect(widget.locator("[data-chat-log] .chat-text")).to_have_text(
+        ["First question", "Still there?"]
+    )
+    await expect(box).to_have_value("A draft $& not sent")

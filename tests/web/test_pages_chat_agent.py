@@ -153,6 +153,8 @@ async def test_ch18_ch20_ch26_chat_manager_knows_order_accepting_channels_and_qu
     assert page.status_code == 200
     assert 'data-chat-order="prepend"' in page.text
     assert f'data-accepting-channels="{desk.default_channel_id}"' in page.text
+    # Role names come translated from the page (static/js/chat-manager.js shows them).
+    assert "data-chat-role data-names='{&#34;customer&#34;: &#34;customer&#34;," in page.text
     # Olga may create tickets in no queue: the phone ticket action says so.
     assert "You may not create tickets in any queue." in page.text
     assert "data-chat-phone-queue" not in page.text

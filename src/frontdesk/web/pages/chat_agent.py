@@ -79,7 +79,7 @@ async def chat_manager(request: Request, caller: AgentPage, tx: TxDep) -> HTMLRe
         tx,
         caller,
         "chat/agent_manager.html",
-        {"view": view, "state": view.state, "single_chat": None},
+        {"view": view, "single_chat": None},
     )
 
 
@@ -172,5 +172,5 @@ async def chat_window(
         tx,
         caller,
         "chat/agent_manager.html",
-        {"view": view, "state": view.state, "single_chat": chat},
+        {"view": view, "single_chat": chat},
     )

@@ -3,6 +3,7 @@
 // the chat REST API; everything shown comes from the socket (realtime.js), so the manager and a
 // pop-out window of the same chat stay in sync both ways. Text is set with textContent only.
 
+import { beep, showRequestCount } from "./chat-alerts.js";
 import { ChatConnection } from "./realtime.js";
 
 const root = document.querySelector("[data-chat-manager]");
@@ -14,11 +15,7 @@ const widgetsBox = root.querySelector("[data-chat-widgets]");
 const requestList = root.querySelector("[data-chat-requests]");
 const dialog = root.querySelector("[data-request-dialog]");
 const errorBox = root.querySelector("[data-chat-error]");
-const baseTitle = document.title;
 const chatOrder = root.dataset.chatOrder === "append" ? "append" : "prepend";
-const acceptingChannels = new Set(
-  (root.dataset.acceptingChannels || "").split(",").filter(Boolean).map(Number),
-);
 const requests = new Map(); // chat id → summary
 const widgets = new Map(); // chat id → widget state
 
@@ -69,19 +66,6 @@ if ("Notification" in window && Notification.permission === "default") {
   });
 }
 
-function beep() {
-  try {
-    const audio = new AudioContext();
-    const tone = audio.createOscillator();
-    tone.frequency.value = 880;
-    tone.connect(audio.destination);
-    tone.start();
-    tone.stop(audio.currentTime + 0.15);
-  } catch {
-    // no sound is no reason to fail
-  }
-}
-
 // A click brings this window forward and shows what the notification was about: the chat's
 // widget, or the request's details.
 function notify(title, body, { chatId = null, requestId = null } = {}) {
@@ -96,42 +80,32 @@ function notify(title, body, { chatId = null, requestId = null } = {}) {
   });
 }
 
-function updateTitleCounter() {
-  const count = requests.size;
-  document.title = count ? `(${count}) ${baseTitle}` : baseTitle;
-  for (const badge of document.querySelectorAll("[data-chat-request-count]")) {
-    badge.textContent = String(count);
-    badge.hidden = count === 0;
-  }
-}
-
 // --- open requests ---------------------------------------------------------------------------
 
 let dialogChatId = null;
 let waitingTimer = null;
 
-// Requests addressed to this agent (an agent-to-agent request, an invitation) are accepted or
-// declined by them alone; requests of a channel are accepted by its owners (CH-20).
-function addressedToMe(chat) {
-  return chat.direction === "agent_to_agent";
-}
-
-function mayAccept(chat) {
-  return addressedToMe(chat) || acceptingChannels.has(chat.channel_id);
-}
-
 function showWaiting(created) {
   const waiting = dialog.querySelector("[data-request-waiting]");
   const seconds = Math.max(0, Math.floor((Date.now() - created.getTime()) / 1000));
   waiting.textContent = waiting.dataset.minutes
-    .replace("%(minutes)s", String(Math.floor(seconds / 60)))
-    .replace("%(seconds)s", String(seconds % 60));
+    .replace("%(minutes)s", () => String(Math.floor(seconds / 60)))
+    .replace("%(seconds)s", () => String(seconds % 60));
 }
+
+// A request holds its first message and little else; a few events hold the first messages.
+const FIRST_EVENTS = 10;
 
 async function showFirstMessages(chatId) {
   const list = dialog.querySelector("[data-request-messages]");
   list.replaceChildren();
-  const found = await run(() => api("GET", `/chats/${chatId}/events?after_seq=0`));
+  // Not run(): an error shown elsewhere on the page is not this dialog's to clear.
+  const found = await api("GET", `/chats/${chatId}/events?after_seq=0&limit=${FIRST_EVENTS}`).catch(
+    (error) => {
+      showError(error);
+      return null;
+    },
+  );
   if (dialogChatId !== chatId || !found) return;
   const messages = found.items.map((item) => item.event).filter((e) => e.kind === "message");
   for (const message of messages.slice(0, 3)) {
@@ -157,7 +131,7 @@ function renderRequests() {
     requestList.append(item);
   }
   root.querySelector("[data-chat-requests-empty]").hidden = requests.size > 0;
-  updateTitleCounter();
+  showRequestCount(requests.size);
 }
 
 function openRequest(chatId) {
@@ -170,9 +144,13 @@ function openRequest(chatId) {
     chat.created_at,
   ).toLocaleString();
   dialog.querySelector("[data-request-channel-select]").value = String(chat.channel_id);
-  dialog.querySelector("[data-request-accept-box]").hidden = !mayAccept(chat);
-  dialog.querySelector("[data-request-decline-box]").hidden = !addressedToMe(chat);
-  dialog.querySelector("[data-request-move-box]").hidden = addressedToMe(chat);
+  // The domain decides (CH-20): a request addressed to this agent (an agent-to-agent request,
+  // an invitation) is accepted or declined by them alone; a channel's owners accept the rest.
+  const mayAccept = chat.status === "request" && Boolean(chat.may_accept);
+  const addressedToMe = chat.status === "request" && Boolean(chat.addressed_to_me);
+  dialog.querySelector("[data-request-accept-box]").hidden = !mayAccept;
+  dialog.querySelector("[data-request-decline-box]").hidden = !addressedToMe;
+  dialog.querySelector("[data-request-move-box]").hidden = addressedToMe;
   const created = new Date(chat.created_at);
   showWaiting(created);
   clearInterval(waitingTimer);
@@ -210,7 +188,14 @@ if (dialog) {
 
 // --- chat widgets ----------------------------------------------------------------------------
 
-const ROLE_NAMES = { owner: "owner", participant: "participant", observer: "observer" };
+// Role names as the page's language says them (from the widget template).
+const roleNames = JSON.parse(
+  template.content.querySelector("[data-chat-role]").dataset.names || "{}",
+);
+
+function roleName(role) {
+  return roleNames[role] || role;
+}
 
 function renderHeader(widget) {
   const chat = widget.chat;
@@ -221,7 +206,7 @@ function renderHeader(widget) {
     : chat.requester_name;
   widget.node.querySelector("[data-chat-channel]").textContent = chat.channel_name;
   widget.node.querySelector("[data-chat-role]").textContent =
-    ROLE_NAMES[chat.my_role] || chat.my_role || "—";
+    chat.my_role ? roleName(chat.my_role) : "—";
   widget.node.querySelector("[data-chat-status]").textContent = chat.status;
   const members = widget.node.querySelector("[data-chat-members]");
   members.replaceChildren();
@@ -229,7 +214,7 @@ function renderHeader(widget) {
     const item = el("li", `chat-member presence-${member.presence}`);
     const icon = el("span", "presence-icon", "●");
     icon.setAttribute("aria-hidden", "true");
-    item.append(icon, ` ${member.display_name} (${member.role}, ${member.presence})`);
+    item.append(icon, ` ${member.display_name} (${roleName(member.role)}, ${member.presence})`);
     members.append(item);
   }
   if (chat.monitor) widget.node.querySelector("[data-chat-monitor]").value = chat.monitor;
@@ -240,9 +225,10 @@ function renderHeader(widget) {
   // CH-13, CH-14: my own request waits for the other side to accept.
   const pending = widget.node.querySelector("[data-chat-pending]");
   pending.hidden = chat.status !== "request";
+  // A function replacement: "$&" and the like in a name are text, not patterns.
   pending.textContent = pending.dataset.template.replace(
     "%(name)s",
-    chat.addressee_name || "…",
+    () => chat.addressee_name || "…",
   );
   widget.input.disabled = closed || !isMember || chat.my_role === "observer";
   widget.node.querySelector("[data-chat-send] button").disabled = widget.input.disabled;
@@ -315,8 +301,7 @@ function appendEvent(widget, event) {
   if (event.kind === "typing") {
     if (event.author && event.author.id === agentId && event.author.kind === "agent") return;
     const typing = widget.node.querySelector("[data-chat-typing]");
-    typing.textContent = typing.dataset.template.replace(
-      "%(name)s",
+    typing.textContent = typing.dataset.template.replace("%(name)s", () =>
       event.author ? event.author.name : "",
     );
     clearTimeout(widget.typingTimer);
@@ -409,9 +394,12 @@ function bindWidget(widget) {
   const inviteSelect = node.querySelector("[data-chat-invite-select]");
   inviteSelect.closest("details").addEventListener("toggle", async (event) => {
     if (!event.target.open) return;
-    const response = await fetch(`/agent/chat/${chatId}/invitable`, { credentials: "same-origin" });
-    // The options come from our own template (escaped there); parse them as a fragment.
-    const fragment = document.createRange().createContextualFragment(await response.text());
+    // An error answer is the same fragment saying no agent is available; a failed request
+    // leaves the list empty. Only <option>s of our own template (escaped there) are taken.
+    const html = await fetch(`/agent/chat/${chatId}/invitable`, { credentials: "same-origin" })
+      .then((response) => (response.ok || response.status < 500 ? response.text() : ""))
+      .catch(() => "");
+    const fragment = document.createRange().createContextualFragment(html);
     inviteSelect.replaceChildren(...fragment.querySelectorAll("option"));
   });
   node.querySelector("[data-chat-invite]").addEventListener("click", async () => {
@@ -448,7 +436,7 @@ function bindWidget(widget) {
 function showTicket(widget, ticket) {
   const link = widget.node.querySelector("[data-chat-ticket-link]");
   link.href = `/agent/tickets/${ticket.id}`;
-  link.textContent = link.dataset.template.replace("%(number)s", ticket.number);
+  link.textContent = link.dataset.template.replace("%(number)s", () => ticket.number);
   widget.node.querySelector("[data-chat-ticket-created]").hidden = false;
 }
 
@@ -528,6 +516,9 @@ const connection = new ChatConnection({});
 const banner = root.querySelector("[data-chat-banner]");
 let everOpen = false;
 connection.on("status", (status) => {
+  // Request and chat frames sent while the socket was down are lost (the chats' own events
+  // are replayed by the socket): read the lists again on every reopen after the first.
+  if (status === "open" && everOpen) loadChats();
   if (status === "open") everOpen = true;
   banner.hidden = status === "open" || !everOpen;
 });
@@ -556,27 +547,54 @@ connection.on("error", (frame) => {
   }
 });
 
-async function start() {
-  connection.connect();
+// The requests and my chats as the server has them now. Run at start and after a network cut:
+// a widget already shown is updated in place (its draft stays), not added twice.
+async function loadChats({ initial = false } = {}) {
   if (singleChat) {
     const chat = await run(() => api("GET", `/chats/${singleChat}`));
-    if (chat) addWidget(chat);
+    if (chat) showChat(chat, initial);
     return;
   }
   const [open, active] = await Promise.all([
     run(() => api("GET", "/chats?status=request&limit=100")),
     run(() => api("GET", "/chats?status=active&limit=100")),
   ]);
-  for (const chat of (open && open.items) || []) {
-    // My own requests (to an agent or a customer) wait as widgets for the other side.
-    if (chat.my_role) addWidget(chat, { initial: true });
-    else requests.set(chat.id, chat);
+  const listed = new Set();
+  if (open) {
+    requests.clear();
+    for (const chat of open.items) {
+      listed.add(chat.id);
+      // My own requests (to an agent or a customer) wait as widgets for the other side.
+      if (chat.my_role) showChat(chat, initial);
+      else requests.set(chat.id, chat);
+    }
+    renderRequests();
   }
-  renderRequests();
   for (const chat of (active && active.items) || []) {
-    if (chat.my_role) addWidget(chat, { initial: true });
+    listed.add(chat.id);
+    if (chat.my_role) showChat(chat, initial);
   }
-  for (const widget of widgets.values()) renderJoin(widget);
+  for (const widget of widgets.values()) {
+    // Closed during the cut: show what became of it.
+    const gone = open && active && !listed.has(widget.chat.id);
+    if (gone && widget.chat.status !== "closed") refreshChat(widget);
+    renderJoin(widget);
+  }
+}
+
+function showChat(chat, initial) {
+  const widget = widgets.get(chat.id);
+  if (!widget) {
+    addWidget(chat, { initial });
+    return;
+  }
+  widget.chat = chat;
+  renderHeader(widget);
+}
+
+async function start() {
+  connection.connect();
+  await loadChats({ initial: true });
   showLinkedTarget();
 }
 
