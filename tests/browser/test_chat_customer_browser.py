@@ -7,10 +7,11 @@ With ``FRONTDESK_SCREENSHOTS=docs/user`` the tests save screenshots for docs/use
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.test_chat_public_browser import deploy_settings, prepare_desk
@@ -233,3 +234,35 @@ async def test_integration_dialog_snippet_and_preview(
     await page.get_by_role("button", name="Reload preview").click()
     launcher = page.frame_locator("[data-preview]").get_by_role("button", name="Ask us")
     await expect(launcher).to_have_css("background-color", "rgb(0, 102, 0)")
+
+
+async def test_ch37_waiting_page_stops_asking_once_the_server_says_no(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """A 4xx (here: the session expired) will not get better: the page stops asking."""
+    headers = prepare_desk(live_server)
+    create_jane(live_server, headers)
+    page = await new_page(viewport={"width": 390, "height": 844})
+    await page.clock.install()
+    await log_in(page, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
+    await page.goto(f"{live_server.url}/customer/chats/new")
+    await page.get_by_label("Your message").fill("Anyone there?")
+    await page.get_by_role("button", name="Start chat").click()
+    await expect(page.get_by_role("log")).to_contain_text("Anyone there?")
+    chat_id = int(page.url.rsplit("/", 1)[1])
+    asked: list[str] = []
+
+    async def expired(route: Route) -> None:
+        asked.append(route.request.url)
+        await route.fulfill(status=401, json={"error": {"code": "authentication_required"}})
+
+    await page.route(f"{live_server.url}/api/v1/chats/{chat_id}", expired)
+    await page.clock.fast_forward("00:31")
+    for _ in range(50):
+        if asked:
+            break
+        await asyncio.sleep(0.1)
+    assert len(asked) == 1
+    await page.clock.fast_forward("01:01")  # two more rounds of the 30 s check
+    await asyncio.sleep(1)
+    assert len(asked) == 1

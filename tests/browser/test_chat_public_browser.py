@@ -210,6 +210,10 @@ async def test_visitor_chats_through_the_widget_on_another_site(
     await frame.get_by_role("button", name="Start chat").click()
     log = frame.get_by_role("log")
     await expect(log).to_contain_text("Is the <b>red</b> one in stock?")
+    # CH-7: the loader keeps the token in the host's storage, handed over after its hello.
+    await visitor.wait_for_function(
+        "JSON.parse(localStorage.getItem('frontdeskChat.visitor') || '{}').chatId > 0"
+    )
 
     # The agent accepts in the chat manager (the request arrived live).
     request = agent.get_by_role("button", name="Vera (Chat)")
@@ -332,3 +336,41 @@ async def test_visitor_chats_through_the_widget_on_another_site(
     article = agent.get_by_role("article", name=f"Chat {chat_id}")
     for text in expected:
         await expect(article).to_contain_text(text)
+
+
+async def test_ch7_the_frame_hands_its_token_only_to_the_parent_that_said_hello(
+    live_server: LiveServer, new_page: NewPage, host_site: tuple[str, Path]
+) -> None:
+    """The visitor token goes to the framing page only in answer to its hello, addressed to the
+    hello's origin; a page that frames the chat without greeting it hears nothing."""
+    site, folder = host_site
+    (folder / "frame.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framer</title></head>'
+        "<body><script>window.heard = [];"
+        "addEventListener('message', (e) => heard.push({origin: e.origin, data: e.data}));"
+        "</script>"
+        f'<iframe title="Chat" src="{live_server.url}/public/chat?iframe=1"></iframe></body></html>'
+    )
+    headers = prepare_desk(live_server)
+    allow_origin(live_server, headers, site)
+    page = await new_page()
+    await page.goto(f"{site}/frame.html")
+    frame = page.frame_locator('iframe[title="Chat"]')
+    await frame.get_by_label("Your name").fill("Vera")
+    await frame.get_by_label("Your message").fill("Hello?")
+    await frame.get_by_role("button", name="Start chat").click()
+    await expect(frame.get_by_role("log")).to_contain_text("Hello?")
+    await frame.get_by_role("textbox", name="Message", exact=True).press("Escape")
+    await page.wait_for_timeout(300)
+    assert await page.evaluate("window.heard") == []
+
+    await page.evaluate(
+        "document.querySelector('iframe').contentWindow"
+        f".postMessage({{frontdeskChat: 'hello'}}, '{live_server.url}')"
+    )
+    await page.wait_for_function("window.heard.length > 0")
+    (heard,) = await page.evaluate("window.heard")
+    assert heard["origin"] == live_server.url
+    assert heard["data"]["frontdeskChat"] == "remember"
+    assert isinstance(heard["data"]["value"]["token"], str)
+    assert isinstance(heard["data"]["value"]["chatId"], int)

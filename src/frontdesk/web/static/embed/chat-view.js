@@ -205,10 +205,14 @@ export class ChatView {
 
 // CH-37: while a request waits, asks the server every so often whether the "no agent available"
 // text is due (CustomerThreshold is the server's to judge) and hands the answer to show().
+// fetchChat answers the fetch Response. A 4xx (session gone, chat deleted) will not get better:
+// the watch stops; a network failure or a 5xx is tried again next time.
 export function watchForNoAgent(view, fetchChat, show, everyMs) {
   const timer = setInterval(async () => {
     if (view.closed) return clearInterval(timer);
-    const current = await fetchChat().catch(() => null);
+    const response = await fetchChat().catch(() => null);
+    if (response && response.status >= 400 && response.status < 500) return clearInterval(timer);
+    const current = response && response.ok ? await response.json().catch(() => null) : null;
     if (!current) return;
     if (current.status !== "request") return clearInterval(timer);
     if (current.no_agent_text) {

@@ -6,6 +6,8 @@
   var script = document.currentScript;
   var config = window.frontdeskChat || {};
   var server = (config.server || new URL(script.src).origin).replace(/\/$/, "");
+  // Messages from the frame carry an origin, never a path (config.server may have one).
+  var origin = new URL(server).origin;
   var prefix = "Frontdesk chat: ";
   // The visitor token, kept here for the frame in case the browser refuses the frame (another
   // site) its own storage: a reload or a second tab still continues the same chat.
@@ -79,6 +81,11 @@
         frame.title = text(config.title, "Chat with us");
         var visitor = kept();
         frame.src = server + "/public/chat" + query + (visitor ? "#visitor=" + encodeURIComponent(visitor) : "");
+        // The frame answers only its parent, once greeted: on every load (it reloads itself
+        // for a new chat), and only if the frame still shows our server.
+        frame.addEventListener("load", function () {
+          frame.contentWindow.postMessage({ frontdeskChat: "hello" }, origin);
+        });
         panel.appendChild(frame);
       }
       panel.hidden = !open;
@@ -100,7 +107,7 @@
     // Focus is inside the frame while the visitor chats: the frame reports Escape.
     window.addEventListener("message", function (event) {
       var data = event.data;
-      if (!frame || event.source !== frame.contentWindow || event.origin !== server || !data) return;
+      if (!frame || event.source !== frame.contentWindow || event.origin !== origin || !data) return;
       if (data.frontdeskChat === "close") closeByKeyboard();
       if (data.frontdeskChat === "remember") keep(data.value);
     });

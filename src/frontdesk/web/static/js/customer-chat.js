@@ -28,10 +28,7 @@ if (root) {
   // CH-37: the "no agent available" text appears while the customer waits on this page.
   const noAgent = root.querySelector("[data-chat-no-agent]");
   if (noAgent && noAgent.hidden) {
-    const fetchChat = async () => {
-      const response = await fetch(`/api/v1/chats/${chatId}`, { credentials: "same-origin" });
-      return response.ok ? response.json() : null;
-    };
+    const fetchChat = () => fetch(`/api/v1/chats/${chatId}`, { credentials: "same-origin" });
     watchForNoAgent(view, fetchChat, (chat) => {
       noAgent.querySelector("[data-chat-no-agent-text]").textContent = chat.no_agent_text;
       noAgent.hidden = false;

@@ -4,6 +4,8 @@
 // In the widget's frame on another site the browser may refuse that storage (third-party
 // storage blocked), so the loader keeps the token in the host page's storage too: the frame
 // reports it with postMessage and gets it back in its address's fragment (#visitor=...).
+// The frame tells only its own parent, and only after the parent said hello: the answer goes
+// to the origin the hello came from, never to whatever page happens to hold the frame.
 
 import { ChatConnection } from "./realtime.js";
 import { ChatView, watchForNoAgent } from "../embed/chat-view.js";
@@ -47,9 +49,30 @@ function remember(value) {
   } catch {
     // storage blocked: the host page keeps it, if there is one
   }
-  // The parent may embed this page only if AllowedOrigins lets it (frame-ancestors), and the
-  // token is the one of the chat the visitor started on that page.
-  if (IN_FRAME) window.parent.postMessage({ frontdeskChat: "remember", value }, "*");
+  tellHost({ frontdeskChat: "remember", value });
+}
+
+// The loader's origin, learnt from its hello. The parent may embed this page only if
+// AllowedOrigins lets it (frame-ancestors), and the token is the one of the chat the visitor
+// started on that page.
+let hostOrigin = null;
+let untold = null; // the last message for the host before its hello
+
+function tellHost(message) {
+  if (!IN_FRAME) return;
+  if (hostOrigin) window.parent.postMessage(message, hostOrigin);
+  else if (message.frontdeskChat === "remember") untold = message;
+}
+
+if (IN_FRAME) {
+  window.addEventListener("message", (event) => {
+    if (event.source !== window.parent || !event.data || event.data.frontdeskChat !== "hello") {
+      return;
+    }
+    hostOrigin = event.origin;
+    if (untold) window.parent.postMessage(untold, hostOrigin);
+    untold = null;
+  });
 }
 
 function api(path, token, options = {}) {
@@ -126,10 +149,7 @@ function openConversation(chat, token) {
   view.start(chat.status);
   showNoAgent(chat);
   if (chat.status === "request" && !chat.no_agent_text) {
-    const fetchChat = async () => {
-      const response = await api(`/chats/${chat.id}`, token);
-      return response.ok ? response.json() : null;
-    };
+    const fetchChat = () => api(`/chats/${chat.id}`, token);
     watchForNoAgent(view, fetchChat, showNoAgent, NO_AGENT_CHECK_MS);
   }
   view.input.focus();
@@ -181,6 +201,6 @@ if (conversation) resume();
 // Escape inside the widget's frame closes the widget: the loader on the host page listens.
 if (IN_FRAME) {
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") window.parent.postMessage({ frontdeskChat: "close" }, "*");
+    if (event.key === "Escape") tellHost({ frontdeskChat: "close" });
   });
 }
