@@ -70,7 +70,7 @@ from frontdesk.domain.chat.settings import (
 )
 from frontdesk.domain.chat.transcript import line_text
 from frontdesk.domain.runtime import Tx
-from frontdesk.domain.ticket_catalogue.models import Queue
+from frontdesk.domain.tickets.queries import creatable_queues
 from frontdesk.integrations.pdf import TranscriptEntry, render_transcript
 
 EVENT_PAGE = 500
@@ -468,16 +468,12 @@ async def chat_manager_view(tx: Tx, actor: Actor) -> ChatManagerView:
                 .order_by(ChatChannel.id)
             )
         )
-    queues = await tx.session.execute(
-        select(Queue.id, Queue.name)
-        .where(Queue.valid.is_(True), Queue.group_id.in_(actor.groups_with("create")))
-        .order_by(Queue.name)
-    )
+    queues = await creatable_queues(tx.session, actor)
     return ChatManagerView(
         state=state,
         chat_order=str(tx.setting(CHAT_ORDER, actor)),
         accepting_channel_ids=accepting,
-        phone_ticket_queues=[QueueChoice(id, name) for id, name in queues],
+        phone_ticket_queues=[QueueChoice(queue.id, queue.name) for queue in queues],
     )
 
 

@@ -612,15 +612,23 @@ async def agents_with_permission(
     ]
 
 
+async def creatable_queues(session: AsyncSession, actor: Actor) -> list[NamedOption]:
+    """The valid queues the actor may create tickets in (agents: create; customers: rw)."""
+    permission = "rw" if actor.is_customer else "create"
+    return await _options(
+        session,
+        select(Queue.id, Queue.name)
+        .where(Queue.valid.is_(True), Queue.group_id.in_(actor.groups_with(permission)))
+        .order_by(Queue.name),
+    )
+
+
 async def ticket_form_options(
     session: AsyncSession, actor: Actor, ticket: Ticket | None
 ) -> TicketFormOptions:
     """The choices of the ticket forms (create, move, change) for this actor."""
-    create_permission = "rw" if actor.is_customer else "create"
     queues = select(Queue.id, Queue.name).where(Queue.valid.is_(True)).order_by(Queue.name)
-    queues_create = await _options(
-        session, queues.where(Queue.group_id.in_(actor.groups_with(create_permission)))
-    )
+    queues_create = await creatable_queues(session, actor)
     queues_move = (
         []
         if actor.is_customer
