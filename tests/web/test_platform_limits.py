@@ -318,3 +318,33 @@ async def test_healthz_answers_503_naming_the_bus_when_redis_is_gone(
         if redis.poll() is None:
             redis.kill()
             redis.wait(timeout=10)
+
+
+# --- login throttling per address ---------------------------------------------------------------
+
+
+def _client_from(app: Any, address: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def _guess(client: httpx.AsyncClient, password: str = "wrong") -> int:
+    response = await client.post(
+        "/api/v1/auth/token", json={"login": "admin", "password": password, "realm": "agent"}
+    )
+    return response.status_code
+
+
+async def test_a_guesser_is_throttled_without_locking_the_user_out_elsewhere(app: Any) -> None:
+    async with _client_from(app, "127.0.0.2") as guesser, _client_from(app, "127.0.0.3") as user:
+        assert [await _guess(guesser) for _ in range(5)] == [401] * 5
+        assert await _guess(guesser, ADMIN_PASSWORD) == 429
+        assert await _guess(user, ADMIN_PASSWORD) == 200
+
+
+async def test_guesses_spread_over_many_addresses_still_throttle_the_login(app: Any) -> None:
+    for index in range(10):  # 5 per address is the limit there; 50 in all is the limit overall
+        async with _client_from(app, f"127.0.1.{index}") as guesser:
+            assert [await _guess(guesser) for _ in range(5)] == [401] * 5
+    async with _client_from(app, "127.0.2.1") as fresh:
+        assert await _guess(fresh, ADMIN_PASSWORD) == 429

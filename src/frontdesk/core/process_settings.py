@@ -47,7 +47,9 @@ class ProcessSettings(BaseSettings):
         "base64 in JSON adds a third)",
     )
     login_attempts: int = Field(
-        default=5, description="Failed logins per login name within login_window_seconds → 429"
+        default=5,
+        description="Failed logins per login name and client address within "
+        "login_window_seconds → 429 (10× that from all addresses together, too)",
     )
     login_window_seconds: int = Field(default=300, description="Window for login_attempts")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")

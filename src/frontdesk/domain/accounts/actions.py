@@ -89,31 +89,46 @@ from frontdesk.sysconfig.actions import (
 )
 from frontdesk.sysconfig.errors import NotUserModifiable
 
+# Failures from every address together that still throttle a login name, as a multiple of the
+# per-address limit: a guesser spread over many addresses is slowed too, while one guesser
+# cannot lock the real user (who logs in from elsewhere) out with a handful of tries.
+ALL_ADDRESSES_FACTOR = 10
 
-async def check_login_allowed(tx: Tx, realm: str, login: str) -> None:
-    """Raise 429 when this login name saw too many failures within the window."""
+
+async def check_login_allowed(
+    tx: Tx, realm: str, login: str, client_address: str | None = None
+) -> None:
+    """Raise 429 when this login name saw too many failures within the window: from this
+    client address, or from all addresses together."""
     settings = tx.runtime.settings
     since = utcnow() - timedelta(seconds=settings.login_window_seconds)
-    failures = await tx.session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.realm == realm,
-            LoginAttempt.login == login.lower(),
-            LoginAttempt.attempted_at >= since,
+    from_here = LoginAttempt.client_address == client_address
+    row = (
+        await tx.session.execute(
+            select(func.count(), func.count().filter(from_here))
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.realm == realm,
+                LoginAttempt.login == login.lower(),
+                LoginAttempt.attempted_at >= since,
+            )
         )
-    )
-    if (failures or 0) >= settings.login_attempts:
+    ).one()
+    everywhere, here = int(row[0] or 0), int(row[1] or 0)
+    limit = settings.login_attempts
+    if here >= limit or everywhere >= limit * ALL_ADDRESSES_FACTOR:
         raise TooManyLoginAttempts(retry_after_seconds=settings.login_window_seconds)
 
 
-async def do_login(tx: Tx, data: LoginInput, *, kind: str) -> IssuedToken:
+async def do_login(
+    tx: Tx, data: LoginInput, *, kind: str, client_address: str | None = None
+) -> IssuedToken:
     """Verify the credentials and issue a session (browser) or api token.
 
     On LoginFailed this transaction rolls back; ``login.attempt_login`` records the failure in
     a transaction of its own.
     """
-    await check_login_allowed(tx, data.realm, data.login)
+    await check_login_allowed(tx, data.realm, data.login, client_address)
     user: Agent | CustomerUser | None
     if data.realm == "agent":
         user = await tx.session.scalar(
@@ -136,8 +151,17 @@ async def do_login(tx: Tx, data: LoginInput, *, kind: str) -> IssuedToken:
     return issued
 
 
-async def do_record_failed_login(tx: Tx, realm: str, login: str) -> None:
-    tx.session.add(LoginAttempt(realm=realm, login=login.lower()[:200], attempted_at=utcnow()))
+async def do_record_failed_login(
+    tx: Tx, realm: str, login: str, client_address: str | None = None
+) -> None:
+    tx.session.add(
+        LoginAttempt(
+            realm=realm,
+            login=login.lower()[:200],
+            client_address=client_address[:64] if client_address else None,
+            attempted_at=utcnow(),
+        )
+    )
 
 
 async def do_issue_token(tx: Tx, realm: str, user_id: int, *, kind: str) -> IssuedToken:

@@ -21,17 +21,24 @@ from frontdesk.sysconfig.store import SettingsStore
 
 
 async def attempt_login(
-    factory: async_sessionmaker[AsyncSession], runtime: Runtime, data: LoginInput, *, kind: str
+    factory: async_sessionmaker[AsyncSession],
+    runtime: Runtime,
+    data: LoginInput,
+    *,
+    kind: str,
+    client_address: str | None = None,
 ) -> tuple[IssuedToken, UserOut]:
+    """``client_address`` is where the request came from: failures are counted per login name
+    and address (``actions.check_login_allowed``)."""
     try:
         async with unit_of_work(factory) as session:
             tx = Tx(session=session, runtime=runtime)
-            issued = await actions.do_login(tx, data, kind=kind)
+            issued = await actions.do_login(tx, data, kind=kind, client_address=client_address)
             user = await describe_user(session, issued.realm, issued.user_id, runtime.config)
     except LoginFailed:
         async with unit_of_work(factory) as session:
             await actions.do_record_failed_login(
-                Tx(session=session, runtime=runtime), data.realm, data.login
+                Tx(session=session, runtime=runtime), data.realm, data.login, client_address
             )
         raise
     return issued, user

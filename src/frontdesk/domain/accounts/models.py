@@ -171,7 +171,7 @@ class AuthToken(Base):
 
 
 class LoginAttempt(Base):
-    """A failed login, counted to rate-limit guessing per login name."""
+    """A failed login, counted to rate-limit guessing per login name and client address."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (Index("ix_login_attempt_lookup", "realm", "login", "attempted_at"),)
@@ -179,6 +179,9 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     realm: Mapped[str] = mapped_column(String(20))
     login: Mapped[str] = mapped_column(String(200))
+    # Where the attempt came from (the proxy's X-Forwarded-For when it is trusted); None when
+    # the server could not tell.
+    client_address: Mapped[str | None] = mapped_column(String(64))
     attempted_at: Mapped[datetime]
 
 

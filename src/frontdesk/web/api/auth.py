@@ -18,7 +18,13 @@ async def create_token(data: LoginInput, request: Request) -> TokenOut:
     """Exchange login and password for a bearer token (401 on bad credentials, 429 when
     too many failures)."""
     state = web_state(request)
-    issued, user = await attempt_login(state.session_factory, state.runtime, data, kind="api")
+    issued, user = await attempt_login(
+        state.session_factory,
+        state.runtime,
+        data,
+        kind="api",
+        client_address=request.client.host if request.client else None,
+    )
     expires_at = isoformat_z(issued.expires_at)
     assert expires_at is not None
     return TokenOut(token=issued.secret, expires_at=expires_at, user=user)

@@ -74,7 +74,11 @@ async def _login(
     state = web_state(request)
     try:
         issued, _user = await attempt_login(
-            state.session_factory, state.runtime, data, kind="session"
+            state.session_factory,
+            state.runtime,
+            data,
+            kind="session",
+            client_address=request.client.host if request.client else None,
         )
     except DomainError as exc:
         message = (
