@@ -9,9 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cache
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 POSTGRES_URL = os.environ.get(
     "FRONTDESK_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -54,3 +59,26 @@ def require(available: bool, what: str) -> None:
     if in_ci():
         pytest.fail(f"{reason}, and CI=true requires it", pytrace=False)
     pytest.skip(reason)
+
+
+@asynccontextmanager
+async def empty_postgres(prefix: str) -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database of its own (skip locally, fail in CI when there is no
+    server), dropped afterwards."""
+    require(postgres_available(), "PostgreSQL at 127.0.0.1:5432")
+    server = make_url(POSTGRES_URL)
+    dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        admin = await asyncpg.connect(dsn, timeout=3)
+    except Exception as exc:
+        reason = f"cannot connect to PostgreSQL: {type(exc).__name__}"
+        if in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

@@ -6,6 +6,7 @@ Revises: 0004
 Create Date: 2026-12-04 16:00:00
 """
 
+import json
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -38,15 +39,41 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("article_id", "agent_id", name=op.f("pk_article_seen")),
     )
     op.create_index(op.f("ix_article_seen_agent_id"), "article_seen", ["agent_id"], unique=False)
-    # Until now every agent carried the defaults as their own values; those agents follow the
-    # global setting from here on. No schema change on "agent": on SQLite that rebuilds the
-    # table, and dropping the old one cascades deletes into the tables that reference it.
-    op.execute("UPDATE agent SET language = '' WHERE language = 'en'")
-    op.execute("UPDATE agent SET timezone = '' WHERE timezone = 'UTC'")
+    # Until now every agent carried a value of their own. Those whose value is the global one in
+    # force (deployed, else the default) follow the global setting from here on; the others keep
+    # theirs. No schema change on "agent": on SQLite that rebuilds the table, and dropping the
+    # old one cascades deletes into the tables that reference it.
+    for column, name, default in _LOCALE_SETTINGS:
+        op.get_bind().execute(
+            sa.text(f"UPDATE agent SET {column} = '' WHERE {column} = :value"),
+            {"value": _global_value(name, default)},
+        )
 
 
 def downgrade() -> None:
-    op.execute("UPDATE agent SET language = 'en' WHERE language = ''")
-    op.execute("UPDATE agent SET timezone = 'UTC' WHERE timezone = ''")
+    for column, name, default in _LOCALE_SETTINGS:
+        op.get_bind().execute(
+            sa.text(f"UPDATE agent SET {column} = :value WHERE {column} = ''"),
+            {"value": _global_value(name, default)},
+        )
     op.drop_index(op.f("ix_article_seen_agent_id"), table_name="article_seen")
     op.drop_table("article_seen")
+
+
+# (agent column, setting, its default when none is deployed)
+_LOCALE_SETTINGS = (("language", "Agent::Language", "en"), ("timezone", "Agent::TimeZone", "UTC"))
+
+
+def _global_value(name: str, default: str) -> str:
+    stored = op.get_bind().scalar(
+        sa.text("SELECT value FROM sysconfig_value WHERE name = :name AND agent_id IS NULL"),
+        {"name": name},
+    )
+    if stored is None:
+        return default
+    # SQLite hands back the JSON text; asyncpg's JSON codec has already decoded it.
+    try:
+        value = json.loads(stored) if isinstance(stored, str) else stored
+    except ValueError:
+        value = stored
+    return value if isinstance(value, str) and value else default

@@ -1,0 +1,80 @@
+"""Migrations on a database that already holds data, as an operator upgrades it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from frontdesk.db.engine import create_engine
+from frontdesk.db.migrate import upgrade
+from tests.services import empty_postgres
+
+AGENT = (
+    "INSERT INTO agent (id, login, first_name, last_name, email, valid, language, timezone,"
+    " created_at, updated_at) VALUES (:id, :login, 'A', 'B', 'a@example.com', true, :language,"
+    " :timezone, '2026-01-01 00:00:00+00', '2026-01-01 00:00:00+00')"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'upgrade.db'}"
+        return
+    async with empty_postgres("frontdesk_migration") as url:
+        yield url
+
+
+async def _execute(url: str, *statements: tuple[str, dict[str, object]]) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            for sql, values in statements:
+                await connection.execute(text(sql), values)
+    finally:
+        await engine.dispose()
+
+
+async def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return [tuple(row) for row in await connection.execute(text(sql))]
+    finally:
+        await engine.dispose()
+
+
+async def test_0005_keeps_own_locales_and_lets_the_others_follow_the_global(
+    empty_db_url: str,
+) -> None:
+    await asyncio.to_thread(upgrade, empty_db_url, "0004")
+    await _execute(
+        empty_db_url,
+        (
+            "INSERT INTO sysconfig_value (name, agent_id, value, changed_at) VALUES"
+            " ('Agent::TimeZone', NULL, '\"Europe/Berlin\"', '2026-01-01 00:00:00+00')",
+            {},
+        ),
+        (AGENT, {"id": 7, "login": "chose-utc", "language": "en", "timezone": "UTC"}),
+        (AGENT, {"id": 8, "login": "follows", "language": "en", "timezone": "Europe/Berlin"}),
+        (AGENT, {"id": 9, "login": "chose-tokyo", "language": "en", "timezone": "Asia/Tokyo"}),
+        (
+            "INSERT INTO agent_group_permission (agent_id, group_id, permission)"
+            " SELECT 7, id, 'rw' FROM permission_group WHERE name = 'users'",
+            {},
+        ),
+    )
+    await asyncio.to_thread(upgrade, empty_db_url)
+
+    agents = await _rows(empty_db_url, "SELECT login, language, timezone FROM agent ORDER BY id")
+    assert agents == [
+        ("chose-utc", "", "UTC"),  # UTC was their own choice: Berlin was in force
+        ("follows", "", ""),
+        ("chose-tokyo", "", "Asia/Tokyo"),
+    ]
+    # Nothing that refers to agents was lost on the way (SQLite rebuilds cascade deletes).
+    assert await _rows(empty_db_url, "SELECT agent_id FROM agent_group_permission") == [(7,)]
