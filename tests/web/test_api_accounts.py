@@ -95,14 +95,19 @@ async def test_agent_create_read_update_delete(
     assert without_timestamps(patched.json()) == without_timestamps(body) | {
         "first_name": "Janet",
         "valid": False,
-        "timezone": "UTC",
+        "timezone": None,  # UTC is the global value: Jane follows it again, not a copy of it
     }
+    own = await client.patch(
+        "/api/v1/agents/2", headers=admin_headers, json={"timezone": "Asia/Tokyo"}
+    )
+    assert own.json()["timezone"] == "Asia/Tokyo"
 
     deleted = await client.delete("/api/v1/agents/2", headers=admin_headers)
     assert deleted.status_code == 204
     assert (await client.get("/api/v1/agents/2", headers=admin_headers)).status_code == 404
     assert [e for e in events if isinstance(e, AgentChanged)] == [
         AgentChanged(agent_id=2, op="created"),
+        AgentChanged(agent_id=2, op="updated"),
         AgentChanged(agent_id=2, op="updated"),
         AgentChanged(agent_id=2, op="deleted"),
     ]

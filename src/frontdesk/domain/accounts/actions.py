@@ -88,6 +88,7 @@ from frontdesk.sysconfig.actions import (
     user_modification_active,
 )
 from frontdesk.sysconfig.errors import NotUserModifiable
+from frontdesk.sysconfig.registry import Setting
 
 # Failures from every address together that still throttle a login name, as a multiple of the
 # per-address limit: a guesser spread over many addresses is slowed too, while one guesser
@@ -248,13 +249,23 @@ async def do_create_agent(tx: Tx, actor: Actor, data: AgentCreate) -> Agent:
         password_hash=await hash_password(data.password) if data.password else None,
         valid=data.valid,
         # Without an explicit choice the agent follows the global setting.
-        language=data.language or "",
-        timezone=data.timezone or "",
+        language=await _own_locale_value(tx, AGENT_LANGUAGE, data.language),
+        timezone=await _own_locale_value(tx, AGENT_TIMEZONE, data.timezone),
     )
     tx.session.add(agent)
     await tx.session.flush()
+    if agent.language or agent.timezone:
+        await do_note_user_values_changed(tx.session)
     tx.emit(AgentChanged(agent_id=agent.id, op="created"))
     return agent
+
+
+async def _own_locale_value(tx: Tx, setting: Setting, value: str | None) -> str:
+    """What an admin's choice stores as the agent's own value: "" (follow the global setting)
+    for no choice or the global value itself, so the agent keeps following later changes."""
+    if not value or value == await deployed_global_value(tx.session, setting):
+        return ""
+    return value
 
 
 def check_permission_names(permissions: list[str]) -> list[str]:
@@ -400,9 +411,9 @@ async def check_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpd
 async def do_update_agent(tx: Tx, actor: Actor, agent_id: int, data: AgentUpdate) -> Agent:
     agent = await check_update_agent(tx, actor, agent_id, data)
     await _apply(agent, data, nullable=_LOCALE_FIELDS)
-    for name in _LOCALE_FIELDS & data.model_fields_set:
-        if getattr(agent, name) is None:
-            setattr(agent, name, "")  # null: back to following the global setting
+    for setting, name in _LOCALE_SETTINGS:
+        if name in data.model_fields_set:  # null or the global value: follow the global setting
+            setattr(agent, name, await _own_locale_value(tx, setting, getattr(agent, name)))
     await tx.session.flush()
     if _LOCALE_FIELDS & data.model_fields_set:
         # The agent's own values of Agent::Language / Agent::TimeZone (settings.py).
