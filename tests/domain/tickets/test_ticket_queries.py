@@ -236,24 +236,26 @@ async def test_marking_articles_seen_is_idempotent_and_per_agent(
         (first,) = await tx.session.scalars(select(Article.id).where(Article.ticket_id == mine))
         (foreign,) = await tx.session.scalars(select(Article.id).where(Article.ticket_id == other))
         # The writer saw their own article when they wrote it.
-        assert await queries.unread_article_ids(tx.session, writer, [first]) == set()
-        assert await queries.unread_article_ids(tx.session, reader, [first, foreign]) == {
+        assert await queries.unread_article_ids(tx.session, writer, mine, [first]) == set()
+        assert await queries.unread_article_ids(tx.session, reader, mine, [first, foreign]) == {
             first,
             foreign,
         }
-        assert await queries.unread_article_ids(tx.session, jane, [first]) == set()
+        assert await queries.unread_article_ids(tx.session, jane, mine, [first]) == set()
     events.clear()
     for _ in range(2):  # the second time changes nothing and does not fail
         async with transaction(web) as tx:
             # An article of another ticket is skipped, not marked.
             await actions.do_mark_articles_seen(tx, reader, mine, [first, foreign])
     async with transaction(web) as tx:
-        assert await queries.unread_article_ids(tx.session, reader, [first, foreign]) == {foreign}
+        assert await queries.unread_article_ids(tx.session, reader, mine, [first, foreign]) == {
+            foreign
+        }
         with pytest.raises(NotFound):
             await actions.do_mark_articles_seen(tx, stranger, mine, [first])
         with pytest.raises(PermissionDenied):
             await actions.do_mark_articles_seen(tx, jane, mine, [first])
-        assert await queries.unread_article_ids(tx.session, stranger, [first]) == {first}
+        assert await queries.unread_article_ids(tx.session, stranger, mine, [first]) == {first}
         history = await tx.session.scalar(
             select(func.count()).select_from(TicketHistory).where(TicketHistory.ticket_id == mine)
         )

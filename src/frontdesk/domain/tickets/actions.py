@@ -921,21 +921,26 @@ async def do_mark_articles_seen(
     race. Ids of other tickets are skipped. No history entry and no event: reading changes
     nothing anyone else sees.
     """
-    ticket = await check_mark_articles_seen(tx, actor, ticket_id)
-    if not article_ids:
+    if not article_ids:  # the usual case once an agent has read the ticket: no query at all
         return
+    ticket = await check_mark_articles_seen(tx, actor, ticket_id)
     seen_at = literal(utcnow(), ArticleSeen.seen_at.type)
-    rows = select(Article.id, literal(actor.id), seen_at).where(
-        Article.ticket_id == ticket.id, Article.id.in_(set(article_ids))
-    )
     dialect = tx.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(ArticleSeen)
-        .from_select(["article_id", "agent_id", "seen_at"], rows)
-        .on_conflict_do_nothing()
-    )
-    await tx.session.execute(statement)
+    ids = sorted(set(article_ids))
+    # In slices: one IN list per statement stays far below the drivers' parameter limits.
+    for start in range(0, len(ids), _SEEN_SLICE):
+        rows = select(Article.id, literal(actor.id), seen_at).where(
+            Article.ticket_id == ticket.id, Article.id.in_(ids[start : start + _SEEN_SLICE])
+        )
+        await tx.session.execute(
+            insert(ArticleSeen)
+            .from_select(["article_id", "agent_id", "seen_at"], rows)
+            .on_conflict_do_nothing()
+        )
+
+
+_SEEN_SLICE = 1000
 
 
 # --- the agent's own ticket zoom preferences -----------------------------------------------------

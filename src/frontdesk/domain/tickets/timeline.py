@@ -439,7 +439,7 @@ async def ticket_timeline(
     kept = len(ordered)
     articles: dict[int, ArticleOut] = {}
     shown_ids = [i.article_id for i in items if i.article_id is not None]
-    unread = await unread_article_ids(session, actor, shown_ids)
+    unread = await unread_article_ids(session, actor, ticket.id, shown_ids)
     for item in items:
         item.unread = item.article_id in unread
     if with_articles and shown_ids:

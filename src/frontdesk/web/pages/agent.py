@@ -314,7 +314,7 @@ async def _zoom_page(
             context["articles"] = articles
             # Read before marking: the articles new to the agent keep their marker this once.
             context["unread_ids"] = await queries.unread_article_ids(
-                tx.session, caller.actor, [a.id for a in articles]
+                tx.session, caller.actor, ticket.id, [a.id for a in articles]
             )
             shown_articles = articles
             if view == "one" and articles:
