@@ -47,7 +47,7 @@ COUNT = declare("Test::Count", "integer", 0, "Without declared bounds.")
 AGENT = Actor(kind="agent", id=1, login="admin", display_name="Admin")
 CRON_MESSAGE = (
     "must be a cron expression of five fields (minute 0-59, hour 0-23, day 1-31, month 1-12, "
-    "weekday 0-7)"
+    "weekday 0-6)"
 )
 
 
@@ -72,6 +72,7 @@ CRON_MESSAGE = (
         (SCHEDULE, "* * 0 * *", CRON_MESSAGE),
         (SCHEDULE, "* * 32 * *", CRON_MESSAGE),
         (SCHEDULE, "* * * 13 *", CRON_MESSAGE),
+        (SCHEDULE, "* * * * 7", CRON_MESSAGE),  # the job scheduler refuses 7
         (SCHEDULE, "* * * * 8", CRON_MESSAGE),
         (SCHEDULE, "*/0 * * * *", CRON_MESSAGE),
         (SCHEDULE, "30-10 * * * *", CRON_MESSAGE),
@@ -91,7 +92,7 @@ def test_values_are_validated_by_type(setting: object, value: object, message: s
 
 @pytest.mark.parametrize(
     "expression",
-    ["*/5 * * * *", "0 0 1 1 0", "59 23 31 12 7", "0-30/10,45 8-17 * 1,6 1-5", "* * * * *"],
+    ["*/5 * * * *", "0 0 1 1 0", "59 23 31 12 6", "0-30/10,45 8-17 * 1,6 1-5", "* * * * *"],
 )
 def test_cron_expressions_within_range_pass(expression: str) -> None:
     assert SCHEDULE.validate(expression) == expression

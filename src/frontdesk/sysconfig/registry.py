@@ -193,7 +193,7 @@ def _validate(setting: Setting, value: Any) -> Any:
         if kind == "cron" and not _is_cron(value):
             raise _fail(
                 "must be a cron expression of five fields (minute 0-59, hour 0-23, "
-                "day 1-31, month 1-12, weekday 0-7)"
+                "day 1-31, month 1-12, weekday 0-6)"
             )
         if kind == "select" and value not in setting.options:
             raise _fail("must be one of: " + ", ".join(setting.options))
@@ -222,8 +222,8 @@ def _known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-# minute, hour, day of month, month, day of week (0 and 7 are Sunday)
-_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+# minute, hour, day of month, month, day of week (0-6: the job scheduler refuses 7)
+_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 6))
 
 
 def _is_cron(value: str) -> bool:

@@ -31,10 +31,6 @@ class ConfigFile:
     values: dict[str, Any] = field(default_factory=dict)
     user_modification: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def empty(self) -> bool:
-        return not self.values and not self.user_modification
-
 
 def dump_entries(entries: dict[str, dict[str, Any]], *, title: str) -> str:
     """Entries (``{"value": …, "users": …}`` per setting) as a file; defaults are absent."""

@@ -341,16 +341,6 @@ async def article_out(session: AsyncSession, article: Article) -> ArticleOut:
     return out
 
 
-async def list_attachments(
-    session: AsyncSession, actor: Actor, ticket: Ticket
-) -> list[AttachmentOut]:
-    """Every attachment of every article the actor may read, in article order."""
-    query = attachment_rows().where(Article.ticket_id == ticket.id)
-    if actor.is_customer:
-        query = query.where(Article.visible_for_customer.is_(True))
-    return [attachment_out(*row) for row in await session.execute(query)]
-
-
 async def ticket_history(session: AsyncSession, ticket: Ticket) -> list[HistoryOut]:
     rows = await session.scalars(
         select(TicketHistory).where(TicketHistory.ticket_id == ticket.id).order_by(TicketHistory.id)
