@@ -12,6 +12,7 @@ import asyncio
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -183,17 +184,24 @@ class RecordedEvents(list[Event]):
         return [e.kind for e in self]
 
 
-@pytest.fixture
-async def app(process_settings: ProcessSettings) -> AsyncIterator[Any]:
+@asynccontextmanager
+async def running_app(settings: ProcessSettings) -> AsyncIterator[Any]:
+    """The application started (lifespan) with the admin agent created."""
     from frontdesk.db.unit_of_work import unit_of_work
     from frontdesk.domain.accounts.bootstrap import ensure_admin
     from frontdesk.domain.runtime import Tx
 
-    application = create_app(process_settings)
+    application = create_app(settings)
     async with application.router.lifespan_context(application):
         state: WebState = application.state.frontdesk
         async with unit_of_work(state.session_factory) as session:
             await ensure_admin(Tx(session=session, runtime=state.runtime), ADMIN_PASSWORD)
+        yield application
+
+
+@pytest.fixture
+async def app(process_settings: ProcessSettings) -> AsyncIterator[Any]:
+    async with running_app(process_settings) as application:
         yield application
 
 

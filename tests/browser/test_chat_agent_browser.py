@@ -19,7 +19,7 @@ from typing import Any
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_chat_public_browser import prepare_desk, serious_violations
+from tests.browser.test_chat_public_browser import add_olga, prepare_desk, serious_violations
 from tests.browser.test_ticket_zoom_browser import log_in, screenshot
 from tests.conftest import ADMIN_PASSWORD
 
@@ -68,34 +68,7 @@ def create_people(live_server: LiveServer, headers: dict[str, str]) -> dict[str,
             },
             headers=headers,
         ).raise_for_status()
-        olga = api.post(
-            "/api/v1/agents",
-            json={
-                "login": "olga",
-                "first_name": "Olga",
-                "last_name": "Observer",
-                "email": "olga@example.com",
-                "password": "agent-secret-1",
-            },
-            headers=headers,
-        )
-        olga.raise_for_status()
-        olga_id = olga.json()["id"]
-        groups = api.get("/api/v1/groups", headers=headers).json()["items"]
-        users = next(g["id"] for g in groups if g["name"] == "users")
-        api.put(
-            f"/api/v1/groups/{users}/agents/{olga_id}",
-            json={"permissions": ["rw", "chat_participant"]},
-            headers=headers,
-        ).raise_for_status()
-        token = api.post(
-            "/api/v1/auth/token",
-            json={"login": "olga", "password": "agent-secret-1", "realm": "agent"},
-        ).json()["token"]
-        olga_headers = {"Authorization": f"Bearer {token}"}
-        api.put(
-            "/api/v1/me/chat-availability", json={"availability": "internal"}, headers=olga_headers
-        ).raise_for_status()
+        olga_headers = add_olga(api, headers, last_name="Observer")
     return olga_headers
 
 

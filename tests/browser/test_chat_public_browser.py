@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 from playwright.async_api import Frame, Page, expect
 
@@ -99,37 +100,44 @@ def allow_origin(live_server: LiveServer, headers: dict[str, str], origin: str) 
     deploy_settings(live_server, headers, {"ChatEngine::PublicInterface::AllowedOrigins": [origin]})
 
 
+def add_olga(api: httpx.Client, headers: dict[str, str], *, last_name: str) -> dict[str, str]:
+    """A second agent Olga: chat participant in the group users, available for internal chats;
+    answers her bearer headers."""
+    olga = api.post(
+        "/api/v1/agents",
+        json={
+            "login": "olga",
+            "first_name": "Olga",
+            "last_name": last_name,
+            "email": "olga@example.com",
+            "password": "agent-secret-1",
+        },
+        headers=headers,
+    )
+    olga.raise_for_status()
+    groups = api.get("/api/v1/groups", headers=headers).json()["items"]
+    users = next(g["id"] for g in groups if g["name"] == "users")
+    api.put(
+        f"/api/v1/groups/{users}/agents/{olga.json()['id']}",
+        json={"permissions": ["rw", "chat_participant"]},
+        headers=headers,
+    ).raise_for_status()
+    token = api.post(
+        "/api/v1/auth/token",
+        json={"login": "olga", "password": "agent-secret-1", "realm": "agent"},
+    ).json()["token"]
+    olga_headers = {"Authorization": f"Bearer {token}"}
+    api.put(
+        "/api/v1/me/chat-availability", json={"availability": "internal"}, headers=olga_headers
+    ).raise_for_status()
+    return olga_headers
+
+
 def create_olga_and_a_ticket(live_server: LiveServer, headers: dict[str, str]) -> dict[str, Any]:
     """A second agent Olga (chat participant in the default channel's group) available for
     chat, and a ticket to append chats to; answers Olga's headers and the ticket."""
     with live_server.api() as api:
-        olga = api.post(
-            "/api/v1/agents",
-            json={
-                "login": "olga",
-                "first_name": "Olga",
-                "last_name": "Second",
-                "email": "olga@example.com",
-                "password": "agent-secret-1",
-            },
-            headers=headers,
-        )
-        olga.raise_for_status()
-        groups = api.get("/api/v1/groups", headers=headers).json()["items"]
-        users = next(g["id"] for g in groups if g["name"] == "users")
-        api.put(
-            f"/api/v1/groups/{users}/agents/{olga.json()['id']}",
-            json={"permissions": ["rw", "chat_participant"]},
-            headers=headers,
-        ).raise_for_status()
-        token = api.post(
-            "/api/v1/auth/token",
-            json={"login": "olga", "password": "agent-secret-1", "realm": "agent"},
-        ).json()["token"]
-        olga_headers = {"Authorization": f"Bearer {token}"}
-        api.put(
-            "/api/v1/me/chat-availability", json={"availability": "internal"}, headers=olga_headers
-        ).raise_for_status()
+        olga_headers = add_olga(api, headers, last_name="Second")
         api.post(
             "/api/v1/customer-users",
             json={

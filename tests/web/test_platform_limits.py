@@ -18,13 +18,11 @@ from sqlalchemy import func, select, update
 from frontdesk.core.clock import utcnow
 from frontdesk.core.process_settings import ProcessSettings
 from frontdesk.db.unit_of_work import unit_of_work
-from frontdesk.domain.accounts.bootstrap import ensure_admin
 from frontdesk.domain.accounts.models import AuthToken
-from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets.models import Ticket
 from frontdesk.web.app import create_app
 from frontdesk.web.state import WebState
-from tests.conftest import ADMIN_PASSWORD, RecordedEvents
+from tests.conftest import ADMIN_PASSWORD, RecordedEvents, running_app
 from tests.services import in_ci
 from tests.web.test_pages_agent import CSRF_PATTERN, RAW_QUEUE_ID, log_in
 
@@ -90,12 +88,8 @@ async def test_pages_answer_out_of_range_input_with_an_error_page(
 @pytest.fixture
 async def small_app(process_settings: ProcessSettings) -> AsyncIterator[Any]:
     """The application with a 4 KiB request limit."""
-    application = create_app(process_settings.model_copy(update={"max_request_bytes": 4096}))
-    async with application.router.lifespan_context(application):
-        state: WebState = application.state.frontdesk
-        async with unit_of_work(state.session_factory) as session:
-            await ensure_admin(Tx(session=session, runtime=state.runtime), ADMIN_PASSWORD)
-        yield application
+    async with running_app(process_settings.model_copy(update={"max_request_bytes": 4096})) as app:
+        yield app
 
 
 @pytest.fixture
