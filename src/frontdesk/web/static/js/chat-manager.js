@@ -254,11 +254,17 @@ function renderJoin(widget) {
 }
 
 async function refreshChat(widget) {
+  const edits = widget.monitorEdits;
   const chat = await run(() => api("GET", `/chats/${widget.chat.id}`));
-  if (chat) {
-    widget.chat = chat;
-    renderHeader(widget);
-  }
+  if (chat) adoptChat(widget, chat, edits);
+}
+
+// Fresh chat data for a widget. An answer read before the agent last changed the monitor
+// level carries the old level: keep the agent's choice rather than flip the switch back.
+function adoptChat(widget, chat, monitorEditsBefore) {
+  if (widget.monitorEdits !== monitorEditsBefore) chat.monitor = widget.chat.monitor;
+  widget.chat = chat;
+  renderHeader(widget);
 }
 
 function logLine(widget, event, pendingId) {
@@ -360,8 +366,14 @@ function bindWidget(widget) {
   widget.input.addEventListener("input", () => connection.typing(chatId));
   node.querySelector("[data-chat-monitor]").addEventListener("change", async (event) => {
     const level = event.target.value;
+    const previous = widget.chat.monitor;
+    widget.monitorEdits += 1;
+    widget.chat.monitor = level;
     const saved = await run(() => api("PUT", `/chats/${chatId}/monitor`, { level }));
-    if (saved !== null) widget.chat.monitor = level;
+    if (saved === null) {
+      widget.chat.monitor = previous;
+      event.target.value = previous || "off";
+    }
   });
   node.querySelector("[data-chat-close]").addEventListener("click", () =>
     run(() => api("POST", `/chats/${chatId}/close`)),
@@ -441,12 +453,12 @@ function showTicket(widget, ticket) {
 }
 
 async function joinChat(chatId, role) {
+  const edits = widgets.get(chatId)?.monitorEdits;
   const chat = await run(() => api("POST", `/chats/${chatId}/join`, { as: role }));
   if (!chat) return;
   const widget = widgets.get(chatId);
   if (widget) {
-    widget.chat = chat;
-    renderHeader(widget);
+    adoptChat(widget, chat, edits);
   } else {
     showWidget(addWidget(chat));
   }
@@ -461,6 +473,7 @@ function showWidget(widget) {
 // came or went): a widget appears for a chat that has just become mine, and a request
 // addressed to me shows among the open requests.
 async function chatChanged(chatId) {
+  const edits = widgets.get(chatId)?.monitorEdits;
   let chat;
   try {
     chat = await api("GET", `/chats/${chatId}`);
@@ -469,8 +482,7 @@ async function chatChanged(chatId) {
   }
   const widget = widgets.get(chatId);
   if (widget) {
-    widget.chat = chat;
-    renderHeader(widget);
+    adoptChat(widget, chat, edits);
   } else if (chat.my_role && chat.status !== "closed") {
     addWidget(chat);
   }
@@ -497,6 +509,7 @@ function addWidget(chat, { initial = false } = {}) {
     node,
     input: node.querySelector("[data-chat-input]"),
     typingTimer: null,
+    monitorEdits: 0, // counts the agent's monitor changes (adoptChat)
     notifyAfter: chat.last_seq || 0,
     firstMessage: null,
   };
@@ -550,9 +563,15 @@ connection.on("error", (frame) => {
 // The requests and my chats as the server has them now. Run at start and after a network cut:
 // a widget already shown is updated in place (its draft stays), not added twice.
 async function loadChats({ initial = false } = {}) {
+  const edits = new Map([...widgets].map(([id, widget]) => [id, widget.monitorEdits]));
+  const showChat = (chat) => {
+    const widget = widgets.get(chat.id);
+    if (widget) adoptChat(widget, chat, edits.get(chat.id));
+    else addWidget(chat, { initial });
+  };
   if (singleChat) {
     const chat = await run(() => api("GET", `/chats/${singleChat}`));
-    if (chat) showChat(chat, initial);
+    if (chat) showChat(chat);
     return;
   }
   const [open, active] = await Promise.all([
@@ -565,14 +584,14 @@ async function loadChats({ initial = false } = {}) {
     for (const chat of open.items) {
       listed.add(chat.id);
       // My own requests (to an agent or a customer) wait as widgets for the other side.
-      if (chat.my_role) showChat(chat, initial);
+      if (chat.my_role) showChat(chat);
       else requests.set(chat.id, chat);
     }
     renderRequests();
   }
   for (const chat of (active && active.items) || []) {
     listed.add(chat.id);
-    if (chat.my_role) showChat(chat, initial);
+    if (chat.my_role) showChat(chat);
   }
   for (const widget of widgets.values()) {
     // Closed during the cut: show what became of it.
@@ -580,16 +599,6 @@ async function loadChats({ initial = false } = {}) {
     if (gone && widget.chat.status !== "closed") refreshChat(widget);
     renderJoin(widget);
   }
-}
-
-function showChat(chat, initial) {
-  const widget = widgets.get(chat.id);
-  if (!widget) {
-    addWidget(chat, { initial });
-    return;
-  }
-  widget.chat = chat;
-  renderHeader(widget);
 }
 
 async function start() {
