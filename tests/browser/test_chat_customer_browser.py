@@ -156,10 +156,11 @@ async def test_ch14_customer_accepts_an_agents_request_and_chats(
     await expect(box).to_be_disabled()
 
 
-async def test_ch37_no_agent_text_appears_while_the_customer_waits(
+async def jane_waits_for_an_agent(
     live_server: LiveServer, new_page: NewPage
-) -> None:
-    """The text is not only rendered at load: the waiting page asks the server again."""
+) -> tuple[dict[str, str], Page]:
+    """Jane, on a phone-sized page with a controllable clock, has started a chat no agent has
+    taken yet; answers the admin's headers and her page."""
     headers = prepare_desk(live_server)
     create_jane(live_server, headers)
     page = await new_page(viewport={"width": 390, "height": 844})
@@ -169,6 +170,14 @@ async def test_ch37_no_agent_text_appears_while_the_customer_waits(
     await page.get_by_label("Your message").fill("Anyone there?")
     await page.get_by_role("button", name="Start chat").click()
     await expect(page.get_by_role("log")).to_contain_text("Anyone there?")
+    return headers, page
+
+
+async def test_ch37_no_agent_text_appears_while_the_customer_waits(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    """The text is not only rendered at load: the waiting page asks the server again."""
+    headers, page = await jane_waits_for_an_agent(live_server, new_page)
     await expect(page.get_by_text("Waiting for an agent…")).to_be_visible()
     link = page.get_by_role("link", name="Create a ticket or add the chat to one of my tickets")
     await expect(link).to_be_hidden()
@@ -240,15 +249,7 @@ async def test_ch37_waiting_page_stops_asking_once_the_server_says_no(
     live_server: LiveServer, new_page: NewPage
 ) -> None:
     """A 4xx (here: the session expired) will not get better: the page stops asking."""
-    headers = prepare_desk(live_server)
-    create_jane(live_server, headers)
-    page = await new_page(viewport={"width": 390, "height": 844})
-    await page.clock.install()
-    await log_in(page, f"{live_server.url}/customer/login", "jane", "customer-secret-1")
-    await page.goto(f"{live_server.url}/customer/chats/new")
-    await page.get_by_label("Your message").fill("Anyone there?")
-    await page.get_by_role("button", name="Start chat").click()
-    await expect(page.get_by_role("log")).to_contain_text("Anyone there?")
+    _, page = await jane_waits_for_an_agent(live_server, new_page)
     chat_id = int(page.url.rsplit("/", 1)[1])
     asked: list[str] = []
 

@@ -536,26 +536,7 @@ async def test_system_articles_are_shown_with_their_article(
 
 async def make_page_agent(web: WebState, login: str, group: str = "users") -> None:
     """An agent with a password (to log in through the form) and ro in ``group``."""
-    from frontdesk.core.actor import SYSTEM
-    from frontdesk.domain.accounts import actions as account_actions
-    from frontdesk.domain.accounts.access import group_id_by_name
-    from frontdesk.domain.accounts.schemas import AgentCreate
-
-    async with transaction(web) as tx:
-        agent = await account_actions.do_create_agent(
-            tx,
-            SYSTEM,
-            AgentCreate(
-                login=login,
-                first_name=login.capitalize(),
-                last_name="Agent",
-                email=f"{login}@example.com",
-                password=f"{login}-password-1",
-            ),
-        )
-        group_id = await group_id_by_name(tx.session, group)
-        assert group_id is not None
-        await account_actions.do_set_agent_group_permissions(tx, SYSTEM, group_id, agent.id, ["ro"])
+    await make_agent(web, login, ["ro"], group, password=f"{login}-password-1")
 
 
 async def seen_rows(web: WebState) -> list[tuple[int, int]]:

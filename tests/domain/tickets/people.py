@@ -37,9 +37,15 @@ async def bearer(tx: Tx, realm: str, user_id: int) -> Headers:
 
 
 async def make_agent(
-    web: WebState, login: str, permissions: list[str], group: str = "users"
+    web: WebState,
+    login: str,
+    permissions: list[str],
+    group: str = "users",
+    *,
+    password: str | None = None,
 ) -> tuple[int, Headers]:
-    """An agent without password holding ``permissions`` in ``group``, with an API token."""
+    """An agent holding ``permissions`` in ``group``, with an API token (and a password to log
+    in through the form, when given)."""
     async with transaction(web) as tx:
         agent = await account_actions.do_create_agent(
             tx,
@@ -49,6 +55,7 @@ async def make_agent(
                 first_name=login.capitalize(),
                 last_name="Agent",
                 email=f"{login}@example.com",
+                password=password,
             ),
         )
         if permissions:
