@@ -6,7 +6,9 @@ With CI=true a missing service fails the run: CI must test everything.
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import shutil
 import socket
 import uuid
@@ -23,6 +25,32 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("FRONTDESK_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+# Servers a test starts in a process of their own listen on ports below Linux's ephemeral range
+# (32768-60999), in a block per xdist worker. A port found free with bind(("127.0.0.1", 0)) can be
+# handed to another worker's server, or to an outgoing connection, before the new server binds it;
+# the losing server exits while the test talks to the winner, and is reset when that one stops.
+_FIRST_PORT = 20000
+_PORTS_PER_WORKER = 1000
+_WORKER_BLOCKS = 12
+_port_sequence = itertools.count(random.randrange(_PORTS_PER_WORKER))
+
+
+def reserve_port() -> int:
+    """A port on 127.0.0.1 that no other worker of this test session hands out, free right now."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    block = int(worker) % _WORKER_BLOCKS if worker.isdigit() else 0
+    first = _FIRST_PORT + block * _PORTS_PER_WORKER
+    for _ in range(_PORTS_PER_WORKER):
+        port = first + next(_port_sequence) % _PORTS_PER_WORKER
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {first}-{first + _PORTS_PER_WORKER - 1}")
 
 
 def in_ci() -> bool:

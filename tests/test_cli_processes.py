@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from tests.bus.conftest import require_redis
+from tests.services import reserve_port
 
 STOP_SECONDS = 30
 
@@ -33,12 +33,6 @@ def _env(db_url: str, **extra: str) -> dict[str, str]:
     env.pop("FRONTDESK_REDIS_URL", None)
     env.update(extra)
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -121,7 +115,7 @@ def test_serve_refuses_several_workers_without_redis(tmp_path: Path) -> None:
 @pytest.mark.redis
 async def test_serve_with_two_workers_serves_from_both(db_url: str, tmp_path: Path) -> None:
     redis_url = await require_redis()
-    port = _free_port()
+    port = reserve_port()
     log = tmp_path / "serve.log"
     env = _env(
         db_url,

@@ -7,7 +7,6 @@ database test), so the browser exercises exactly what an installation runs.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.conftest import ADMIN_PASSWORD
-from tests.services import CHROMIUM, chromium_available, require
+from tests.services import CHROMIUM, chromium_available, require, reserve_port
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -35,12 +34,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # Assertions wait for the page; a loaded CI machine needs more than Playwright's default 5 s.
 expect.set_options(timeout=15_000)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -63,9 +56,12 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    port = _free_port()
+def live_server(
+    db_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
+    port = reserve_port()
     log = tmp_path / "server.log"
+    request.node.server_log = log  # shown with the failure report (pytest_runtest_makereport)
     env = {
         **os.environ,
         "FRONTDESK_DATABASE_URL": db_url,
@@ -99,6 +95,10 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         pytest.fail(f"server did not start within 60 s:\n{log.read_text()}")
     server = LiveServer(url=url, process=process, log=log)
     yield server
+    if process.poll() is not None:
+        pytest.fail(
+            f"the server exited during the test (code {process.returncode}):\n{log.read_text()}"
+        )
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -143,4 +143,10 @@ async def new_page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIte
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[object]:
     report = yield
     setattr(item, f"rep_{report.when}", report)
+    log = getattr(item, "server_log", None)
+    if report.failed and log is not None and log.exists():
+        # The server's side of a failure: a traceback, or that it was gone.
+        report.sections.append(
+            ("frontdesk serve log (last 4000 characters)", log.read_text()[-4000:])
+        )
     return report

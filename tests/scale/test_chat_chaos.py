@@ -33,8 +33,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from tests.conftest import ADMIN_PASSWORD
-from tests.scale.test_chat_two_processes import _free_port
-from tests.services import require
+from tests.services import require, reserve_port
 
 CHATS = 200  # two members each: 400 sockets
 MAX_MESSAGES_PER_MEMBER = 200
@@ -58,7 +57,7 @@ REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 class RedisServer:
     def __init__(self, tmp_path: Path) -> None:
-        self.port = _free_port()
+        self.port = reserve_port()
         self.dir = tmp_path
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -91,7 +90,7 @@ class RedisServer:
 
 class Worker:
     def __init__(self, db_url: str, tmp_path: Path, redis_url: str, name: str) -> None:
-        self.port = _free_port()
+        self.port = reserve_port()
         self.log = tmp_path / f"worker-{name}.log"
         self.env = {
             **os.environ,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,22 +20,16 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.conftest import ADMIN_PASSWORD
-from tests.services import REDIS_URL, redis_available, require
+from tests.services import REDIS_URL, redis_available, require, reserve_port
 
 Frame = dict[str, Any]
 TIMEOUT = 10.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start(
     db_url: str, tmp_path: Path, channel: str, name: str
 ) -> tuple[str, subprocess.Popen[bytes]]:
-    port = _free_port()
+    port = reserve_port()
     log = tmp_path / f"{name}.log"
     env = {
         **os.environ,

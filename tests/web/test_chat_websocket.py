@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -18,20 +17,15 @@ from websockets.exceptions import ConnectionClosed
 
 from frontdesk.web.state import WebState
 from tests.domain.chat.desk import Desk, make_desk, set_settings
+from tests.services import reserve_port
 
 Frame = dict[str, Any]
 TIMEOUT = 5.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 async def live_url(app: Any) -> AsyncIterator[str]:
-    port = _free_port()
+    port = reserve_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
     )

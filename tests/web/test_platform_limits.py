@@ -23,7 +23,7 @@ from frontdesk.domain.tickets.models import Ticket
 from frontdesk.web.app import create_app
 from frontdesk.web.state import WebState
 from tests.conftest import ADMIN_PASSWORD, RecordedEvents, running_app
-from tests.services import in_ci
+from tests.services import in_ci, reserve_port
 from tests.web.test_pages_agent import CSRF_PATTERN, RAW_QUEUE_ID, log_in
 
 HUGE = "9999999999999999999999999"
@@ -265,12 +265,6 @@ async def test_the_login_page_throttles_failed_logins(client: httpx.AsyncClient)
 # --- health -----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.redis
 async def test_healthz_answers_503_naming_the_bus_when_redis_is_gone(
     process_settings: ProcessSettings,
@@ -280,7 +274,7 @@ async def test_healthz_answers_503_naming_the_bus_when_redis_is_gone(
         if in_ci():
             pytest.fail("redis-server is not installed, and CI=true requires it", pytrace=False)
         pytest.skip("redis-server is not installed")
-    port = _free_port()
+    port = reserve_port()
     redis = subprocess.Popen(  # noqa: ASYNC220 - starting a server does not block
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
