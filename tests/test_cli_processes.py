@@ -150,3 +150,30 @@ async def test_serve_with_two_workers_serves_from_both(db_url: str, tmp_path: Pa
     finally:
         code = _stop(process)
     assert code == 0, log.read_text()
+
+
+def test_serve_refuses_an_invalid_environment_naming_the_variables(tmp_path: Path) -> None:
+    env = _env(
+        f"sqlite+aiosqlite:///{tmp_path / 'f.db'}",
+        FRONTDESK_PORT="eighty",
+        FRONTDESK_SESSION_HOURS="twelve",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: Invalid environment:\n"
+        "FRONTDESK_PORT: Input should be a valid integer, unable to parse string as an integer\n"
+        "FRONTDESK_SESSION_HOURS: Input should be a valid integer, unable to parse string as an "
+        "integer\n"
+    )
+    assert (
+        "eighty" not in result.stderr and "twelve" not in result.stderr
+    )  # values are not echoed: some are secrets
+    assert not (tmp_path / "f.db").exists()

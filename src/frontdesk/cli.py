@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from frontdesk.bus import create_bus
@@ -78,7 +79,15 @@ def _run_in_transaction(body: Callable[[Tx], Awaitable[T]]) -> T:
 
 
 def _settings() -> ProcessSettings:
-    settings = ProcessSettings()
+    try:
+        settings = ProcessSettings()
+    except ValidationError as exc:
+        # Name the variable and the rule; the value itself may be a secret.
+        problems = [
+            f"FRONTDESK_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        raise click.ClickException("\n".join(["Invalid environment:", *problems])) from None
     configure_logging(settings.log_level, settings.log_format)
     return settings
 
