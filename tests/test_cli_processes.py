@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from frontdesk.core.process_settings import ProcessSettings
 from tests.bus.conftest import require_redis
 from tests.services import reserve_port
 
@@ -177,3 +179,53 @@ def test_serve_refuses_an_invalid_environment_naming_the_variables(tmp_path: Pat
         "eighty" not in result.stderr and "twelve" not in result.stderr
     )  # values are not echoed: some are secrets
     assert not (tmp_path / "f.db").exists()
+
+
+def test_serve_keeps_idle_connections_open_for_the_keep_alive_seconds(
+    db_url: str, tmp_path: Path
+) -> None:
+    """FRONTDESK_KEEP_ALIVE_SECONDS reaches the server: a connection idle for longer than the
+    server library's own 5 s is still reused, and the server closes it once idle for the value.
+    The default, 75 s, is above the 60 s a proxy commonly keeps upstream connections idle."""
+    assert ProcessSettings().keep_alive_seconds == 75
+    port = reserve_port()
+    log = tmp_path / "serve.log"
+    env = _env(db_url, FRONTDESK_RUN_JOBS="0", FRONTDESK_KEEP_ALIVE_SECONDS="7")
+    process = _start(["serve", "--port", str(port)], env, log)
+    request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def answer(connection: socket.socket) -> bytes:
+        """The whole response (head and body may arrive in separate reads)."""
+        connection.sendall(request)
+        received = b""
+
+        def read() -> None:
+            nonlocal received
+            chunk = connection.recv(65536)
+            assert chunk, f"closed by the server after {received!r}"
+            received += chunk
+
+        while b"\r\n\r\n" not in received:
+            read()
+        length = re.search(rb"content-length: (\d+)", received, re.IGNORECASE)
+        assert length is not None, received
+        while len(received.split(b"\r\n\r\n", 1)[1]) < int(length[1]):
+            read()
+        return received
+
+    try:
+        _wait_for("the server did not answer", healthy, process, log)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            assert answer(connection).startswith(b"HTTP/1.1 200 OK\r\n")
+            time.sleep(5.5)
+            assert answer(connection).startswith(b"HTTP/1.1 200 OK\r\n")  # still open
+            assert connection.recv(65536) == b""  # then closed by the server
+    finally:
+        _stop(process)
+    assert "Traceback" not in log.read_text()

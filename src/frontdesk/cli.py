@@ -144,6 +144,7 @@ def serve(workers: int, host: str | None, port: int | None) -> None:
         port=bind_port,
         workers=workers,
         proxy_headers=True,
+        timeout_keep_alive=settings.keep_alive_seconds,
         log_level=settings.log_level.lower(),
         access_log=False,
     )

@@ -29,6 +29,12 @@ class ProcessSettings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to")
     port: int = Field(default=8000, description="Port the web server listens on")
+    keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        description="Seconds an idle HTTP connection stays open for the next request; longer "
+        "than the reverse proxy keeps its upstream connections idle",
+    )
     admin_password: str | None = Field(
         default=None, description="Password of the admin agent created on first start"
     )
