@@ -222,10 +222,16 @@ def test_serve_keeps_idle_connections_open_for_the_keep_alive_seconds(
     try:
         _wait_for("the server did not answer", healthy, process, log)
         with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            client_port = connection.getsockname()[1]
             assert answer(connection).startswith(b"HTTP/1.1 200 OK\r\n")
             time.sleep(5.5)
             assert answer(connection).startswith(b"HTTP/1.1 200 OK\r\n")  # still open
             assert connection.recv(65536) == b""  # then closed by the server
     finally:
         _stop(process)
-    assert "Traceback" not in log.read_text()
+    text = log.read_text()
+    assert "Traceback" not in text
+    # At INFO each request gets a line of its own, structured like every other.
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    requests = [r["event"] for r in records if r.get("logger") == "uvicorn.access"]
+    assert requests[-2:] == [f'127.0.0.1:{client_port} - "GET /healthz HTTP/1.1" 200'] * 2

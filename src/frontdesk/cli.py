@@ -146,7 +146,6 @@ def serve(workers: int, host: str | None, port: int | None) -> None:
         proxy_headers=True,
         timeout_keep_alive=settings.keep_alive_seconds,
         log_level=settings.log_level.lower(),
-        access_log=False,
     )
 
 
