@@ -37,9 +37,16 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+            # SQLite's lower() folds ASCII only; db/case_insensitive.py compares with this one.
+            dbapi_connection.create_function("unicode_lower", 1, unicode_lower, deterministic=True)
 
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def unicode_lower(value: object) -> object:
+    """lower() for SQLite: every letter Python knows, as PostgreSQL folds them."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -23,13 +23,14 @@ from __future__ import annotations
 from typing import Any, Final
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, delete, func, literal, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.errors import DomainError, ValidationFailed
+from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.access import check_admin
 from frontdesk.domain.accounts.models import Group
 from frontdesk.domain.runtime import Tx
@@ -94,7 +95,7 @@ async def _check_name_free(
     except_id: int | None = None,
     scope: ColumnElement[bool] | None = None,
 ) -> None:
-    query = select(model.id).where(func.lower(model.name) == func.lower(literal(name)))
+    query = select(model.id).where(equals_ignoring_case(model.name, name))
     if except_id is not None:
         query = query.where(model.id != except_id)
     if scope is not None:
