@@ -33,6 +33,8 @@ function applyFilters() {
 
 if (overview) {
   overview.querySelector("[data-attachment-filter]")?.addEventListener("input", applyFilters);
+  // What was typed before this script ran, or restored by the browser on "back", applies too.
+  applyFilters();
 
   overview.querySelector("[data-select-all]")?.addEventListener("change", (event) => {
     for (const row of rows()) {
