@@ -292,8 +292,7 @@ async def test_timeline_and_attachment_overview(
     await page.get_by_text("Event type filter").click()
     await page.get_by_label("Show these event types").select_option(["StateUpdate"])
     await page.get_by_role("button", name="Apply filter").click()
-    labels = await page.locator(".timeline-label").all_inner_texts()
-    assert labels == ["State Updated", "Ticket Created"]
+    await expect(page.locator(".timeline-label")).to_have_text(["State Updated", "Ticket Created"])
 
     # The views switch through their links; the last used one sticks. The SMS is seen now.
     await page.get_by_role("link", name="Show all articles").click()
