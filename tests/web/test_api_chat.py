@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from frontdesk.db.unit_of_work import unit_of_work
-from frontdesk.domain.chat.models import Chat, ChatEvent
+from frontdesk.domain.chat.models import Chat, ChatAgentState, ChatEvent
 from frontdesk.web.state import WebState
 from tests.conftest import RecordedEvents
 from tests.domain.chat.desk import Desk, make_desk, set_settings
+from tests.domain.tickets.people import make_agent
 
 
 @pytest.fixture
@@ -369,3 +370,27 @@ async def test_ch16_public_users_list_channels_without_login(desk: Desk) -> None
     assert [(c["name"], c["available"]) for c in listed.json()["items"]] == [("Chat", True)]
     wrong = await desk.client.get("/api/v1/chat/channels", headers={"Authorization": "Bearer x"})
     assert wrong.status_code == 401
+
+
+async def test_an_agents_first_requests_arriving_together_all_succeed(desk: Desk) -> None:
+    """An agent's chat state is made on first use; a page, its socket and an API call often ask
+    for it at once, and each must find the one row (before, all but one failed with a 500)."""
+    agent_id, fresh = await make_agent(desk.web, "fresh", [])
+    wanted = ["external", "internal", "unavailable", "external", "internal", "unavailable"]
+    answers = await asyncio.gather(
+        *(
+            desk.client.put(
+                "/api/v1/me/chat-availability", json={"availability": value}, headers=fresh
+            )
+            for value in wanted
+        )
+    )
+    assert [a.status_code for a in answers] == [200] * len(wanted)
+    assert sorted(a.json()["availability"] for a in answers) == sorted(wanted)
+    async with unit_of_work(desk.web.session_factory) as session:
+        rows = list(
+            await session.scalars(
+                select(ChatAgentState.availability).where(ChatAgentState.agent_id == agent_id)
+            )
+        )
+    assert len(rows) == 1 and rows[0] in wanted

@@ -28,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Subquery
@@ -44,6 +45,7 @@ from frontdesk.core.errors import (
     ValidationFailed,
 )
 from frontdesk.db.case_insensitive import equals_ignoring_case
+from frontdesk.db.engine import is_postgresql
 from frontdesk.db.many_rows import ManyRows, RowsAmong
 from frontdesk.domain.accounts.access import check_admin, group_id_by_name
 from frontdesk.domain.accounts.models import Agent, CustomerUser, Group
@@ -280,15 +282,24 @@ def _require_agent(actor: Actor) -> None:
 
 async def _agent_state(tx: Tx, agent_id: int) -> ChatAgentState:
     state = await tx.session.get(ChatAgentState, agent_id)
-    if state is None:
-        state = ChatAgentState(
+    if state is not None:
+        return state
+    # An agent's first requests often arrive together (a page, its socket, an API call), and each
+    # finds no row: whichever inserts first makes it, the others wait for it and read it.
+    insert = postgresql.insert if is_postgresql(tx.session) else sqlite.insert
+    await tx.session.execute(
+        insert(ChatAgentState)
+        .values(
             agent_id=agent_id,
             availability="internal",
             availability_set_at=NEVER,
             channel_ids=[],
             last_active_at=None,
         )
-        tx.session.add(state)
+        .on_conflict_do_nothing()
+    )
+    state = await tx.session.get(ChatAgentState, agent_id)
+    assert state is not None
     return state
 
 
