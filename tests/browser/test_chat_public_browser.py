@@ -75,7 +75,9 @@ def prepare_desk(live_server: LiveServer) -> dict[str, str]:
     with live_server.api() as api:
         channels = api.get("/api/v1/chat/channels", headers=headers).json()["items"]
         default = next(c["id"] for c in channels if c["is_default"])
-        api.put("/api/v1/me/chat-channels", json={"channel_ids": [default]}, headers=headers)
+        api.put(
+            "/api/v1/me/chat-channels", json={"channel_ids": [default]}, headers=headers
+        ).raise_for_status()
         api.put(
             "/api/v1/me/chat-availability", json={"availability": "external"}, headers=headers
         ).raise_for_status()
