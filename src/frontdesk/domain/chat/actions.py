@@ -28,7 +28,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Subquery
@@ -45,7 +44,7 @@ from frontdesk.core.errors import (
     ValidationFailed,
 )
 from frontdesk.db.case_insensitive import equals_ignoring_case
-from frontdesk.db.engine import is_postgresql
+from frontdesk.db.engine import upsert_insert
 from frontdesk.db.many_rows import ManyRows, RowsAmong
 from frontdesk.domain.accounts.access import check_admin, group_id_by_name
 from frontdesk.domain.accounts.models import Agent, CustomerUser, Group
@@ -286,7 +285,7 @@ async def _agent_state(tx: Tx, agent_id: int) -> ChatAgentState:
         return state
     # An agent's first requests often arrive together (a page, its socket, an API call), and each
     # finds no row: whichever inserts first makes it, the others wait for it and read it.
-    insert = postgresql.insert if is_postgresql(tx.session) else sqlite.insert
+    insert = upsert_insert(tx.session)
     await tx.session.execute(
         insert(ChatAgentState)
         .values(

@@ -22,8 +22,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import literal, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.bus.events import Audience
@@ -31,6 +29,7 @@ from frontdesk.core.actor import SYSTEM, Actor
 from frontdesk.core.clock import as_utc, isoformat_z, utcnow
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.db.case_insensitive import equals_ignoring_case
+from frontdesk.db.engine import upsert_insert
 from frontdesk.domain.accounts.models import Agent, CustomerUser
 from frontdesk.domain.accounts.queries import agent_group_permissions
 from frontdesk.domain.runtime import Tx
@@ -925,8 +924,7 @@ async def do_mark_articles_seen(
         return
     ticket = await check_mark_articles_seen(tx, actor, ticket_id)
     seen_at = literal(utcnow(), ArticleSeen.seen_at.type)
-    dialect = tx.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    insert = upsert_insert(tx.session)
     ids = sorted(set(article_ids))
     # In slices: one IN list per statement stays far below the drivers' parameter limits.
     for start in range(0, len(ids), _SEEN_SLICE):

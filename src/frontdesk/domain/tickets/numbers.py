@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.db.engine import is_postgresql
+from frontdesk.db.engine import upsert_insert
 from frontdesk.domain.tickets.models import TicketNumberCounter
 
 COUNTER_DIGITS = 6
@@ -22,7 +21,7 @@ COUNTER_DIGITS = 6
 
 async def next_ticket_number(session: AsyncSession, system_id: int, now: datetime) -> str:
     day = now.strftime("%Y%m%d")
-    insert = postgresql.insert if is_postgresql(session) else sqlite.insert
+    insert = upsert_insert(session)
     counter_table = TicketNumberCounter.__table__
     assert isinstance(counter_table, Table)
     statement = (
