@@ -59,6 +59,13 @@ def _wait_for(condition: str, check: object, process: subprocess.Popen[bytes], l
     pytest.fail(f"{condition} within 60 s:\n{log.read_text()}")
 
 
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def _stop(process: subprocess.Popen[bytes]) -> int:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -128,17 +135,11 @@ async def test_serve_with_two_workers_serves_from_both(db_url: str, tmp_path: Pa
     process = _start(["serve", "--workers", "2", "--port", str(port)], env, log)
     base = f"http://127.0.0.1:{port}"
 
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
     def both_started() -> bool:
         return len(set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))) == 2
 
     try:
-        _wait_for("the server did not answer", healthy, process, log)
+        _wait_for("the server did not answer", lambda: _healthy(base), process, log)
         _wait_for("two server processes did not start", both_started, process, log)
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
             answers = [await client.get("/healthz") for _ in range(20)]
@@ -194,12 +195,6 @@ def test_serve_keeps_idle_connections_open_for_the_keep_alive_seconds(
     process = _start(["serve", "--port", str(port)], env, log)
     request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
     def answer(connection: socket.socket) -> bytes:
         """The whole response (head and body may arrive in separate reads)."""
         connection.sendall(request)
@@ -220,7 +215,9 @@ def test_serve_keeps_idle_connections_open_for_the_keep_alive_seconds(
         return received
 
     try:
-        _wait_for("the server did not answer", healthy, process, log)
+        _wait_for(
+            "the server did not answer", lambda: _healthy(f"http://127.0.0.1:{port}"), process, log
+        )
         with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
             client_port = connection.getsockname()[1]
             assert answer(connection).startswith(b"HTTP/1.1 200 OK\r\n")
