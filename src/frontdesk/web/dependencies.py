@@ -35,6 +35,11 @@ def web_state(request: Request) -> WebState:
     return state
 
 
+def client_address(request: Request) -> str | None:
+    """The caller's address (the proxy's X-Forwarded-For when serve trusts it)."""
+    return request.client.host if request.client else None
+
+
 async def _open_tx(request: Request) -> AsyncIterator[Tx]:
     state = web_state(request)
     async with state.session_factory() as session:

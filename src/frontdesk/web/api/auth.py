@@ -8,7 +8,7 @@ from frontdesk.core.clock import isoformat_z
 from frontdesk.domain.accounts import actions
 from frontdesk.domain.accounts.login import attempt_login, describe_user
 from frontdesk.domain.accounts.schemas import LoginInput, TokenOut, UserOut
-from frontdesk.web.dependencies import ApiCaller, TxDep, web_state
+from frontdesk.web.dependencies import ApiCaller, TxDep, client_address, web_state
 
 router = APIRouter(tags=["auth"])
 
@@ -23,7 +23,7 @@ async def create_token(data: LoginInput, request: Request) -> TokenOut:
         state.runtime,
         data,
         kind="api",
-        client_address=request.client.host if request.client else None,
+        client_address=client_address(request),
     )
     expires_at = isoformat_z(issued.expires_at)
     assert expires_at is not None

@@ -35,7 +35,7 @@ from frontdesk.domain.chat.schemas import (
 )
 from frontdesk.domain.tickets import queries as ticket_queries
 from frontdesk.domain.tickets.schemas import ArticleOut, TicketOut
-from frontdesk.web.dependencies import ApiAdmin, ApiAgent, TxDep, api_caller
+from frontdesk.web.dependencies import ApiAdmin, ApiAgent, TxDep, api_caller, client_address
 from frontdesk.web.realtime.hub import hub_of
 
 router = APIRouter(tags=["chat"])
@@ -145,7 +145,7 @@ async def set_active_channels(
 async def create_public_chat(data: PublicChatCreate, request: Request, tx: TxDep) -> dict[str, Any]:
     """CH-16: no login; the answer's ``visitor_token`` authorises this visitor's further calls."""
     chat, secret = await actions.do_create_public_chat(
-        tx, data, request.client.host if request.client else None, _bearer(request)
+        tx, data, client_address(request), _bearer(request)
     )
     out = await queries.public_chat_out(tx, chat)
     return {"chat": out.model_dump(), "visitor_token": secret}

@@ -18,6 +18,7 @@ from frontdesk.web.dependencies import (
     AgentPage,
     CustomerPage,
     TxDep,
+    client_address,
     web_state,
 )
 from frontdesk.web.templating import render, translations_for
@@ -78,7 +79,7 @@ async def _login(
             state.runtime,
             data,
             kind="session",
-            client_address=request.client.host if request.client else None,
+            client_address=client_address(request),
         )
     except DomainError as exc:
         message = (
