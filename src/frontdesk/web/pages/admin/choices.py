@@ -1,0 +1,42 @@
+"""Options of the admin forms' selects, loaded through the domain queries."""
+
+from __future__ import annotations
+
+from frontdesk.core.actor import Actor
+from frontdesk.core.pagination import MAX_LIMIT, PageRequest
+from frontdesk.domain.accounts import queries as account_queries
+from frontdesk.domain.runtime import Tx
+from frontdesk.domain.ticket_catalogue import queries as catalogue_queries
+from frontdesk.domain.ticket_catalogue.models import STATE_TYPES
+from frontdesk.web.pages.admin.screen import Choices
+
+# --- choices of the selects -------------------------------------------------------------------
+
+
+ALL = PageRequest(limit=MAX_LIMIT, offset=0)
+
+
+async def _group_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+    groups = await account_queries.list_groups(tx.session, actor, ALL)
+    return {"group_id": [(str(g.id), g.name) for g in groups.items]}
+
+
+async def _company_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+    companies = await account_queries.list_customer_companies(tx.session, actor, ALL)
+    return {"customer_id": [(c.customer_id, c.name) for c in companies.items]}
+
+
+async def _state_type_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+    return {"state_type": [(t, t) for t in STATE_TYPES]}
+
+
+async def _parent_service_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+    services = await catalogue_queries.list_services(tx.session)
+    return {
+        "parent_id": [(str(s.id), s.full_name) for s in services if s.id != editing_id],
+    }
+
+
+async def _sla_service_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+    services = await catalogue_queries.list_services(tx.session)
+    return {"service_ids": [(str(s.id), s.full_name) for s in services]}
