@@ -16,27 +16,27 @@ from frontdesk.web.pages.admin.screen import Choices
 ALL = PageRequest(limit=MAX_LIMIT, offset=0)
 
 
-async def _group_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+async def group_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
     groups = await account_queries.list_groups(tx.session, actor, ALL)
     return {"group_id": [(str(g.id), g.name) for g in groups.items]}
 
 
-async def _company_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+async def company_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
     companies = await account_queries.list_customer_companies(tx.session, actor, ALL)
     return {"customer_id": [(c.customer_id, c.name) for c in companies.items]}
 
 
-async def _state_type_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+async def state_type_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
     return {"state_type": [(t, t) for t in STATE_TYPES]}
 
 
-async def _parent_service_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+async def parent_service_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
     services = await catalogue_queries.list_services(tx.session)
     return {
         "parent_id": [(str(s.id), s.full_name) for s in services if s.id != editing_id],
     }
 
 
-async def _sla_service_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
+async def sla_service_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
     services = await catalogue_queries.list_services(tx.session)
     return {"service_ids": [(str(s.id), s.full_name) for s in services]}

@@ -14,14 +14,14 @@ from frontdesk.web.pages.admin.matrices import MATRICES, PermissionMatrix
 from frontdesk.web.pages.admin.plumbing import (
     AdminPage,
     AdminVisitor,
-    _error_page,
-    _object_id,
-    _page_links,
-    _refused,
-    _render,
+    error_page,
+    page_links,
+    parse_object_id,
+    refuse_non_admin,
+    render_admin,
 )
 from frontdesk.web.pages.admin.router import router
-from frontdesk.web.pages.admin.screen_pages import _page_size
+from frontdesk.web.pages.admin.screen_pages import list_page_size
 from frontdesk.web.pages.admin_forms import (
     admin_errors,
 )
@@ -30,7 +30,7 @@ from frontdesk.web.pages.forms import FormErrors
 # --- permission matrix routes -----------------------------------------------------------------
 
 
-async def _matrix_page(
+async def matrix_page(
     request: Request,
     tx: Tx,
     caller: AdminVisitor,
@@ -42,20 +42,20 @@ async def _matrix_page(
     failed: FormErrors | None = None,
 ) -> Response:
     try:
-        page_request = PageRequest.build(_page_size(tx, caller, limit), offset)
+        page_request = PageRequest.build(list_page_size(tx, caller, limit), offset)
         owner_name, rows = await matrix.load(tx, caller.actor, owner_id, page_request)
     except DomainError as exc:
-        return _error_page(request, caller, exc, matrix.owner_slug)
+        return error_page(request, caller, exc, matrix.owner_slug)
     context = {
         "section": matrix.owner_slug,
         "matrix": matrix,
         "owner_name": owner_name,
         "page": rows,
-        "links": _page_links(request, rows),
+        "links": page_links(request, rows),
         "failed": failed,
     }
     status = failed.status if failed else 200
-    return _render(request, caller, "admin/matrix.html", context, status_code=status)
+    return render_admin(request, caller, "admin/matrix.html", context, status_code=status)
 
 
 def _matrix_routes(matrix: PermissionMatrix) -> None:
@@ -69,15 +69,13 @@ def _matrix_routes(matrix: PermissionMatrix) -> None:
         limit: int | None = None,
         offset: int | None = None,
     ) -> Response:
-        if refused := _refused(request, caller):
+        if refused := refuse_non_admin(request, caller):
             return refused
         try:
-            object_id = _object_id(owner_id)
+            object_id = parse_object_id(owner_id)
         except DomainError as exc:
-            return _error_page(request, caller, exc, matrix.owner_slug)
-        return await _matrix_page(
-            request, tx, caller, matrix, object_id, limit=limit, offset=offset
-        )
+            return error_page(request, caller, exc, matrix.owner_slug)
+        return await matrix_page(request, tx, caller, matrix, object_id, limit=limit, offset=offset)
 
     async def save(
         owner_id: str,
@@ -87,16 +85,16 @@ def _matrix_routes(matrix: PermissionMatrix) -> None:
         limit: int | None = None,
         offset: int | None = None,
     ) -> Response:
-        if refused := _refused(request, caller):
+        if refused := refuse_non_admin(request, caller):
             return refused
         try:
-            object_id = _object_id(owner_id)
+            object_id = parse_object_id(owner_id)
         except DomainError as exc:
-            return _error_page(request, caller, exc, matrix.owner_slug)
+            return error_page(request, caller, exc, matrix.owner_slug)
         form = await request.form()
         try:
             for raw_row in form.getlist("row"):
-                row_id = _object_id(raw_row if isinstance(raw_row, str) else "")
+                row_id = parse_object_id(raw_row if isinstance(raw_row, str) else "")
                 wanted = [v for v in form.getlist(f"grant-{row_id}") if isinstance(v, str)]
                 held_text = form.get(f"held-{row_id}")
                 held = frozenset(held_text.split()) if isinstance(held_text, str) else frozenset()
@@ -106,7 +104,7 @@ def _matrix_routes(matrix: PermissionMatrix) -> None:
         except DomainError as exc:
             # Nothing of a refused save may be stored, not even the rows before the refusal.
             await rollback(tx.session)
-            return await _matrix_page(
+            return await matrix_page(
                 request,
                 tx,
                 caller,

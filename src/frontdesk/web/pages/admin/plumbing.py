@@ -47,12 +47,12 @@ async def admin_visitor(caller: AgentPage, tx: TxDep) -> AdminVisitor:
 AdminPage = Annotated[AdminVisitor, Depends(admin_visitor)]
 
 
-def _gettext(caller: AdminVisitor) -> Callable[[str], str]:
+def gettext_for(caller: AdminVisitor) -> Callable[[str], str]:
     return translations_for(caller.actor.language).gettext
 
 
 def _flash(caller: AdminVisitor, done: str | None) -> str | None:
-    _ = _gettext(caller)
+    _ = gettext_for(caller)
     messages = {
         "created": _("Created."),
         "saved": _("Saved."),
@@ -62,7 +62,7 @@ def _flash(caller: AdminVisitor, done: str | None) -> str | None:
     return messages.get(done) if done else None
 
 
-def _render(
+def render_admin(
     request: Request,
     caller: AdminVisitor,
     template: str,
@@ -87,7 +87,7 @@ def _render(
     )
 
 
-def _error_page(
+def error_page(
     request: Request, caller: AdminVisitor, exc: DomainError, section: str = ""
 ) -> Response:
     # Someone who is not an administrator sees the plain agent layout, without the admin menu.
@@ -109,28 +109,28 @@ def _error_page(
     )
 
 
-def _refused(request: Request, caller: AdminVisitor) -> Response | None:
+def refuse_non_admin(request: Request, caller: AdminVisitor) -> Response | None:
     """The 403 page for anyone who is not an administrator; None for administrators."""
     if caller.refusal is not None:
-        return _error_page(request, caller, caller.refusal)
+        return error_page(request, caller, caller.refusal)
     return None
 
 
-def _screen(slug: str) -> AdminScreen:
+def screen_by_slug(slug: str) -> AdminScreen:
     screen = SCREENS.get(slug)
     if screen is None:
         raise NotFound("There is no such admin page.")
     return screen
 
 
-def _object_id(raw: str) -> int:
+def parse_object_id(raw: str) -> int:
     """A path id; anything that cannot be a row id is simply not found."""
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
         raise NotFound("There is no such object.")
     return int(raw)
 
 
-def _page_links(request: Request, page: Page[Any]) -> dict[str, str | None]:
+def page_links(request: Request, page: Page[Any]) -> dict[str, str | None]:
     """Previous/Next addresses that keep the search but not a one-time flash message."""
     base = request.url.remove_query_params("done")
 
@@ -144,5 +144,5 @@ def _page_links(request: Request, page: Page[Any]) -> dict[str, str | None]:
     }
 
 
-def _lookups(choices: Choices) -> dict[str, dict[str, str]]:
+def lookups_of(choices: Choices) -> dict[str, dict[str, str]]:
     return {name: dict(options) for name, options in choices.items()}

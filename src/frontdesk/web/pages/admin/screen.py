@@ -57,7 +57,7 @@ class AdminScreen:
     reads_tx: bool = False
 
 
-def _attr(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:
+def attr_text(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:
     def show(item: Any, lookups: dict[str, dict[str, str]]) -> str:
         value = getattr(item, name)
         return "" if value is None else str(value)
@@ -65,11 +65,11 @@ def _attr(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:
     return show
 
 
-def _full_name(item: Any, lookups: dict[str, dict[str, str]]) -> str:
+def full_name_text(item: Any, lookups: dict[str, dict[str, str]]) -> str:
     return f"{item.first_name} {item.last_name}"
 
 
-def _looked_up(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:
+def looked_up_text(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:
     def show(item: Any, lookups: dict[str, dict[str, str]]) -> str:
         value = getattr(item, name)
         if value is None:
@@ -79,10 +79,10 @@ def _looked_up(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:
     return show
 
 
-def _sla_services(item: Any, lookups: dict[str, dict[str, str]]) -> str:
+def sla_services_text(item: Any, lookups: dict[str, dict[str, str]]) -> str:
     names = lookups.get("service_ids", {})
     return ", ".join(names.get(str(i), str(i)) for i in item.service_ids)
 
 
-VALID_COLUMN = ListColumn(ui_text("Validity"), _attr("valid"), kind="valid")
+VALID_COLUMN = ListColumn(ui_text("Validity"), attr_text("valid"), kind="valid")
 COMMENT_FIELD = FormField("comment", ui_text("Comment"), "textarea", "none", max_length=250)

@@ -19,14 +19,14 @@ from frontdesk.web.dependencies import TxDep
 from frontdesk.web.pages.admin.plumbing import (
     AdminPage,
     AdminVisitor,
-    _error_page,
-    _gettext,
-    _lookups,
-    _object_id,
-    _page_links,
-    _refused,
-    _render,
-    _screen,
+    error_page,
+    gettext_for,
+    lookups_of,
+    page_links,
+    parse_object_id,
+    refuse_non_admin,
+    render_admin,
+    screen_by_slug,
 )
 from frontdesk.web.pages.admin.router import router
 from frontdesk.web.pages.admin.screen import AdminScreen
@@ -42,15 +42,15 @@ from frontdesk.web.pages.forms import FormErrors, errors_from_validation
 
 @router.get("/admin", response_class=HTMLResponse)
 async def overview(request: Request, caller: AdminPage, tx: TxDep) -> Response:
-    if refused := _refused(request, caller):
+    if refused := refuse_non_admin(request, caller):
         return refused
-    return _render(request, caller, "admin/overview.html", {"section": ""})
+    return render_admin(request, caller, "admin/overview.html", {"section": ""})
 
 
 # --- lists ------------------------------------------------------------------------------------
 
 
-def _page_size(tx: Tx, caller: AdminVisitor, limit: int | None) -> int:
+def list_page_size(tx: Tx, caller: AdminVisitor, limit: int | None) -> int:
     """An explicit ?limit=, else the admin's own (or the global) Frontend::Admin::PageSize."""
     return limit if limit is not None else int(tx.setting(ADMIN_LIST_PAGE_SIZE, caller.actor))
 
@@ -68,24 +68,24 @@ async def _list_page(
 ) -> Response:
     term = (search or "").replace("\x00", "").strip()[:200]
     try:
-        page_request = PageRequest.build(_page_size(tx, caller, limit), offset)
+        page_request = PageRequest.build(list_page_size(tx, caller, limit), offset)
         extra = {"search": term or None} if screen.searchable else {}
         reader = tx if screen.reads_tx else tx.session
         page = await screen.list_page(reader, caller.actor, page_request, **extra)
         choices = await screen.choices(tx, caller.actor, None)
     except DomainError as exc:
-        return _error_page(request, caller, exc, screen.slug)
+        return error_page(request, caller, exc, screen.slug)
     context = {
         "section": screen.slug,
         "screen": screen,
         "page": page,
-        "links": _page_links(request, page),
-        "lookups": _lookups(choices),
+        "links": page_links(request, page),
+        "lookups": lookups_of(choices),
         "search": term,
         "failed": failed,
     }
     status = failed.status if failed else 200
-    return _render(request, caller, "admin/list.html", context, status_code=status)
+    return render_admin(request, caller, "admin/list.html", context, status_code=status)
 
 
 @router.get("/admin/{slug}", response_class=HTMLResponse)
@@ -98,12 +98,12 @@ async def admin_list(
     offset: int | None = None,
     search: str | None = None,
 ) -> Response:
-    if refused := _refused(request, caller):
+    if refused := refuse_non_admin(request, caller):
         return refused
     try:
-        screen = _screen(slug)
+        screen = screen_by_slug(slug)
     except DomainError as exc:
-        return _error_page(request, caller, exc)
+        return error_page(request, caller, exc)
     return await _list_page(request, tx, caller, screen, limit=limit, offset=offset, search=search)
 
 
@@ -141,7 +141,7 @@ async def _form_page(
         item = None if item_id is None else await screen.get(reader, caller.actor, item_id)
         choices = await screen.choices(tx, caller.actor, item_id)
     except DomainError as exc:
-        return _error_page(request, caller, exc, screen.slug)
+        return error_page(request, caller, exc, screen.slug)
     context = {
         "section": screen.slug,
         "screen": screen,
@@ -153,14 +153,14 @@ async def _form_page(
         "failed": failed,
     }
     status = failed.status if failed else 200
-    return _render(request, caller, "admin/form.html", context, status_code=status)
+    return render_admin(request, caller, "admin/form.html", context, status_code=status)
 
 
 async def _save(
     request: Request, tx: Tx, caller: AdminVisitor, screen: AdminScreen, item_id: int | None
 ) -> Response:
     """Create (``item_id`` None) or update from the posted form; the form again on refusal."""
-    _ = _gettext(caller)
+    _ = gettext_for(caller)
     form = await request.form()
     try:
         payload = form_payload(form, screen.fields, editing=item_id is not None)
@@ -185,23 +185,23 @@ async def _save(
 
 @router.get("/admin/{slug}/new", response_class=HTMLResponse)
 async def add_form(slug: str, request: Request, caller: AdminPage, tx: TxDep) -> Response:
-    if refused := _refused(request, caller):
+    if refused := refuse_non_admin(request, caller):
         return refused
     try:
-        screen = _screen(slug)
+        screen = screen_by_slug(slug)
     except DomainError as exc:
-        return _error_page(request, caller, exc)
+        return error_page(request, caller, exc)
     return await _form_page(request, tx, caller, screen, None)
 
 
 @router.post("/admin/{slug}/new")
 async def add(slug: str, request: Request, caller: AdminPage, tx: TxDep) -> Response:
-    if refused := _refused(request, caller):
+    if refused := refuse_non_admin(request, caller):
         return refused
     try:
-        screen = _screen(slug)
+        screen = screen_by_slug(slug)
     except DomainError as exc:
-        return _error_page(request, caller, exc)
+        return error_page(request, caller, exc)
     return await _save(request, tx, caller, screen, None)
 
 
@@ -209,25 +209,25 @@ async def add(slug: str, request: Request, caller: AdminPage, tx: TxDep) -> Resp
 async def edit_form(
     slug: str, item_id: str, request: Request, caller: AdminPage, tx: TxDep
 ) -> Response:
-    if refused := _refused(request, caller):
+    if refused := refuse_non_admin(request, caller):
         return refused
     try:
-        screen = _screen(slug)
-        object_id = _object_id(item_id)
+        screen = screen_by_slug(slug)
+        object_id = parse_object_id(item_id)
     except DomainError as exc:
-        return _error_page(request, caller, exc, slug)
+        return error_page(request, caller, exc, slug)
     return await _form_page(request, tx, caller, screen, object_id)
 
 
 @router.post("/admin/{slug}/{item_id}")
 async def edit(slug: str, item_id: str, request: Request, caller: AdminPage, tx: TxDep) -> Response:
-    if refused := _refused(request, caller):
+    if refused := refuse_non_admin(request, caller):
         return refused
     try:
-        screen = _screen(slug)
-        object_id = _object_id(item_id)
+        screen = screen_by_slug(slug)
+        object_id = parse_object_id(item_id)
     except DomainError as exc:
-        return _error_page(request, caller, exc, slug)
+        return error_page(request, caller, exc, slug)
     return await _save(request, tx, caller, screen, object_id)
 
 
@@ -243,19 +243,19 @@ async def _list_action(
     perform: Callable[[AdminScreen, int, FormData], Awaitable[object]],
 ) -> Response:
     """Run a list row's button: back to the list, with the refusal shown above it."""
-    if refused := _refused(request, caller):
+    if refused := refuse_non_admin(request, caller):
         return refused
     try:
-        screen = _screen(slug)
-        object_id = _object_id(item_id)
+        screen = screen_by_slug(slug)
+        object_id = parse_object_id(item_id)
     except DomainError as exc:
-        return _error_page(request, caller, exc, slug)
+        return error_page(request, caller, exc, slug)
     form = await request.form()
     back = form.get("back")
     try:
         await perform(screen, object_id, form)
     except ValidationError as exc:
-        failed = errors_from_validation(exc, _gettext(caller)("Check the marked fields."))
+        failed = errors_from_validation(exc, gettext_for(caller)("Check the marked fields."))
     except DomainError as exc:
         failed = admin_errors(exc)
     else:
