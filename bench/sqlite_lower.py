@@ -6,7 +6,7 @@ PostgreSQL (db/case_insensitive.py). Such a comparison scans the table either wa
 the scan with the built-in lower() (the baseline, same run) and with unicode_lower(), at a small
 and a large number of customer logins. Sorting keeps the built-in and is not measured.
 
-Run: python bench/sqlite_lower.py [--rows 10000 100000]
+Run: python bench/sqlite_lower.py [--rows 10000 100000] [--smoke] [--json PATH]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import statistics
 import time
 
 from frontdesk.db.engine import unicode_lower
+from report import add_common_arguments, emit
 
 QUERIES = {
     "login lookup": "SELECT id FROM customer_user WHERE {f}(login) = {f}('Customer005000')",
@@ -51,15 +52,25 @@ def database(rows: int) -> sqlite3.Connection:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    add_common_arguments(parser)
     args = parser.parse_args()
-    print("| rows | query | lower() ms | unicode_lower() ms | ratio |")
-    print("|---:|---|---:|---:|---:|")
-    for rows in args.rows:
-        connection = database(rows)
+    sizes = [1_000] if args.smoke else args.rows
+    rows = []
+    for count in sizes:
+        connection = database(count)
         for name, sql in QUERIES.items():
             base = median_ms(connection, sql.format(f="lower"))
             ours = median_ms(connection, sql.format(f="unicode_lower"))
-            print(f"| {rows:,} | {name} | {base:.1f} | {ours:.1f} | {ours / base:.1f}× |")
+            rows.append(
+                {
+                    "rows": count,
+                    "query": name,
+                    "lower_ms": round(base, 2),
+                    "unicode_lower_ms": round(ours, 2),
+                    "ratio": round(ours / base, 2),
+                }
+            )
+    emit("sqlite_lower", rows, args.json)
 
 
 if __name__ == "__main__":

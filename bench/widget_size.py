@@ -3,11 +3,13 @@ widget UI loaded on first open (budget 25 KB): the framed chat page (/public/cha
 rendered from its template as the server renders it, with two channels to choose from) and the
 files it loads.
 
-Run: python bench/widget_size.py  (exits 1 when a budget is exceeded)
+Run: python bench/widget_size.py [--json PATH]  (exits 1 when a budget is exceeded; --smoke is
+the same run, it is small already)
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 from frontdesk.domain.chat.queries import PublicChatOffer
 from frontdesk.domain.chat.schemas import ChannelChoice
 from frontdesk.web.templating import environment, translations_for
+from report import add_common_arguments, emit
 
 STATIC = Path(__file__).resolve().parents[1] / "src" / "frontdesk" / "web" / "static"
 LOADER = [STATIC / "embed" / "frontdesk-chat.js"]
@@ -55,21 +58,36 @@ def gzipped(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9))
 
 
-def report(name: str, parts: list[tuple[str, bytes]], budget: int) -> bool:
-    total = 0
-    for label, data in parts:
-        size = gzipped(data)
-        total += size
-        print(f"  {label:<32} {size:>6} B")
-    verdict = "ok" if total <= budget else "OVER BUDGET"
-    print(f"{name}: {total} B gzipped (budget {budget} B) {verdict}")
-    return total <= budget
+def measured(part: str, files: list[tuple[str, bytes]], budget: int) -> list[dict[str, object]]:
+    """A row per file and a total row that says whether the part keeps its budget."""
+    sizes = [(label, gzipped(data)) for label, data in files]
+    rows: list[dict[str, object]] = [
+        {"part": part, "file": label, "gzip_bytes": size} for label, size in sizes
+    ]
+    total = sum(size for _, size in sizes)
+    rows.append(
+        {
+            "part": part,
+            "file": "total",
+            "gzip_bytes": total,
+            "budget_bytes": budget,
+            "within_budget": total <= budget,
+        }
+    )
+    return rows
 
 
-if __name__ == "__main__":
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_common_arguments(parser)
+    args = parser.parse_args()
     loader = [(path.name, path.read_bytes()) for path in LOADER]
     widget = [("/public/chat?iframe=1 (rendered)", rendered_frame_page())]
     widget += [(path.name, path.read_bytes()) for path in WIDGET_FILES]
-    ok = report("loader", loader, LOADER_BUDGET)
-    ok = report("widget", widget, WIDGET_BUDGET) and ok
-    sys.exit(0 if ok else 1)
+    rows = measured("loader", loader, LOADER_BUDGET) + measured("widget", widget, WIDGET_BUDGET)
+    emit("widget_size", rows, args.json)
+    sys.exit(0 if all(row.get("within_budget", True) for row in rows) else 1)
+
+
+if __name__ == "__main__":
+    main()
