@@ -48,6 +48,7 @@ from frontdesk.domain.tickets.models import Article, Ticket
 from frontdesk.domain.tickets.schemas import ArticleCreate, TicketCreate, TicketSearch
 from frontdesk.feature_index import load_features
 from frontdesk.sysconfig.store import SettingsStore
+from report import add_common_arguments, emit
 
 RARE_WORD = "quetzalbench"  # in one article of every 1,000th ticket: ~0.1 % of tickets
 BATCH = 2000
@@ -224,24 +225,31 @@ async def postgres_run(server_url: str, count: int, samples: int) -> list[Result
         await admin_engine.dispose()
 
 
-def print_table(
+def table_rows(
     backend: str, count: int, baseline_count: int, big: list[Result], base: list[Result]
-) -> None:
-    print(f"\n{backend}: {count} tickets × 3 articles (baseline {baseline_count} tickets)")
-    header = f"{'operation':<26}{'p50 ms':>10}{'p95 ms':>10}{'base p50':>10}{'base p95':>10}"
-    print(header + f"{'ratio p50':>11}")
-    print("-" * (len(header) + 11))
-    for result, baseline in zip(big, base, strict=True):
-        ratio = result.p50 / baseline.p50 if baseline.p50 else float("nan")
-        print(
-            f"{result.name:<26}{result.p50:>10.2f}{result.p95:>10.2f}"
-            f"{baseline.p50:>10.2f}{baseline.p95:>10.2f}{ratio:>10.2f}×"
-        )
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "backend": backend,
+            "operation": result.name,
+            "tickets": count,
+            "p50_ms": round(result.p50, 2),
+            "p95_ms": round(result.p95, 2),
+            "baseline_tickets": baseline_count,
+            "baseline_p50_ms": round(baseline.p50, 2),
+            "baseline_p95_ms": round(baseline.p95, 2),
+            "ratio_p50": round(result.p50 / baseline.p50, 2) if baseline.p50 else float("nan"),
+        }
+        for result, baseline in zip(big, base, strict=True)
+    ]
 
 
 async def main(arguments: Any) -> None:
     load_features()
+    if arguments.smoke:
+        arguments.tickets, arguments.baseline, arguments.samples = 300, 100, 5
     backends = ["sqlite", "postgresql"] if arguments.backend == "both" else [arguments.backend]
+    rows: list[dict[str, Any]] = []
     for backend in backends:
         results = []
         for count in (arguments.baseline, arguments.tickets):
@@ -250,11 +258,13 @@ async def main(arguments: Any) -> None:
                 results.append(await sqlite_run(count, arguments.samples))
             else:
                 results.append(await postgres_run(arguments.postgres_url, count, arguments.samples))
-        print_table(backend, arguments.tickets, arguments.baseline, results[1], results[0])
+        rows += table_rows(backend, arguments.tickets, arguments.baseline, results[1], results[0])
+    emit("tickets", rows, arguments.json)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_common_arguments(parser)
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--baseline", type=int, default=1_000)
     parser.add_argument("--samples", type=int, default=200)
