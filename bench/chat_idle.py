@@ -7,7 +7,8 @@ chats, and the bare broadcast server of ``bench/baseline_broadcast.py``. The Nod
 generator (``bench/load``) opens ``--connections`` authenticated sockets to each — half with the
 chats' visitor tokens, half with the agent's token, each subscribed to its chat — and holds them
 while this script reads the server's resident memory (VmRSS) before and after. Printed: RSS
-growth per connection for both servers and their ratio (target ≤ 1.5×).
+growth per connection for both servers and their ratio (target ≤ 1.2×). ``--smoke`` holds 200
+sockets on 4 chats; ``--json PATH`` writes the row.
 """
 
 from __future__ import annotations
@@ -32,13 +33,16 @@ from chat_load import (
     start_baseline,
     start_frontdesk,
 )
+from report import add_common_arguments, emit
+
+TARGET_RATIO = 1.2
 
 
-def hold(spec: dict[str, Any], pid: int, work: Path) -> dict[str, Any]:
+def hold(spec: dict[str, Any], pid: int, work: Path, settle: float) -> dict[str, Any]:
     """Open the sockets, sample RSS once they are all open, then let the generator finish."""
     path = work / f"idle-{uuid.uuid4().hex[:8]}.json"
     path.write_text(json.dumps(spec))
-    time.sleep(1.0)
+    time.sleep(settle)
     before = rss_kib(pid)
     generator = subprocess.Popen(  # noqa: S603 - our own command line
         ["node", str(LOAD / "load.js"), str(path)],  # noqa: S607 - node from PATH
@@ -47,7 +51,7 @@ def hold(spec: dict[str, Any], pid: int, work: Path) -> dict[str, Any]:
     )
     assert generator.stdout is not None
     connected = json.loads(generator.stdout.readline())
-    time.sleep(3.0)  # let the server settle (writer tasks started, replays answered)
+    time.sleep(3 * settle)  # let the server settle (writer tasks started, replays answered)
     after = rss_kib(pid)
     generator.wait(timeout=spec["duration"] + 120)
     return {"before_kib": before, "after_kib": after, **connected}
@@ -55,9 +59,13 @@ def hold(spec: dict[str, Any], pid: int, work: Path) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    add_common_arguments(parser)
     parser.add_argument("--connections", type=int, default=10_000)
     parser.add_argument("--chats", type=int, default=100)
     args = parser.parse_args()
+    if args.smoke:
+        args.connections, args.chats = 200, 4
+    settle = 0.3 if args.smoke else 1.0
     ensure_load_generator()
     work = Path(tempfile.mkdtemp(prefix="frontdesk-chat-idle-"))
     servers: list[Server] = []
@@ -79,13 +87,13 @@ def main() -> None:
             "protocol": "frontdesk",
             "mode": "idle",
             "warmup": 0,
-            "duration": 5,
+            "duration": 1 if args.smoke else 5,
             "rooms": [
                 {"id": r.chat_id, "members": [ws + r.tokens[i % 2] for i in range(per_room)]}
                 for r in rooms
             ],
         }
-        measured = {"Frontdesk": hold(spec, frontdesk.process.pid, work)}
+        measured = {"Frontdesk": hold(spec, frontdesk.process.pid, work, settle)}
         frontdesk.stop()
         baseline = start_baseline(work)
         servers.append(baseline)
@@ -94,26 +102,32 @@ def main() -> None:
             "protocol": "baseline",
             "mode": "idle",
             "warmup": 0,
-            "duration": 5,
+            "duration": 1 if args.smoke else 5,
             "rooms": [
                 {"id": n, "members": [f"{bare_ws}{n}"] * per_room} for n in range(1, len(rooms) + 1)
             ],
         }
-        measured["bare broadcast"] = hold(spec, baseline.process.pid, work)
+        measured["bare broadcast"] = hold(spec, baseline.process.pid, work, settle)
     finally:
         for server in servers:
             server.stop()
         shutil.rmtree(work, ignore_errors=True)
-    print()
-    print(f"{'server':<16} {'sockets':>8} {'RSS before':>11} {'RSS after':>11} {'KiB/socket':>11}")
-    per: dict[str, float] = {}
-    for name, row in measured.items():
-        per[name] = (row["after_kib"] - row["before_kib"]) / max(1, row["connected"])
-        print(
-            f"{name:<16} {row['connected']:>8} {row['before_kib']:>8} KiB {row['after_kib']:>8} KiB"
-            f" {per[name]:>11.1f}"
-        )
-    print(f"\nFrontdesk / bare per socket: {per['Frontdesk'] / per['bare broadcast']:.2f}×")
+    per = {
+        name: (row["after_kib"] - row["before_kib"]) / max(1, row["connected"])
+        for name, row in measured.items()
+    }
+    ratio = per["Frontdesk"] / per["bare broadcast"] if per["bare broadcast"] > 0 else float("nan")
+    row = {
+        "connections": measured["Frontdesk"]["connected"],
+        "baseline_connections": measured["bare broadcast"]["connected"],
+        "rss_before_kib": measured["Frontdesk"]["before_kib"],
+        "rss_after_kib": measured["Frontdesk"]["after_kib"],
+        "kib_per_socket": round(per["Frontdesk"], 1),
+        "baseline_kib_per_socket": round(per["bare broadcast"], 1),
+        "ratio": round(ratio, 2),
+        f"ratio_le_{TARGET_RATIO}": ratio <= TARGET_RATIO,
+    }
+    emit("chat_idle", [row], args.json)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,11 @@ generator shows). Each member is one socket; messages rotate over the members. T
 - ``window``: one message in flight per chat (the next leaves when every other member has it):
   the delivered messages/s is the capacity, with its latency.
 
-The same rooms then run against ``bench/baseline_broadcast.py`` (one process) and the table
-prints Frontdesk's deliveries/s as a share of the bare server's. Only 127.0.0.1 is used.
+The same rooms then run against ``bench/baseline_broadcast.py`` with as many processes (two
+workers fan out over Redis, as Frontdesk's do) and the table prints Frontdesk's deliveries/s as
+a share of the bare server's. Only 127.0.0.1 is used. ``--smoke`` runs both configurations and
+both modes on a few small chats for a second each; ``--json PATH`` writes one row per
+configuration, chat size and mode.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+
+from report import add_common_arguments, emit
 
 BENCH = Path(__file__).resolve().parent
 LOAD = BENCH / "load"
@@ -150,12 +155,16 @@ def start_frontdesk(db_url: str, data_dir: Path, workers: int, redis: bool) -> S
     return Server(url, process, log)
 
 
-def start_baseline(data_dir: Path) -> Server:
+def start_baseline(data_dir: Path, workers: int = 1, redis: bool = False) -> Server:
     port = free_port()
     log = data_dir / f"baseline-{port}.log"
+    command = [sys.executable, str(BENCH / "baseline_broadcast.py"), "--port", str(port)]
+    command += ["--workers", str(workers)]
+    if redis:
+        command += ["--redis", REDIS_URL]
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own command line
-            [sys.executable, str(BENCH / "baseline_broadcast.py"), "--port", str(port)],
+            command,
             stdout=out,
             stderr=out,
         )
@@ -228,8 +237,9 @@ class Installation:
         self.admin_token = login["token"]
         self.admin = {"Authorization": f"Bearer {self.admin_token}"}
         for name, value in {
-            "ChatEngine::MessagesPerSecond": 1_000_000,
-            "ChatEngine::PublicInterface::OpenRequestsPerIP": 1_000_000,
+            # The settings' maxima: every chat of the run comes from this one address.
+            "ChatEngine::MessagesPerSecond": 1000,
+            "ChatEngine::PublicInterface::OpenRequestsPerIP": 10_000,
             # Preparing many chats takes minutes: the invited agents must stay "available".
             "ChatEngine::AgentOnlineThreshold": 24 * 60,
         }.items():
@@ -360,14 +370,14 @@ def run_generator(
     return result
 
 
-def wait_idle(pid: int, limit: float = 180.0) -> None:
+def wait_idle(pid: int, interval: float = 1.0, limit: float = 180.0) -> None:
     """A server that could not keep up is still working off the last run's backlog: let it
-    finish (below 10 % of a core for a second) so that runs do not measure each other."""
+    finish (below 10 % of a core for ``interval`` seconds) so runs do not measure each other."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         before = cpu_seconds(pid)
-        time.sleep(1.0)
-        if cpu_seconds(pid) - before < 0.1:
+        time.sleep(interval)
+        if cpu_seconds(pid) - before < 0.1 * interval:
             return
 
 
@@ -410,18 +420,18 @@ def run_configuration(
 ) -> list[Row]:
     scenarios = [
         Scenario(f"{args.chats}×2", args.chats, 2),
-        Scenario(f"{args.big_chats}×20", args.big_chats, 20),
+        Scenario(f"{args.big_chats}×{args.big_members}", args.big_chats, args.big_members),
     ]
     scenarios = [s for s in scenarios if s.rooms > 0]
     rows: list[Row] = []
     server = start_frontdesk(db_url, work, workers, redis)
-    baseline = start_baseline(work)
+    baseline = start_baseline(work, workers, redis)
     try:
         installation = Installation(server.url)
 
         async def prepare() -> dict[str, list[Room]]:
             started = time.monotonic()
-            await installation.prepare(18 if args.big_chats else 0)
+            await installation.prepare(args.big_members - 2 if args.big_chats else 0)
             made = {s.name: await installation.rooms(s.rooms, s.members) for s in scenarios}
             print(f"  {label}: chats prepared in {time.monotonic() - started:.1f} s", flush=True)
             await installation.close()
@@ -438,9 +448,16 @@ def run_configuration(
                     else:
                         spec = baseline_spec(baseline.url, scenario, mode, args)
                         pid = baseline.process.pid
-                    wait_idle(pid)
+                    wait_idle(pid, 0.2 if args.smoke else 1.0)
                     result = run_generator(spec, pid, work, timeout)
-                    row = {"config": label, "chats": scenario.name, "server": kind, **result}
+                    row = {
+                        "config": label,
+                        "chats": scenario.name,
+                        "rooms": scenario.rooms,
+                        "members": scenario.members,
+                        "server": kind,
+                        **result,
+                    }
                     rows.append(row)
                     print("  " + summary(row), flush=True)
                     if row.get("error_codes"):
@@ -476,16 +493,37 @@ def print_table(rows: list[Row]) -> None:
     print("-" * len(header))
     for row in rows:
         print(summary(row))
-    print()
-    print("Frontdesk deliveries/s as a share of the bare broadcast server's (same load, same run):")
+
+
+def share_rows(rows: list[Row]) -> list[Row]:
+    """One row per configuration, chat size and mode: Frontdesk beside the bare server."""
     by_key = {(r["config"], r["chats"], r["mode"], r["server"]): r for r in rows}
+    shares = []
     for (config, chats, mode, server), row in by_key.items():
         if server != "frontdesk":
             continue
-        bare = by_key.get((config, chats, mode, "baseline"))
-        if bare and bare["deliveries_per_s"]:
-            share = row["deliveries_per_s"] / bare["deliveries_per_s"] * 100
-            print(f"  {config:<22} {chats:<8} {mode:<7} {share:6.1f} %")
+        bare = by_key[(config, chats, mode, "baseline")]
+        base = bare["deliveries_per_s"]
+        shares.append(
+            {
+                "config": config,
+                "mode": mode,
+                "chats": row["rooms"],
+                "members": row["members"],
+                "deliveries_per_s": round(row["deliveries_per_s"], 1),
+                "baseline_deliveries_per_s": round(base, 1),
+                "share": round(row["deliveries_per_s"] / base, 3) if base else float("nan"),
+                "p50_ms": row["p50_ms"],
+                "p99_ms": row["p99_ms"],
+                "baseline_p50_ms": bare["p50_ms"],
+                "baseline_p99_ms": bare["p99_ms"],
+                "lost": row["lost"],
+                "errors": row["errors"],
+                "server_cpu_percent": round(row["server_cpu_percent"]),
+                "baseline_cpu_percent": round(bare["server_cpu_percent"]),
+            }
+        )
+    return shares
 
 
 def main() -> None:
@@ -493,7 +531,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--chats", type=int, default=1000, help="2-member chats")
-    parser.add_argument("--big-chats", type=int, default=50, help="20-member chats")
+    add_common_arguments(parser)
+    parser.add_argument("--big-chats", type=int, default=50, help="chats of --big-members")
+    parser.add_argument("--big-members", type=int, default=20, help="members of a big chat")
     parser.add_argument("--rate", type=float, default=0.2, help="messages/s per chat (rate mode)")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--duration", type=float, default=10.0)
@@ -502,6 +542,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes with PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the work folder for a look")
     args = parser.parse_args()
+    if args.smoke:
+        args.chats, args.big_chats, args.big_members = 4, 2, 3
+        args.warmup, args.duration, args.rate = 0.3, 0.7, 5.0
     ensure_load_generator()
     rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="frontdesk-chat-load-"))
@@ -519,6 +562,7 @@ def main() -> None:
         else:
             shutil.rmtree(work, ignore_errors=True)
     print_table(rows)
+    emit("chat_load", share_rows(rows), args.json)
 
 
 if __name__ == "__main__":
