@@ -370,6 +370,54 @@ def run_generator(
     return result
 
 
+def start_profiler(pid: int, out: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """py-spy sampling the server (and its workers) while the generator runs: collapsed stacks,
+    one line per stack with its sample count, the input of ``profile_top``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--format", "raw"]
+    # --gil: only samples that hold the GIL, i.e. Python at work, not the loops waiting.
+    command += ["--rate", "250", "--gil", "--nonblocking", "--output", str(out)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out  # noqa: S603
+
+
+def stop_profiler(process: subprocess.Popen[bytes], out: Path) -> None:
+    process.send_signal(2)  # py-spy writes its file on SIGINT
+    process.wait(timeout=60)
+    print(profile_top(out), flush=True)
+
+
+def function_of(frame: str) -> str:
+    """``name (path/file.py:line)`` as ``name file.py``: lines of one function add up."""
+    name, _, place = frame.partition(" (")
+    return f"{name} {place.rsplit('/', 1)[-1].split(':')[0]}"
+
+
+def profile_top(path: Path, count: int = 15) -> str:
+    """The functions most samples were in (self) and under (total), from collapsed stacks."""
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    samples = 0
+    for line in path.read_text().splitlines():
+        stack, _, number = line.rpartition(" ")
+        if not stack:
+            continue
+        hits = int(number)
+        samples += hits
+        frames = [function_of(frame) for frame in stack.split(";")[1:]]  # [0] names the process
+        if not frames:
+            continue
+        own[frames[-1]] = own.get(frames[-1], 0) + hits
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + hits
+    lines = [f"  profile {path.name}: {samples} samples"]
+    for title, table in (("self", own), ("total", total)):
+        lines.append(f"  top {title}:")
+        for frame, hits in sorted(table.items(), key=lambda item: -item[1])[:count]:
+            lines.append(f"    {hits / max(1, samples) * 100:5.1f} %  {frame}")
+    return "\n".join(lines)
+
+
 def wait_idle(pid: int, interval: float = 1.0, limit: float = 180.0) -> None:
     """A server that could not keep up is still working off the last run's backlog: let it
     finish (below 10 % of a core for ``interval`` seconds) so runs do not measure each other."""
@@ -449,7 +497,13 @@ def run_configuration(
                         spec = baseline_spec(baseline.url, scenario, mode, args)
                         pid = baseline.process.pid
                     wait_idle(pid, 0.2 if args.smoke else 1.0)
+                    profiler = None
+                    if args.profile and kind == "frontdesk":
+                        name = f"{label}-{scenario.name}-{mode}".replace(" ", "").replace(",", "-")
+                        profiler = start_profiler(pid, args.profile / f"{name}.txt")
                     result = run_generator(spec, pid, work, timeout)
+                    if profiler is not None:
+                        stop_profiler(*profiler)
                     row = {
                         "config": label,
                         "chats": scenario.name,
@@ -540,6 +594,12 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", default=["rate", "window"])
     parser.add_argument("--config", choices=["sqlite", "pg-redis", "both"], default="both")
     parser.add_argument("--workers", type=int, default=2, help="worker processes with PostgreSQL")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="sample the Frontdesk server with py-spy during each run; stacks and top entries",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder for a look")
     args = parser.parse_args()
     if args.smoke:
