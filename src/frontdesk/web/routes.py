@@ -19,7 +19,6 @@ from frontdesk.web.pages import chat_customer as page_chat_customer
 from frontdesk.web.pages import chat_public as page_chat_public
 from frontdesk.web.pages import customer as page_customer
 from frontdesk.web.pages import sysconfig as page_sysconfig
-from frontdesk.web.realtime import websocket as realtime_websocket
 
 
 def include_routes(app: FastAPI) -> None:
@@ -31,7 +30,6 @@ def include_routes(app: FastAPI) -> None:
         api_tickets,
         api_settings,
         api_chat,
-        realtime_websocket,
     ):
         app.include_router(api.router, prefix="/api/v1")
     # System configuration pages first: the admin pages end in a catch-all /admin/{slug}.

@@ -60,7 +60,8 @@ class Connection:
 
     actor: Actor
     send: Sender
-    outbox: deque[tuple[Any, ...]] = field(default_factory=deque)
+    # Made on the first push and dropped when drained: an idle socket keeps no deque.
+    outbox: deque[tuple[Any, ...]] | None = None
     # chat id → the last seq this connection has covered (sent, or skipped as not for it).
     covered: dict[int, int] = field(default_factory=dict)
     closed: bool = False
@@ -79,6 +80,8 @@ class Connection:
     def push(self, item: tuple[Any, ...]) -> None:
         if self.closed:
             return
+        if self.outbox is None:
+            self.outbox = deque()
         if len(self.outbox) >= OUTBOX_LIMIT:
             # A consumer this far behind reconnects and resumes from its last seq instead.
             self.closed = True
@@ -217,6 +220,8 @@ class ChatHub:
         try:
             while connection.outbox:
                 item = connection.outbox.popleft()
+                if not connection.outbox:
+                    connection.outbox = None  # taken the last one: nothing kept while idle
                 kind = item[0]
                 if kind == "frame":
                     await connection.send(item[1])
