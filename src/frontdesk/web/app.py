@@ -12,7 +12,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 from frontdesk import __version__
 from frontdesk.bus import create_bus
@@ -50,7 +49,7 @@ class FrontdeskApp(FastAPI):
             root: str = scope.get("root_path", "")
             if path.startswith(root) and path[len(root) :] == live_socket.PATH:
                 scope["app"] = self
-                await live_socket.live_events(WebSocket(scope, receive, send))
+                await live_socket.serve(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
 

@@ -14,11 +14,13 @@ does: most of the 14 KiB an idle socket saved (docs/architecture/performance.md)
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlparse
 
 import structlog
 from pydantic import ValidationError
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from frontdesk.core.actor import Actor
@@ -76,7 +78,19 @@ async def _actor_of(websocket: WebSocket, state: WebState) -> Actor | None:
     return None
 
 
-async def live_events(websocket: WebSocket) -> None:
+async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+    """The ASGI entry of the live socket (the application calls it for ``PATH``)."""
+
+    async def send_text(text: str) -> None:
+        # Frames go straight to the server: Starlette's send_text and send add two coroutine
+        # layers and a state check to each of the many frames a busy socket sends, and the
+        # socket is open for as long as the connection is attached.
+        await send({"type": "websocket.send", "text": text})
+
+    await live_events(WebSocket(scope, receive, send), send_text)
+
+
+async def live_events(websocket: WebSocket, send_text: Callable[[str], Awaitable[None]]) -> None:
     state: WebState = websocket.app.state.frontdesk
     await websocket.accept()
     actor = await _actor_of(websocket, state)
@@ -87,7 +101,7 @@ async def live_events(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_CHAT_DISABLED, "chat is switched off")
         return
     hub = hub_of(state)
-    connection = Connection(actor=actor, send=websocket.send_text)
+    connection = Connection(actor=actor, send=send_text)
     hub.attach(connection)  # may swap in the Actor the user's other sockets share
     del actor  # so that this socket's own copy is not kept alive by this frame
     session = _Session(hub, state, connection)
