@@ -9,10 +9,12 @@ through the API, and drives them over ``/api/v1/ws`` from the Node load generato
 ``bench/load`` (its own process, installed with ``npm ci``; its CPU is reported so a saturated
 generator shows). Each member is one socket; messages rotate over the members. Two modes:
 
-- ``rate``: a fixed offered load (``--rate`` messages/s per chat): end-to-end latency p50/p99
-  from send to receipt at every other member;
 - ``window``: one message in flight per chat (the next leaves when every other member has it):
-  the delivered messages/s is the capacity, with its latency.
+  the delivered messages/s is the capacity, with its latency;
+- ``rate``: a fixed offered load, ``--rate`` messages/s per chat or, without it, ``--rate-share``
+  (half) of the capacity Frontdesk has just shown in window mode for the same chats; both
+  servers get the same load: end-to-end latency p50/p99 from send to receipt at every other
+  member, and messages lost.
 
 The same rooms then run against ``bench/baseline_broadcast.py`` with as many processes (two
 workers fan out over Redis, as Frontdesk's do) and the table prints Frontdesk's deliveries/s as
@@ -430,13 +432,13 @@ def wait_idle(pid: int, interval: float = 1.0, limit: float = 180.0) -> None:
 
 
 def frontdesk_spec(
-    url: str, rooms: list[Room], mode: str, args: argparse.Namespace
+    url: str, rooms: list[Room], mode: str, rate: float, args: argparse.Namespace
 ) -> dict[str, Any]:
     ws = url.replace("http://", "ws://") + "/api/v1/ws?token="
     return {
         "protocol": "frontdesk",
         "mode": mode,
-        "rate": args.rate,
+        "rate": rate,
         "warmup": args.warmup,
         "duration": args.duration,
         "rooms": [{"id": r.chat_id, "members": [ws + t for t in r.tokens]} for r in rooms],
@@ -444,13 +446,13 @@ def frontdesk_spec(
 
 
 def baseline_spec(
-    url: str, scenario: Scenario, mode: str, args: argparse.Namespace
+    url: str, scenario: Scenario, mode: str, rate: float, args: argparse.Namespace
 ) -> dict[str, Any]:
     ws = url.replace("http://", "ws://") + "/ws?room="
     return {
         "protocol": "baseline",
         "mode": mode,
-        "rate": args.rate,
+        "rate": rate,
         "warmup": args.warmup,
         "duration": args.duration,
         "rooms": [
@@ -461,6 +463,7 @@ def baseline_spec(
 
 
 Row = dict[str, Any]
+DEFAULT_RATE = 0.2  # messages/s per chat when rate mode runs without a window run to go by
 
 
 def run_configuration(
@@ -487,14 +490,19 @@ def run_configuration(
 
         made = asyncio.run(prepare())
         timeout = args.warmup + args.duration + 180
+        # Window first: with no --rate, rate mode offers --rate-share of the capacity Frontdesk
+        # has just shown for the same chats, so "half the load" is measured, not guessed.
+        modes = sorted(args.modes, key=lambda mode: mode != "window")
         for scenario in scenarios:
-            for mode in args.modes:
+            capacity: float | None = None  # Frontdesk's messages/s in window mode
+            for mode in modes:
+                rate = offered_rate(args, scenario, capacity)
                 for kind in ("frontdesk", "baseline"):
                     if kind == "frontdesk":
-                        spec = frontdesk_spec(server.url, made[scenario.name], mode, args)
+                        spec = frontdesk_spec(server.url, made[scenario.name], mode, rate, args)
                         pid = server.process.pid
                     else:
-                        spec = baseline_spec(baseline.url, scenario, mode, args)
+                        spec = baseline_spec(baseline.url, scenario, mode, rate, args)
                         pid = baseline.process.pid
                     wait_idle(pid, 0.2 if args.smoke else 1.0)
                     profiler = None
@@ -510,8 +518,11 @@ def run_configuration(
                         "rooms": scenario.rooms,
                         "members": scenario.members,
                         "server": kind,
+                        "offered_per_chat": rate if mode == "rate" else None,
                         **result,
                     }
+                    if kind == "frontdesk" and mode == "window":
+                        capacity = result["messages_per_s"]
                     rows.append(row)
                     print("  " + summary(row), flush=True)
                     if row.get("error_codes"):
@@ -520,6 +531,15 @@ def run_configuration(
         server.stop()
         baseline.stop()
     return rows
+
+
+def offered_rate(args: argparse.Namespace, scenario: Scenario, capacity: float | None) -> float:
+    """Messages/s per chat in rate mode: ``--rate``, else a share of the window capacity."""
+    if args.rate is not None:
+        return float(args.rate)
+    if capacity is None:
+        return DEFAULT_RATE
+    return round(args.rate_share * capacity / scenario.rooms, 3)
 
 
 def summary(row: Row) -> str:
@@ -571,6 +591,11 @@ def share_rows(rows: list[Row]) -> list[Row]:
                 "p99_ms": row["p99_ms"],
                 "baseline_p50_ms": bare["p50_ms"],
                 "baseline_p99_ms": bare["p99_ms"],
+                "offered_messages_per_s": (
+                    round(row["offered_per_chat"] * row["rooms"], 1)
+                    if row["offered_per_chat"] is not None
+                    else None
+                ),
                 "lost": row["lost"],
                 "errors": row["errors"],
                 "server_cpu_percent": round(row["server_cpu_percent"]),
@@ -588,7 +613,18 @@ def main() -> None:
     add_common_arguments(parser)
     parser.add_argument("--big-chats", type=int, default=50, help="chats of --big-members")
     parser.add_argument("--big-members", type=int, default=20, help="members of a big chat")
-    parser.add_argument("--rate", type=float, default=0.2, help="messages/s per chat (rate mode)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="messages/s per chat in rate mode (default: --rate-share of the window capacity)",
+    )
+    parser.add_argument(
+        "--rate-share",
+        type=float,
+        default=0.5,
+        help="rate mode's load as a share of Frontdesk's window capacity for the same chats",
+    )
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--modes", nargs="+", default=["rate", "window"])
@@ -604,7 +640,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.chats, args.big_chats, args.big_members = 4, 2, 3
-        args.warmup, args.duration, args.rate = 0.3, 0.7, 5.0
+        args.warmup, args.duration = 0.3, 0.7
     ensure_load_generator()
     rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="frontdesk-chat-load-"))
