@@ -6,7 +6,7 @@ user's visitor token). Close codes: 4401 not authenticated, 4403 chat switched o
 Messages are written in batches (``MessageWriter``), other frames each in their own
 transaction; an ``ack`` goes out only after commit.
 
-The application hands this path's sockets straight to ``live_events`` (``FrontdeskApp``),
+The application hands this path's sockets straight to ``serve`` (``FrontdeskApp``),
 past FastAPI's routing and the HTTP middleware: the endpoint uses no dependency and no
 middleware applies to a socket, while every layer's frame stays alive as long as the socket
 does: most of the 14 KiB an idle socket saved (docs/architecture/performance.md).
