@@ -34,9 +34,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -350,30 +351,54 @@ class Scenario:
 
 
 def run_generator(
-    spec: dict[str, Any], server_pid: int, work_dir: Path, timeout: float
+    spec: dict[str, Any],
+    server_pid: int,
+    work_dir: Path,
+    timeout: float,
+    on_connected: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
+    """Run the load generator; ``on_connected`` is called once every socket is open.
+
+    The server's CPU is counted from then on, so the connect phase (thousands of sockets
+    authenticating and replaying) does not blur the cost of the load itself."""
     path = work_dir / f"load-{uuid.uuid4().hex[:8]}.json"
     path.write_text(json.dumps(spec))
-    before = cpu_seconds(server_pid)
-    started = time.monotonic()
-    done = subprocess.run(  # noqa: S603 - our own command line
-        ["node", str(LOAD / "load.js"), str(path)],  # noqa: S607 - node from PATH
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    errors = work_dir / f"{path.stem}.stderr"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            ["node", str(LOAD / "load.js"), str(path)],  # noqa: S607 - node from PATH
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+        killer = threading.Timer(timeout, process.kill)
+        killer.start()
+        before = cpu_seconds(server_pid)
+        started = time.monotonic()
+        last = ""
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if line.strip():
+                    last = line
+                if '"connected"' in line:
+                    before, started = cpu_seconds(server_pid), time.monotonic()
+                    if on_connected is not None:
+                        on_connected()
+            returncode = process.wait()
+        finally:
+            killer.cancel()
     wall = time.monotonic() - started
-    if done.returncode != 0:
-        raise SystemExit(f"load generator failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    # Server CPU over the generator's whole run (connect + warm-up + measure), as cores busy.
-    result["server_cpu_percent"] = (cpu_seconds(server_pid) - before) / wall * 100
+    if returncode != 0:
+        raise SystemExit(f"load generator failed:\n{errors.read_text()[-3000:]}")
+    result: dict[str, Any] = json.loads(last)
+    # Server CPU while the load ran (warm-up and measured seconds), as cores busy.
+    result["server_cpu_percent"] = (cpu_seconds(server_pid) - before) / max(wall, 1e-6) * 100
     return result
 
 
 def start_profiler(pid: int, out: Path) -> tuple[subprocess.Popen[bytes], Path]:
-    """py-spy sampling the server (and its workers) while the generator runs: collapsed stacks,
+    """py-spy sampling the server (and its workers) once the sockets are open: collapsed stacks,
     one line per stack with its sample count, the input of ``profile_top``."""
     out.parent.mkdir(parents=True, exist_ok=True)
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
@@ -505,12 +530,21 @@ def run_configuration(
                         spec = baseline_spec(baseline.url, scenario, mode, rate, args)
                         pid = baseline.process.pid
                     wait_idle(pid, 0.2 if args.smoke else 1.0)
-                    profiler = None
+                    profilers: list[tuple[subprocess.Popen[bytes], Path]] = []
+                    on_connected = None
                     if args.profile and kind == "frontdesk":
                         name = f"{label}-{scenario.name}-{mode}".replace(" ", "").replace(",", "-")
-                        profiler = start_profiler(pid, args.profile / f"{name}.txt")
-                    result = run_generator(spec, pid, work, timeout)
-                    if profiler is not None:
+                        out = args.profile / f"{name}.txt"
+
+                        def on_connected(
+                            pid: int = pid,
+                            out: Path = out,
+                            profilers: list[tuple[subprocess.Popen[bytes], Path]] = profilers,
+                        ) -> None:
+                            profilers.append(start_profiler(pid, out))
+
+                    result = run_generator(spec, pid, work, timeout, on_connected)
+                    for profiler in profilers:
                         stop_profiler(*profiler)
                     row = {
                         "config": label,

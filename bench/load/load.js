@@ -167,10 +167,9 @@ async function main() {
   const connections = await connectAll(rooms);
   const connectSeconds = (now() - connectStart) / 1000;
   running = true;
-  if (mode === 'idle') {
-    // Tells bench/chat_idle.py that every socket is open: it samples the server's memory now.
-    process.stdout.write(JSON.stringify({ connected: connections, connect_errors: connectErrors }) + '\n');
-  }
+  // Every socket is open: bench/chat_idle.py samples the server's memory now, and
+  // bench/chat_load.py starts its profiler and the server's CPU clock.
+  process.stdout.write(JSON.stringify({ connected: connections, connect_errors: connectErrors }) + '\n');
   let ticker = null;
   if (mode === 'rate') {
     const started = now();
