@@ -78,3 +78,41 @@ async def test_0005_keeps_own_locales_and_lets_the_others_follow_the_global(
     ]
     # Nothing that refers to agents was lost on the way (SQLite rebuilds cascade deletes).
     assert await _rows(empty_db_url, "SELECT agent_id FROM agent_group_permission") == [(7,)]
+
+
+TICKET = (
+    "INSERT INTO ticket (id, number, title, queue_id, state_id, priority_id, lock_state,"
+    " owner_id, responsible_id, created_at, updated_at) VALUES (:id, :number, 'T', :queue,"
+    " :state, 3, 'unlock', 7, 7, '2026-01-01 00:00:00+00', '2026-01-01 00:00:00+00')"
+)
+
+
+async def test_0007_counts_the_tickets_already_there_and_keeps_counting(
+    empty_db_url: str,
+) -> None:
+    await asyncio.to_thread(upgrade, empty_db_url, "0006")
+    placed = [(2, 1), (2, 1), (2, 4), (3, 2)]
+    await _execute(
+        empty_db_url,
+        (AGENT, {"id": 7, "login": "owner", "language": "en", "timezone": "UTC"}),
+        *(
+            (TICKET, {"id": n + 1, "number": str(n + 1), "queue": queue, "state": state})
+            for n, (queue, state) in enumerate(placed)
+        ),
+    )
+    await asyncio.to_thread(upgrade, empty_db_url)
+    counts = "SELECT queue_id, state_id, ticket_count FROM ticket_state_count ORDER BY 1, 2"
+    assert await _rows(empty_db_url, counts) == [(2, 1, 2), (2, 4, 1), (3, 2, 1)]
+    await _execute(
+        empty_db_url,
+        ("UPDATE ticket SET queue_id = 3 WHERE id = 1", {}),
+        ("DELETE FROM ticket WHERE id = 3", {}),
+        (TICKET, {"id": 5, "number": "5", "queue": 4, "state": 1}),
+    )
+    assert await _rows(empty_db_url, counts) == [
+        (2, 1, 1),
+        (2, 4, 0),
+        (3, 1, 1),
+        (3, 2, 1),
+        (4, 1, 1),
+    ]

@@ -41,7 +41,7 @@ class Ticket(Timestamps, Base):
     __tablename__ = "ticket"
     __table_args__ = (
         CheckConstraint("lock_state IN ('lock', 'unlock')", name="lock_state"),
-        Index("ix_ticket_queue_state_created", "queue_id", "state_id", "created_at"),
+        Index("ix_ticket_queue_state_created", "queue_id", "state_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +61,22 @@ class Ticket(Timestamps, Base):
     pending_until: Mapped[datetime | None]
     created_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     created_by_customer_user_id: Mapped[int | None] = mapped_column(ForeignKey("customer_user.id"))
+
+
+class TicketStateCount(Base):
+    """How many tickets are in each (queue, state): kept exact by database triggers on ``ticket``
+    (migration 0007), never written by the application. The queue overview and the total of a
+    queue view read it instead of counting tickets."""
+
+    __tablename__ = "ticket_state_count"
+
+    queue_id: Mapped[int] = mapped_column(
+        ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True
+    )
+    state_id: Mapped[int] = mapped_column(
+        ForeignKey("ticket_state.id", ondelete="CASCADE"), primary_key=True
+    )
+    ticket_count: Mapped[int]
 
 
 class Article(Base):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from itertools import product
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, defer
 
@@ -56,6 +57,7 @@ from frontdesk.domain.tickets.models import (
     Attachment,
     Ticket,
     TicketHistory,
+    TicketStateCount,
 )
 from frontdesk.domain.tickets.schemas import (
     MAX_ID,
@@ -88,6 +90,10 @@ STATE_GROUPS = {
     "pending": ("pending reminder", "pending auto"),
 }
 DASHBOARD_LIMIT = 10
+# A page of a queue view is merged from one index read per (queue, state) when there are at
+# most this many pairs and the page ends within the first MERGE_MAX_DEPTH tickets of each.
+MERGE_MAX_BRANCHES = 64
+MERGE_MAX_DEPTH = 2000
 CUSTOMER_INFO_TICKETS = 50
 
 _Owner = aliased(Agent)
@@ -391,6 +397,100 @@ def _state_filter(state: str) -> Select[int]:
     return select(TicketState.id).where(TicketState.name == state)
 
 
+async def _state_ids(session: AsyncSession, state: str | None) -> list[int]:
+    """The ids of the states ``state`` names (a group, a state name, or None: every state)."""
+    query = select(TicketState.id) if state is None else _state_filter(state)
+    return list(await session.scalars(query.order_by(TicketState.id)))
+
+
+async def _counted_tickets(
+    session: AsyncSession, queue_ids: Sequence[int], state_ids: Sequence[int]
+) -> int:
+    """How many tickets are in these queues and states, from the counts the triggers keep."""
+    if not queue_ids or not state_ids:
+        return 0
+    total = await session.scalar(
+        select(func.sum(TicketStateCount.ticket_count)).where(
+            TicketStateCount.queue_id.in_(queue_ids), TicketStateCount.state_id.in_(state_ids)
+        )
+    )
+    return int(total or 0)
+
+
+async def _page_by_age(
+    session: AsyncSession,
+    queue_ids: Sequence[int],
+    state_ids: Sequence[int],
+    page: PageRequest,
+    *,
+    newest_first: bool,
+) -> Page[TicketOut]:
+    """One page of the tickets in these queues and states, by age, with the exact total.
+
+    ``state_id IN (…) ORDER BY created_at`` makes the database read every matching ticket and
+    sort them (160 ms for the open tickets of a queue at 1,000,000 tickets on PostgreSQL). Each
+    (queue, state) is instead read in age order from ``ix_ticket_queue_state_created``, at most
+    ``offset + limit`` rows, and the reads are merged (PostgreSQL: Merge Append, under 1 ms). The
+    total comes from ``ticket_state_count``.
+    """
+    total = await _counted_tickets(session, queue_ids, state_ids)
+    pairs = list(product(queue_ids, state_ids))
+    depth = page.offset + page.limit
+    if not pairs or total == 0:
+        ids: list[int] = []
+    elif len(pairs) > MERGE_MAX_BRANCHES or depth > MERGE_MAX_DEPTH:
+        order = (
+            (Ticket.created_at.desc(), Ticket.id.desc())
+            if newest_first
+            else (
+                Ticket.created_at,
+                Ticket.id,
+            )
+        )
+        query = (
+            select(Ticket.id)
+            .where(Ticket.queue_id.in_(queue_ids), Ticket.state_id.in_(state_ids))
+            .order_by(*order)
+        )
+        ids = list(await session.scalars(query.limit(page.limit).offset(page.offset)))
+    else:
+        branches = []
+        for queue_id, state_id in pairs:
+            branch = select(Ticket.id, Ticket.created_at).where(
+                Ticket.queue_id == queue_id, Ticket.state_id == state_id
+            )
+            if newest_first:
+                branch = branch.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            else:
+                branch = branch.order_by(Ticket.created_at, Ticket.id)
+            read = branch.limit(depth).subquery()
+            branches.append(select(read.c.id, read.c.created_at))
+        merged = union_all(*branches).subquery()
+        by_age = (
+            (merged.c.created_at.desc(), merged.c.id.desc())
+            if newest_first
+            else (merged.c.created_at, merged.c.id)
+        )
+        ids = list(
+            await session.scalars(
+                select(merged.c.id).order_by(*by_age).limit(page.limit).offset(page.offset)
+            )
+        )
+    return Page(
+        items=await tickets_out(session, ids), total=total, limit=page.limit, offset=page.offset
+    )
+
+
+async def _readable_queue(session: AsyncSession, actor: Actor, queue_id: int) -> bool:
+    """Whether the actor sees every ticket of this queue (an agent with ro, or the system)."""
+    if actor.kind == "system":
+        return True
+    if not actor.is_agent:
+        return False
+    group_id = await session.scalar(select(Queue.group_id).where(Queue.id == queue_id))
+    return group_id is not None and group_id in actor.groups_with("ro")
+
+
 async def search_tickets(
     session: AsyncSession, actor: Actor, criteria: TicketSearch, page: PageRequest
 ) -> Page[TicketOut]:
@@ -403,6 +503,27 @@ async def search_tickets(
             if isinstance(value := getattr(criteria, name), str)
         }
     )
+    if criteria.state and criteria.state not in STATE_GROUPS:
+        known = await session.scalar(
+            select(TicketState.id).where(TicketState.name == criteria.state)
+        )
+        if known is None:
+            raise ValidationFailed("state", "is neither a state name nor open/closed")
+    only_queue_and_state = criteria.model_dump(exclude_none=True).keys() <= {"queue_id", "state"}
+    if (
+        only_queue_and_state
+        and criteria.queue_id is not None
+        and await _readable_queue(session, actor, criteria.queue_id)
+    ):
+        # The API's queue view: the actor sees every ticket of the queue, so visibility needs
+        # no per-ticket check (owner, responsible) and the page merges per-state index reads.
+        return await _page_by_age(
+            session,
+            [criteria.queue_id],
+            await _state_ids(session, criteria.state or None),
+            page,
+            newest_first=True,
+        )
     query = select(Ticket.id).where(visible_tickets_filter(actor))
     if criteria.query:
         matches = ticket_matches_filter(
@@ -415,12 +536,6 @@ async def search_tickets(
         if conditions:
             query = query.where(or_(*conditions))
     if criteria.state:
-        if criteria.state not in STATE_GROUPS:
-            known = await session.scalar(
-                select(TicketState.id).where(TicketState.name == criteria.state)
-            )
-            if known is None:
-                raise ValidationFailed("state", "is neither a state name nor open/closed")
         query = query.where(Ticket.state_id.in_(_state_filter(criteria.state)))
     if criteria.queue_id is not None:
         query = query.where(Ticket.queue_id == criteria.queue_id)
@@ -450,15 +565,18 @@ def _require_agent(actor: Actor) -> None:
 async def queue_overview(session: AsyncSession, actor: Actor) -> list[QueueSummary]:
     """Queues the agent has ro in, by name, with their open and new ticket counts."""
     _require_agent(actor)
+    # From the counts the triggers keep (migration 0007): counting the open tickets themselves
+    # took 120 ms at 1,000,000 tickets.
+    number = TicketStateCount.ticket_count
     counts = (
         select(
-            Ticket.queue_id,
-            func.count().label("open_count"),
-            func.sum(case((TicketState.state_type == "new", 1), else_=0)).label("new_count"),
+            TicketStateCount.queue_id,
+            func.sum(number).label("open_count"),
+            func.sum(case((TicketState.state_type == "new", number), else_=0)).label("new_count"),
         )
-        .join(TicketState, TicketState.id == Ticket.state_id)
+        .join(TicketState, TicketState.id == TicketStateCount.state_id)
         .where(TicketState.state_type.in_(OPEN_STATE_TYPES))
-        .group_by(Ticket.queue_id)
+        .group_by(TicketStateCount.queue_id)
         .subquery()
     )
     rows = await session.execute(
@@ -494,17 +612,17 @@ async def queue_tickets(
         group_id = await session.scalar(select(Queue.group_id).where(Queue.id == queue_id))
         if group_id is None or group_id not in readable:
             raise QueueNotFound()
-        query = select(Ticket.id).where(Ticket.queue_id == queue_id)
+        queue_ids = [queue_id]
     else:
-        query = select(Ticket.id).where(
-            Ticket.queue_id.in_(select(Queue.id).where(Queue.group_id.in_(readable)))
+        queue_ids = list(
+            await session.scalars(
+                select(Queue.id).where(Queue.group_id.in_(readable)).order_by(Queue.id)
+            )
         )
-    if state != "all":
-        if state not in STATE_GROUPS:
-            raise ValidationFailed("state", "must be open, new, pending, closed or all")
-        query = query.where(Ticket.state_id.in_(_state_filter(state)))
-    query = query.order_by(Ticket.created_at, Ticket.id)
-    return await _page_of_tickets(session, query, page)
+    if state != "all" and state not in STATE_GROUPS:
+        raise ValidationFailed("state", "must be open, new, pending, closed or all")
+    state_ids = await _state_ids(session, None if state == "all" else state)
+    return await _page_by_age(session, queue_ids, state_ids, page, newest_first=False)
 
 
 async def dashboard(
