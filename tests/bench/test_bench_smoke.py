@@ -34,7 +34,7 @@ def _benchmarks() -> list[Path]:
 
 def test_every_benchmark_is_found() -> None:
     names = {path.relative_to(BENCH).as_posix() for path in _benchmarks()}
-    assert {"tickets.py", "chat_load.py", "chat_idle.py"} <= names
+    assert {"tickets.py", "chat_load.py", "chat_idle.py", "pages.py"} <= names
 
 
 @pytest.mark.parametrize(

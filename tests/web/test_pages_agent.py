@@ -137,8 +137,9 @@ async def test_dashboard_and_queue_view_list_the_new_ticket(
     assert f'<a href="/agent/tickets/{ticket_id}" tabindex="-1">{number}</a>' in dashboard.text
     assert f'<a href="/agent/tickets/{ticket_id}">Printer on fire</a>' in dashboard.text
     assert 'hx-get="/agent/dashboard/panels"' in dashboard.text
-    refresh = "every 30s [!document.querySelector('#dashboard-panels details[open]')]"
-    assert f'hx-trigger="{refresh}"' in dashboard.text
+    assert 'hx-trigger="every 30s"' in dashboard.text
+    # The pause while a form is open lives in a script file (a trigger filter needs eval).
+    assert '<script type="module" src="/static/js/dashboard.js"></script>' in dashboard.text
 
     panels = await client.get("/agent/dashboard/panels")
     assert panels.status_code == 200

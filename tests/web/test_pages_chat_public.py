@@ -11,6 +11,12 @@ from tests.domain.chat.desk import make_desk, set_settings
 from tests.web.test_pages_agent import log_in
 
 ORIGINS = "ChatEngine::PublicInterface::AllowedOrigins"
+# The page policy (web/security_headers.py) with the frame ancestors the test sets.
+FRAMED_BY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self' ws://testserver wss://testserver; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors {}; report-uri /csp-report"
+)
 
 
 async def test_public_chat_page_offers_the_form_and_frames_only_for_allowed_sites(
@@ -19,7 +25,7 @@ async def test_public_chat_page_offers_the_form_and_frames_only_for_allowed_site
     desk = await make_desk(client, web)
     page = await client.get("/public/chat")
     assert page.status_code == 200
-    assert page.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert page.headers["content-security-policy"] == FRAMED_BY.format("'self'")
     assert '<input id="chat-name" name="name" required' in page.text
     assert f'name="channel_id" value="{desk.default_channel_id}"' in page.text
     assert "<header" in page.text
@@ -30,12 +36,12 @@ async def test_public_chat_page_offers_the_form_and_frames_only_for_allowed_site
 
     await set_settings(web, {ORIGINS: ["https://shop.example", "bad value; script-src *"]})
     framed = await client.get("/public/chat", params={"iframe": "1"})
-    assert framed.headers["content-security-policy"] == (
-        "frame-ancestors 'self' https://shop.example"
+    assert framed.headers["content-security-policy"] == FRAMED_BY.format(
+        "'self' https://shop.example"
     )
     await set_settings(web, {ORIGINS: ["*"]})
     framed = await client.get("/public/chat", params={"iframe": "1"})
-    assert framed.headers["content-security-policy"] == "frame-ancestors *"
+    assert framed.headers["content-security-policy"] == FRAMED_BY.format("*")
 
 
 async def test_no_agent_shows_the_text_and_only_a_safe_fallback_link(

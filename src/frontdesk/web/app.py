@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -22,10 +21,12 @@ from frontdesk.feature_index import feature_job_registrations, load_features
 from frontdesk.jobs.catalogue import register_feature_jobs
 from frontdesk.jobs.scheduler import JobScheduler
 from frontdesk.sysconfig.store import SettingsStore
+from frontdesk.web import csp_report
 from frontdesk.web.body_limit import BodySizeLimit
 from frontdesk.web.errors import install_error_handlers
 from frontdesk.web.realtime import websocket as live_socket
 from frontdesk.web.routes import include_routes
+from frontdesk.web.security_headers import SecurityHeaders
 from frontdesk.web.state import WebState
 
 STATIC = Path(__file__).parent / "static"
@@ -110,17 +111,34 @@ def create_app(settings: ProcessSettings | None = None, *, freeze_heap: bool = F
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    # Added last, so it runs outside the body limit and sees its 413s too.
+    app.add_middleware(SecurityHeaders, strict_transport=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     include_routes(app)
+    app.include_router(csp_report.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/api/openapi.json",
-            title="Frontdesk API",
-            swagger_js_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
-            swagger_css_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui.css",
-            swagger_favicon_url="data:,",
-        )
+        return HTMLResponse(API_DOCS_PAGE)
 
     return app
+
+
+# FastAPI's get_swagger_ui_html starts Swagger UI from an inline script, which the page CSP
+# (script-src 'self') blocks; static/js/api-docs.js does the same from a file.
+API_DOCS_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Frontdesk API</title>
+<link rel="stylesheet" href="/static/vendor/{SWAGGER_UI}/swagger-ui.css">
+<link rel="icon" href="data:,">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="/api/openapi.json"></div>
+<script src="/static/vendor/{SWAGGER_UI}/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script>
+</body>
+</html>
+"""

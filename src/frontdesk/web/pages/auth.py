@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import structlog
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -21,9 +22,11 @@ from frontdesk.web.dependencies import (
     client_address,
     web_state,
 )
+from frontdesk.web.form_origin import foreign_sender
 from frontdesk.web.templating import render, translations_for
 
 router = APIRouter(include_in_schema=False)
+log = structlog.get_logger(__name__)
 
 _HOME = {"agent": "/agent", "customer": "/customer"}
 _COOKIE = {"agent": AGENT_COOKIE, "customer": CUSTOMER_COOKIE}
@@ -61,6 +64,21 @@ async def _login(
     next_url: str | None,
 ) -> Response:
     _ = translations_for("en").gettext
+    sender = foreign_sender(request)
+    if sender is not None:
+        # Login CSRF: another site must not log this browser in (see web/form_origin.py).
+        log.warning("login_refused_foreign_origin", realm=realm, sender=sender)
+        return _login_page(
+            request,
+            realm,
+            error=_(
+                "This login was sent from another web site and was refused. "
+                "Log in here on this page instead."
+            ),
+            login=login,
+            next_url=next_url,
+            status_code=403,
+        )
     try:
         data = LoginInput(login=login, password=password, realm=realm)
     except ValidationError:

@@ -21,6 +21,7 @@ from frontdesk.core.pagination import PageRequest
 from frontdesk.domain.chat import queries
 from frontdesk.domain.chat.schemas import MAX_ID
 from frontdesk.web.dependencies import AgentPage, TxDep
+from frontdesk.web.security_headers import page_policy
 from frontdesk.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,10 +36,10 @@ def _own_origin(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}"
 
 
-def _frame_ancestors(origins: list[str]) -> str:
+def _frame_ancestors(origins: list[str]) -> tuple[str, ...]:
     if "*" in origins:
-        return "frame-ancestors *"
-    return " ".join(["frame-ancestors 'self'", *(o for o in origins if _ORIGIN.match(o))])
+        return ("*",)
+    return ("'self'", *(o for o in origins if _ORIGIN.match(o)))
 
 
 def _short_text(value: str | None) -> str:
@@ -76,7 +77,9 @@ async def public_chat(
     except DomainError as exc:
         context["unavailable"] = exc.message
     response = render(request, "chat/public_chat.html", context)
-    response.headers["Content-Security-Policy"] = _frame_ancestors(queries.embedding_origins(tx))
+    response.headers["Content-Security-Policy"] = page_policy(
+        request.headers.get("host"), _frame_ancestors(queries.embedding_origins(tx))
+    )
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -137,3 +140,16 @@ async def integration_dialog(request: Request, caller: AgentPage, tx: TxDep) -> 
         actor=caller.actor,
         csrf_token=caller.token.csrf_token,
     )
+
+
+@router.get("/agent/chat/integration/preview", response_class=HTMLResponse)
+async def integration_preview(request: Request, caller: AgentPage) -> HTMLResponse:
+    """The made-up web site the integration dialog's preview frames: the real loader runs on it
+    (static/js/integration-preview.js reads the configuration from the address's fragment).
+    The loader styles its button with a <style> in its shadow root, as it does on any site,
+    so this page alone allows inline styles; it holds no user data."""
+    response = render(request, "chat/integration_preview.html", {})
+    response.headers["Content-Security-Policy"] = page_policy(
+        request.headers.get("host"), ("'self'",), ("'unsafe-inline'",)
+    )
+    return response

@@ -36,11 +36,10 @@ function update() {
 }
 
 function reloadPreview() {
-  const code = snippets();
-  preview.srcdoc =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Example</title>${code.head}</head>` +
-    `<body style="font:16px system-ui;margin:2rem"><h1>Example Ltd.</h1>` +
-    `<p>This is how the chat looks on your web site.</p>${code.body}</body></html>`;
+  // A page of this server, not srcdoc: a srcdoc frame inherits this page's CSP, which refuses
+  // the snippet's inline script. The query changes on every reload so the frame loads afresh.
+  const config = encodeURIComponent(JSON.stringify(configuration()));
+  preview.src = `/agent/chat/integration/preview?load=${Date.now()}#${config}`;
 }
 
 function select(tab) {
