@@ -6,7 +6,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 LOCALE := src/frontdesk/locale
 
-.PHONY: run test lint typecheck translations clean
+.PHONY: run test lint typecheck translations screenshots clean
 
 run: $(RUNTIME_STAMP)
 	$(BIN)/frontdesk serve
@@ -31,6 +31,10 @@ $(RUNTIME_STAMP): requirements.lock pyproject.toml | $(BIN)/python
 $(DEV_STAMP): requirements-dev.lock $(RUNTIME_STAMP)
 	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
+
+# The workspace screenshots of docs/user, from the demo data (needs Debian's Chromium).
+screenshots: $(DEV_STAMP)
+	$(BIN)/python docs/user/screenshots.py
 
 # Re-extract UI strings after changing templates or messages, then translate the .po files.
 translations: $(RUNTIME_STAMP)
