@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from frontdesk.bus.events import Audience
 from frontdesk.core.actor import Actor
 from frontdesk.core.errors import PermissionDenied
 from frontdesk.domain.ticket_catalogue.models import Queue
@@ -45,6 +46,21 @@ def can_see(actor: Actor, ticket: Ticket, group_id: int) -> bool:
     if actor.is_customer:
         return is_own_customer_ticket(actor, ticket) and actor.has(group_id, "ro")
     return False
+
+
+def hears_of_ticket_event(actor: Actor, audience: Audience) -> bool:
+    """Whether an agent's open ticket lists learn of a ticket event with this audience.
+
+    The same rule as ``can_see``, over what the event names: the ticket's owner and responsible
+    agent, and the groups of its queue (both queues for a move, so that a list the ticket
+    leaves hears of it too). The frame carries only the ticket's id; the list is then read
+    again through the usual access rules.
+    """
+    if not actor.is_agent:
+        return False
+    if actor.id in audience.agent_ids:
+        return True
+    return any(actor.has(group_id, "ro") for group_id in audience.group_ids)
 
 
 def has_ticket_permission(actor: Actor, ticket: Ticket, group_id: int, permission: str) -> bool:

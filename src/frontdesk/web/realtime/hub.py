@@ -40,6 +40,8 @@ from frontdesk.domain.chat.events import (
 )
 from frontdesk.domain.chat.queries import events_after
 from frontdesk.domain.runtime import Runtime
+from frontdesk.domain.tickets.access import hears_of_ticket_event
+from frontdesk.domain.tickets.events import TicketCreated, TicketUpdated
 from frontdesk.web.realtime import frames
 from frontdesk.web.realtime.message_writer import MessageWriter
 
@@ -138,6 +140,8 @@ class ChatHub:
         self.by_chat: dict[int, set[Connection]] = defaultdict(set)
         self.by_user: dict[tuple[str, int], set[Connection]] = defaultdict(set)
         self.waiters: dict[int, asyncio.Event] = {}
+        # Agents' sockets with an open ticket list ("tickets.follow"): told of ticket changes.
+        self.ticket_followers: set[Connection] = set()
         # SQLite has one writer: concurrent write transactions of this process would wait in
         # its busy handler, which sleeps up to 100 ms a try (seconds under load) and fails after
         # busy_timeout. Taking turns in the event loop instead keeps the wait ordered and
@@ -190,6 +194,7 @@ class ChatHub:
                 del self.by_user[connection.user_key]
         for chat_id in list(connection.covered):
             self.unfollow(connection, chat_id)
+        self.ticket_followers.discard(connection)
         if connection.writer is not None:
             connection.writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -212,6 +217,10 @@ class ChatHub:
         self.by_chat[chat_id].add(connection)
         connection.covered[chat_id] = -1  # replay pending
         connection.push(("replay", chat_id, after_seq))
+
+    def follow_tickets(self, connection: Connection) -> None:
+        self.ticket_followers.add(connection)
+        connection.frame({"type": "tickets.following"})
 
     # --- the writer -----------------------------------------------------------------------------
 
@@ -318,6 +327,8 @@ class ChatHub:
             self._to_audience(event, {"type": kind, "chat": event.chat})
         elif isinstance(event, ChatChanged):
             self._to_audience(event, {"type": "chat.changed", "chat_id": event.chat_id})
+        elif isinstance(event, TicketCreated | TicketUpdated):
+            self._route_ticket(event)
         elif isinstance(event, ChatsDeleted):
             for chat_id in event.chat_ids:
                 for connection in list(self.by_chat.get(chat_id, ())):
@@ -347,6 +358,21 @@ class ChatHub:
                     else None
                 )
             connection.push(("stored", event.chat_id, event.seq, rendered[view]))
+
+    def _route_ticket(self, event: TicketCreated | TicketUpdated) -> None:
+        """Ticket lists read themselves again on this frame: it names the ticket and what
+        changed, nothing the agent may not know (only agents who may see it get it)."""
+        if not self.ticket_followers:
+            return
+        body: dict[str, Any] = {"type": "ticket.changed", "ticket_id": event.ticket_id}
+        if isinstance(event, TicketCreated):
+            body.update(change="created", fields=[])
+        else:
+            body.update(change="updated", fields=list(event.fields))
+        text = frames.encode(body)
+        for connection in list(self.ticket_followers):
+            if hears_of_ticket_event(connection.actor, event.audience):
+                connection.push(("frame", text))
 
     def _route_typing(self, event: ChatTyping) -> None:
         for connection in list(self.by_chat.get(event.chat_id, ())):

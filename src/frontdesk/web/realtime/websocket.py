@@ -152,6 +152,8 @@ class _Session:
                 await self.message(frame)
             elif kind == "typing":
                 await self.typing(frame)
+            elif kind == "tickets.follow":
+                self.follow_tickets()
             else:
                 self.error("unknown_frame", f"Unknown frame type {str(kind)[:40]!r}.")
         except _BadFrame as bad:
@@ -204,6 +206,13 @@ class _Session:
 
         await self.hub.messages.send(connection.actor, chat_id, data, on_stored=acknowledge)
         await self.note_activity()
+
+    def follow_tickets(self) -> None:
+        """Open ticket lists (queue view, search, dashboard) follow ticket changes."""
+        if not self.connection.is_agent:
+            self.error("forbidden", "Only agents follow ticket changes.")
+            return
+        self.hub.follow_tickets(self.connection)
 
     async def typing(self, frame: dict[str, Any]) -> None:
         chat_id = _chat_id(frame)
