@@ -135,7 +135,7 @@ async def test_dashboard_and_queue_view_list_the_new_ticket(
     dashboard = await client.get("/agent")
     assert dashboard.status_code == 200
     assert f'<a href="/agent/tickets/{ticket_id}" tabindex="-1">{number}</a>' in dashboard.text
-    assert f'<a href="/agent/tickets/{ticket_id}">Printer on fire</a>' in dashboard.text
+    assert f'<a href="/agent/tickets/{ticket_id}" data-row-open>Printer on fire</a>' in dashboard.text
     assert 'hx-get="/agent/dashboard/panels"' in dashboard.text
     assert 'hx-trigger="every 30s"' in dashboard.text
     # The pause while a form is open lives in a script file (a trigger filter needs eval).
@@ -150,7 +150,7 @@ async def test_dashboard_and_queue_view_list_the_new_ticket(
     assert queue.status_code == 200
     assert "Queue: Raw" in queue.text
     assert f'<a href="/agent/tickets/{ticket_id}" tabindex="-1">{number}</a>' in queue.text
-    assert f'<a href="/agent/tickets/{ticket_id}">Printer on fire</a>' in queue.text
+    assert f'<a href="/agent/tickets/{ticket_id}" data-row-open>Printer on fire</a>' in queue.text
     assert "1–1 of 1" in queue.text
 
     other_queue = await client.get("/agent/queues?queue_id=4")
@@ -565,7 +565,7 @@ async def test_search_finds_by_full_text(client: httpx.AsyncClient, agent_csrf: 
 
     found = await client.get("/agent/search?query=zebra&state=any&queue_id=")
     assert found.status_code == 200
-    assert re.search(r'<a href="/agent/tickets/\d+">Broken keyboard</a>', found.text)
+    assert re.search(r'<a href="/agent/tickets/\d+" data-row-open>Broken keyboard</a>', found.text)
     assert "Slow network" not in found.text
     assert "1–1 of 1" in found.text
 
