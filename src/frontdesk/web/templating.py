@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import as_utc
+from frontdesk.domain.accounts.settings import AGENT_THEME
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -75,6 +76,14 @@ def _build_environment() -> Environment:
 environment = _build_environment()
 
 
+def _agent_theme(request: Request, actor: Actor) -> str:
+    """The agent's colour theme (Agent::Theme, their own value or the global one)."""
+    state = getattr(request.app.state, "frontdesk", None)
+    if state is None:
+        return "auto"
+    return str(state.runtime.config.value(AGENT_THEME, actor.id))
+
+
 def render(
     request: Request,
     template: str,
@@ -98,5 +107,7 @@ def render(
         "_": translations.gettext,
     }
     values.update(context or {})
+    if actor is not None and actor.is_agent and "theme" not in values:
+        values["theme"] = _agent_theme(request, actor)
     html = environment.get_template(template).render(values)
     return HTMLResponse(html, status_code=status_code)

@@ -80,11 +80,13 @@ from frontdesk.domain.accounts.schemas import (
     RoleUpdate,
     UserOut,
 )
-from frontdesk.domain.accounts.settings import AGENT_LANGUAGE, AGENT_TIMEZONE
+from frontdesk.domain.accounts.settings import AGENT_LANGUAGE, AGENT_THEME, AGENT_TIMEZONE
 from frontdesk.domain.runtime import Tx
 from frontdesk.sysconfig.actions import (
+    check_set_user_value,
     deployed_global_value,
     do_note_user_values_changed,
+    do_set_user_value,
     user_modification_active,
 )
 from frontdesk.sysconfig.errors import NotUserModifiable
@@ -839,16 +841,24 @@ async def check_update_preferences(
                 f"{global_value} applies to everyone.",
                 details={"field": name, "name": setting.name},
             )
+    theme = given.get("theme")
+    if theme is not None:
+        # Refused (NotUserModifiable) while the administrator forbids own themes.
+        stored["theme"] = await check_set_user_value(tx.session, actor, AGENT_THEME.name, theme)
     return user, stored
 
 
 async def do_update_preferences(tx: Tx, actor: Actor, data: PreferencesInput) -> UserOut:
-    """Change the caller's own language and time zone (pages and the API use this)."""
+    """Change the caller's own language, time zone and theme (pages and the API use this)."""
     user, stored = await check_update_preferences(tx, actor, data)
+    theme = stored.pop("theme", None)
     for name, value in stored.items():
         if value is not None:
             setattr(user, name, value)
     await tx.session.flush()
+    if theme is not None and actor.is_agent:
+        # The theme is the agent's own value of Agent::Theme, kept by the settings registry.
+        await do_set_user_value(tx.session, tx.runtime.bus, actor, AGENT_THEME.name, theme)
     if actor.is_agent:
         # The agent's language and time zone are also their settings values (settings.py).
         await do_note_user_values_changed(tx.session)

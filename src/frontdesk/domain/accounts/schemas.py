@@ -247,6 +247,9 @@ class CustomerUserUpdate(Input):
     valid: bool | None = None
     language: Language | None = None
     timezone: Timezone | None = None
+    theme: Literal["auto", "light", "dark"] | None = Field(
+        default=None, description="Colour theme of the agent interface (Agent::Theme)"
+    )
 
 
 class CustomerUserOut(BaseModel):
@@ -376,6 +379,9 @@ class PreferencesInput(Input):
 
     language: Language | None = None
     timezone: Timezone | None = None
+    theme: Literal["auto", "light", "dark"] | None = Field(
+        default=None, description="Colour theme of the agent interface (Agent::Theme)"
+    )
 
 
 class LocaleChoiceOut(BaseModel):

@@ -41,6 +41,16 @@ AGENT_TIMEZONE = declare(
     navigation="Frontend::Agent",
     user_modifiable=True,
 )
+THEMES = ("auto", "light", "dark")
+AGENT_THEME = declare(
+    "Agent::Theme",
+    "select",
+    "auto",
+    "The colour theme of the agent interface: auto follows the system's light or dark mode.",
+    navigation="Frontend::Agent",
+    user_modifiable=True,
+    options=THEMES,
+)
 ADMIN_LIST_PAGE_SIZE = declare(
     "Frontend::Admin::PageSize",
     "integer",

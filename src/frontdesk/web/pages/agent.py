@@ -24,7 +24,7 @@ from frontdesk.domain.accounts import access as account_access
 from frontdesk.domain.accounts import actions as account_actions
 from frontdesk.domain.accounts import queries as account_queries
 from frontdesk.domain.accounts.schemas import KNOWN_LANGUAGES, PasswordChange, PreferencesInput
-from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.accounts.settings import ONLINE_MINUTES, THEMES
 from frontdesk.domain.chat import queries as chat_queries
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
@@ -631,6 +631,7 @@ async def _preferences_page(
         "nav": "preferences",
         "languages": KNOWN_LANGUAGES,
         "timezones": _timezones(),
+        "themes": THEMES,
         "locale": await account_queries.own_locale(tx.session, caller.actor, tx.runtime.config),
         "failed": failed,
         "values": values or {},
@@ -649,7 +650,7 @@ async def save_preferences(request: Request, caller: AgentPage, tx: TxDep) -> Re
     _ = _gettext(caller)
     form = await request.form()
     try:
-        data = PreferencesInput.model_validate(form_values(form, ("language", "timezone")))
+        data = PreferencesInput.model_validate(form_values(form, ("language", "timezone", "theme")))
         await account_actions.do_update_preferences(tx, caller.actor, data)
     except ValidationError as exc:
         failed = errors_from_validation(exc, _("Check the marked fields."), "preferences")
