@@ -7,12 +7,14 @@ Every list is filtered with ``access.visible_tickets_filter`` so a list never sh
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import product
+from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, UnaryExpression, case, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import InstrumentedAttribute, aliased, defer
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import isoformat_z, utcnow
@@ -95,6 +97,43 @@ DASHBOARD_LIMIT = 10
 MERGE_MAX_BRANCHES = 64
 MERGE_MAX_DEPTH = 2000
 CUSTOMER_INFO_TICKETS = 50
+# Tickets nobody took are owned by the first agent (actions.DEFAULT_OWNER_ID, OTRS's root).
+UNASSIGNED_OWNER_ID = 1
+# The columns a ticket list sorts by, as the URL names them; "age" is the creation time.
+TICKET_SORT_COLUMNS = ("number", "title", "customer", "state", "priority", "owner", "lock", "age")
+MAX_AGE_HOURS = 24 * 365 * 100
+
+
+@dataclass(frozen=True, slots=True)
+class TicketListView:
+    """How a ticket list is narrowed and ordered (the queue view's URL parameters).
+
+    ``state`` is a state group (open, new, pending, closed), "all", or a state name;
+    ``older_than_hours`` keeps tickets created at least that many hours ago. The default is the
+    OTRS queue view: open tickets, oldest first.
+    """
+
+    state: str = "open"
+    priority_id: int | None = None
+    owner_id: int | None = None
+    locked: bool | None = None
+    older_than_hours: int | None = None
+    sort: str = "age"
+    descending: bool = False
+
+    @property
+    def is_default_order(self) -> bool:
+        return self.sort == "age" and not self.descending
+
+    @property
+    def narrows_beyond_state(self) -> bool:
+        return (
+            self.priority_id is not None
+            or self.owner_id is not None
+            or self.locked is not None
+            or self.older_than_hours is not None
+        )
+
 
 _Owner = aliased(Agent)
 _Responsible = aliased(Agent)
@@ -539,6 +578,7 @@ async def search_tickets(
         query = query.where(Ticket.state_id.in_(_state_filter(criteria.state)))
     if criteria.queue_id is not None:
         query = query.where(Ticket.queue_id == criteria.queue_id)
+    query = narrowed_by_owner_and_lock(query, criteria.owner_id, criteria.locked)
     if criteria.customer_user:
         query = query.where(
             Ticket.customer_user_id.in_(
@@ -549,11 +589,62 @@ async def search_tickets(
         )
     if criteria.customer_id:
         query = query.where(Ticket.customer_id == criteria.customer_id)
-    if criteria.owner_id is not None:
-        query = query.where(Ticket.owner_id == criteria.owner_id)
-    if criteria.locked is not None:
-        query = query.where(Ticket.lock_state == ("lock" if criteria.locked else "unlock"))
     query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    return await _page_of_tickets(session, query, page)
+
+
+def narrowed_by_owner_and_lock(
+    query: Select[int], owner_id: int | None, locked: bool | None
+) -> Select[int]:
+    """The ticket id query kept to one owner and one lock state (None: any), for every list."""
+    if owner_id is not None:
+        query = query.where(Ticket.owner_id == owner_id)
+    if locked is not None:
+        query = query.where(Ticket.lock_state == ("lock" if locked else "unlock"))
+    return query
+
+
+def _sort_keys(sort: str, descending: bool) -> list[UnaryExpression[Any]]:
+    """ORDER BY terms for a ticket list sorted by one of TICKET_SORT_COLUMNS, ties by age."""
+    keys: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
+        "number": Ticket.number,
+        "title": Ticket.title,
+        "customer": func.coalesce(CustomerUser.login, ""),
+        "state": TicketState.name,
+        "priority": Priority.name,
+        "owner": _Owner.login,
+        "lock": Ticket.lock_state,
+        "age": Ticket.created_at,
+    }
+    if sort not in keys:
+        raise ValidationFailed("sort", f"must be one of {', '.join(TICKET_SORT_COLUMNS)}")
+    terms = [keys[sort], Ticket.created_at, Ticket.id]
+    return [term.desc() if descending else term.asc() for term in terms]
+
+
+async def _sorted_list_page(
+    session: AsyncSession,
+    queue_ids: Sequence[int],
+    state_ids: Sequence[int],
+    view: TicketListView,
+    page: PageRequest,
+) -> Page[TicketOut]:
+    """One page of a ticket list narrowed and sorted as ``view`` says."""
+    query = select(Ticket.id).where(Ticket.queue_id.in_(queue_ids), Ticket.state_id.in_(state_ids))
+    if view.priority_id is not None:
+        query = query.where(Ticket.priority_id == view.priority_id)
+    query = narrowed_by_owner_and_lock(query, view.owner_id, view.locked)
+    if view.older_than_hours is not None:
+        query = query.where(Ticket.created_at <= utcnow() - timedelta(hours=view.older_than_hours))
+    if view.sort == "customer":
+        query = query.outerjoin(CustomerUser, CustomerUser.id == Ticket.customer_user_id)
+    elif view.sort == "state":
+        query = query.join(TicketState, TicketState.id == Ticket.state_id)
+    elif view.sort == "priority":
+        query = query.join(Priority, Priority.id == Ticket.priority_id)
+    elif view.sort == "owner":
+        query = query.join(_Owner, _Owner.id == Ticket.owner_id)
+    query = query.order_by(*_sort_keys(view.sort, view.descending))
     return await _page_of_tickets(session, query, page)
 
 
@@ -598,12 +689,16 @@ async def queue_tickets(
     page: PageRequest,
     *,
     state: str = "open",
+    view: TicketListView | None = None,
 ) -> Page[TicketOut]:
     """The queue view: tickets of one queue (or of every queue the agent reads), oldest first.
 
     ``state`` is "open" (new, open and pending: the OTRS queue view), "new", "pending",
-    "closed", or "all".
+    "closed", or "all"; ``view`` (which then gives the state) may also name a state, narrow by
+    priority, owner, lock and age, and sort by another column.
     """
+    view = view or TicketListView(state=state)
+    state = view.state
     _require_agent(actor)
     readable = actor.groups_with("ro")
     if queue_id is not None:
@@ -620,9 +715,13 @@ async def queue_tickets(
             )
         )
     if state != "all" and state not in STATE_GROUPS:
-        raise ValidationFailed("state", "must be open, new, pending, closed or all")
+        named = await session.scalar(select(TicketState.id).where(TicketState.name == state))
+        if named is None:
+            raise ValidationFailed("state", "must be open, new, pending, closed, all or a state")
     state_ids = await _state_ids(session, None if state == "all" else state)
-    return await _page_by_age(session, queue_ids, state_ids, page, newest_first=False)
+    if view.is_default_order and not view.narrows_beyond_state:
+        return await _page_by_age(session, queue_ids, state_ids, page, newest_first=False)
+    return await _sorted_list_page(session, queue_ids, state_ids, view, page)
 
 
 async def dashboard(
@@ -730,6 +829,25 @@ async def creatable_queues(session: AsyncSession, actor: Actor) -> list[NamedOpt
         .where(Queue.valid.is_(True), Queue.group_id.in_(actor.groups_with(permission)))
         .order_by(Queue.name),
     )
+
+
+async def ticket_list_choices(session: AsyncSession) -> tuple[list[str], list[NamedOption]]:
+    """The state names and priorities a ticket list's filter form offers."""
+    states = list(
+        await session.scalars(
+            select(TicketState.name)
+            .where(
+                TicketState.valid.is_(True),
+                TicketState.state_type.not_in(("merged", "removed")),
+            )
+            .order_by(TicketState.id)
+        )
+    )
+    priorities = await _options(
+        session,
+        select(Priority.id, Priority.name).where(Priority.valid.is_(True)).order_by(Priority.name),
+    )
+    return states, priorities
 
 
 async def ticket_form_options(
