@@ -1,0 +1,30 @@
+"""HTML pages of the agent interface, one module per screen: dashboard, queue view, new ticket,
+ticket zoom and its actions, search, customer information, preferences.
+
+Every route parses its input, makes one domain call and renders or redirects. What an agent may
+do is decided by the domain; a refusal comes back as an inline message with its status code.
+"""
+
+from fastapi import APIRouter
+
+from frontdesk.web.pages.agent import (
+    customers,
+    dashboard,
+    lists,
+    preferences,
+    search,
+    ticket_actions,
+    ticket_new,
+    zoom,
+)
+
+router = APIRouter(include_in_schema=False)
+# The new ticket form comes before the zoom, whose /agent/tickets/{ticket_id} would take "new".
+router.include_router(dashboard.router)
+router.include_router(lists.router)
+router.include_router(ticket_new.router)
+router.include_router(zoom.router)
+router.include_router(ticket_actions.router)
+router.include_router(search.router)
+router.include_router(customers.router)
+router.include_router(preferences.router)

@@ -1,0 +1,71 @@
+"""Ticket search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from frontdesk.core.errors import DomainError
+from frontdesk.core.pagination import PageRequest
+from frontdesk.domain.tickets import queries
+from frontdesk.domain.tickets.schemas import (
+    TicketSearch,
+)
+from frontdesk.domain.tickets.settings import (
+    SEARCH_PAGE_SIZE,
+)
+from frontdesk.web.dependencies import AgentPage, TxDep
+from frontdesk.web.pages.agent.common import agent_page, gettext_for
+from frontdesk.web.pages.forms import (
+    errors_from_domain,
+    errors_from_validation,
+    optional_id,
+)
+
+router = APIRouter(include_in_schema=False)
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@router.get("/agent/search", response_class=HTMLResponse)
+async def search(
+    request: Request,
+    caller: AgentPage,
+    tx: TxDep,
+    query: str = "",
+    state: str = "open",
+    queue_id: str = "",
+    limit: int | None = None,
+    offset: int | None = None,
+) -> HTMLResponse:
+    _ = gettext_for(caller)
+    values = {"query": query, "state": state, "queue_id": queue_id}
+    context: dict[str, Any] = {"nav": "search", "values": values, "page": None, "failed": None}
+    status = 200
+    try:
+        context["options"] = await queries.ticket_form_options(tx.session, caller.actor, None)
+        if "query" in request.query_params:
+            criteria = TicketSearch(
+                query=query.strip() or None,
+                state=None if state == "any" else state,
+                queue_id=optional_id(queue_id, "queue_id"),
+            )
+            context["page"] = await queries.search_tickets(
+                tx.session,
+                caller.actor,
+                criteria,
+                PageRequest.build(
+                    limit if limit is not None else tx.setting(SEARCH_PAGE_SIZE, caller.actor),
+                    offset,
+                ),
+            )
+    except ValidationError as exc:
+        context["failed"] = errors_from_validation(exc, _("Check the marked fields."))
+        status = 422
+    except DomainError as exc:
+        context["failed"] = errors_from_domain(exc)
+        status = exc.status
+    return await agent_page(request, tx, caller, "agent/search.html", context, status_code=status)
