@@ -47,6 +47,14 @@ async def overview(request: Request, caller: AdminPage, tx: TxDep) -> Response:
     return render_admin(request, caller, "admin/overview.html", {"section": ""})
 
 
+@router.get("/admin/style-guide", response_class=HTMLResponse)
+async def style_guide(request: Request, caller: AdminPage, tx: TxDep) -> Response:
+    """Every design-system component, from the macros the screens use (before /admin/{slug})."""
+    if refused := refuse_non_admin(request, caller):
+        return refused
+    return render_admin(request, caller, "admin/style_guide.html", {"section": "style-guide"})
+
+
 # --- lists ------------------------------------------------------------------------------------
 
 
