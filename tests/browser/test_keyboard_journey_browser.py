@@ -209,3 +209,44 @@ async def test_the_bulk_bar_and_its_results_fit_a_phone(
         await expect(page.locator("#bulk-form")).to_be_visible()
         assert await page.evaluate("document.documentElement.scrollWidth") <= 375
         assert await serious_violations(page) == []
+
+
+async def test_checked_rows_survive_a_live_update_and_select_all_checks_the_page(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    headers = live_server.admin_headers()
+    ticket = {
+        "queue_id": RAW,
+        "article": {"channel": "phone", "subject": "Call", "body": "Please help."},
+    }
+    with live_server.api() as api:
+        first = post(api, headers, "/api/v1/tickets", {**ticket, "title": "Screen flickers"})
+    page = await new_page()
+    await page.goto(f"{live_server.url}/login")
+    await page.keyboard.type("admin")
+    await page.keyboard.press("Tab")
+    await page.keyboard.type(ADMIN_PASSWORD)
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(f"{live_server.url}/agent")
+    await page.goto(f"{live_server.url}/agent/queues?queue_id={RAW}")
+    await expect(page.locator("[data-live-list]")).to_have_attribute("data-live-state", "following")
+    await page.keyboard.press("j")
+    await page.keyboard.press("x")
+    count = page.locator("[data-bulk-count]")
+    await expect(count).to_have_text("1 ticket selected.")
+
+    with live_server.api() as api:
+        second = post(api, headers, "/api/v1/tickets", {**ticket, "title": "Keyboard sticks"})
+    await expect(page.locator("[data-list-row]")).to_have_count(2)
+    await expect(page.get_by_label(f"Select ticket {first['number']}")).to_be_checked()
+    await expect(page.get_by_label(f"Select ticket {second['number']}")).not_to_be_checked()
+    await expect(count).to_have_text("1 ticket selected.")
+
+    # The header box: Space on it checks every row of the page, again unchecks them.
+    await tab_to(page, "[data-select-all]", backwards=True)
+    await page.keyboard.press("Space")
+    await expect(page.locator("[data-row-select]:checked")).to_have_count(2)
+    await expect(count).to_have_text("2 tickets selected.")
+    await page.keyboard.press("Space")
+    await expect(page.locator("[data-row-select]:checked")).to_have_count(0)
+    await expect(count).to_have_text("No tickets selected.")
