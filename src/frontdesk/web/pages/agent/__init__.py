@@ -13,6 +13,7 @@ from frontdesk.web.pages.agent import (
     lists,
     preferences,
     search,
+    suggest,
     ticket_actions,
     ticket_new,
     zoom,
@@ -25,6 +26,8 @@ router.include_router(lists.router)
 router.include_router(ticket_new.router)
 router.include_router(zoom.router)
 router.include_router(ticket_actions.router)
+# The suggestions before the search, so no later /agent/search/… route can take them.
+router.include_router(suggest.router)
 router.include_router(search.router)
 router.include_router(customers.router)
 router.include_router(preferences.router)
