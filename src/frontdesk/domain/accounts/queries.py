@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import utcnow
+from frontdesk.core.errors import PermissionDenied
 from frontdesk.core.pagination import Page, PageRequest
 from frontdesk.core.permissions import AGENT_PERMISSIONS, expand, expand_customer
 from frontdesk.db.case_insensitive import contains_ignoring_case
@@ -346,6 +348,48 @@ async def list_customer_users(
     )
     rows, total = await _paged(session, query, page)
     return Page([CustomerUserOut.model_validate(r) for r in rows], total, page.limit, page.offset)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSuggestion:
+    login: str
+    name: str
+    email: str
+
+
+async def suggest_customer_users(
+    session: AsyncSession, actor: Actor, term: str, *, limit: int
+) -> list[CustomerSuggestion]:
+    """Up to ``limit`` customer users whose login, name or e-mail contains ``term``, by login.
+
+    For an agent's search box: an agent may open any customer's information center, so this
+    needs no administrator.
+    """
+    if not actor.is_agent:
+        raise PermissionDenied("Only agents look up customers.")
+    term = term.replace("\x00", "").strip()
+    if not term:
+        return []
+    full_name = CustomerUser.first_name + " " + CustomerUser.last_name
+    query = (
+        select(
+            CustomerUser.login, CustomerUser.first_name, CustomerUser.last_name, CustomerUser.email
+        )
+        .where(
+            or_(
+                *(
+                    contains_ignoring_case(column, term)
+                    for column in (CustomerUser.login, full_name, CustomerUser.email)
+                )
+            )
+        )
+        .order_by(func.lower(CustomerUser.login), CustomerUser.id)
+        .limit(limit)
+    )
+    return [
+        CustomerSuggestion(login=login, name=f"{first} {last}".strip(), email=email)
+        for login, first, last, email in await session.execute(query)
+    ]
 
 
 async def list_customer_companies(

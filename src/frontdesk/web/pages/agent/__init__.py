@@ -1,5 +1,5 @@
 """HTML pages of the agent interface, one module per screen: dashboard, queue view, new ticket,
-ticket zoom and its actions, search, customer information, preferences.
+ticket zoom and its actions, bulk actions on lists, search, customer information, preferences.
 
 Every route parses its input, makes one domain call and renders or redirects. What an agent may
 do is decided by the domain; a refusal comes back as an inline message with its status code.
@@ -8,11 +8,13 @@ do is decided by the domain; a refusal comes back as an inline message with its 
 from fastapi import APIRouter
 
 from frontdesk.web.pages.agent import (
+    bulk,
     customers,
     dashboard,
     lists,
     preferences,
     search,
+    suggest,
     ticket_actions,
     ticket_new,
     zoom,
@@ -23,8 +25,12 @@ router = APIRouter(include_in_schema=False)
 router.include_router(dashboard.router)
 router.include_router(lists.router)
 router.include_router(ticket_new.router)
+# /agent/tickets/bulk, too, must come before the zoom's /agent/tickets/{ticket_id}.
+router.include_router(bulk.router)
 router.include_router(zoom.router)
 router.include_router(ticket_actions.router)
+# The suggestions before the search, so no later /agent/search/… route can take them.
+router.include_router(suggest.router)
 router.include_router(search.router)
 router.include_router(customers.router)
 router.include_router(preferences.router)

@@ -17,6 +17,7 @@ from frontdesk.domain.tickets.settings import (
     QUEUE_VIEW_PAGE_SIZE,
 )
 from frontdesk.web.dependencies import AgentPage, Caller, TxDep
+from frontdesk.web.pages.agent.bulk import bulk_bar
 from frontdesk.web.pages.agent.common import agent_error_page, agent_page, gettext_for
 
 router = APIRouter(include_in_schema=False)
@@ -137,5 +138,6 @@ async def queue_view(
         "list_state_groups": LIST_STATE_GROUPS,
         "list_priorities": priorities,
         "sort_links": _sort_links(request, view),
+        **await bulk_bar(request, tx, caller),
     }
     return await agent_page(request, tx, caller, "agent/queues.html", {**context, "page": page})

@@ -18,6 +18,7 @@ from frontdesk.domain.tickets.settings import (
     SEARCH_PAGE_SIZE,
 )
 from frontdesk.web.dependencies import AgentPage, TxDep
+from frontdesk.web.pages.agent.bulk import bulk_bar
 from frontdesk.web.pages.agent.common import agent_page, gettext_for
 from frontdesk.web.pages.forms import (
     errors_from_domain,
@@ -47,6 +48,7 @@ async def search(
     status = 200
     try:
         context["options"] = await queries.ticket_form_options(tx.session, caller.actor, None)
+        context.update(await bulk_bar(request, tx, caller))
         if "query" in request.query_params:
             criteria = TicketSearch(
                 query=query.strip() or None,
