@@ -37,6 +37,17 @@ async def test_style_guide_is_accessible_and_phone_sized(
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, width
 
+    # The admin screens built from the same macros: a list and a refused form.
+    await page.goto(f"{live_server.url}/admin/queues")
+    await expect(page.get_by_role("link", name="Add queue")).to_be_visible()
+    assert await serious_violations(page) == [], "/admin/queues"
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 375
+    await page.goto(f"{live_server.url}/admin/queues/new")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.locator("#name")).to_have_attribute("aria-invalid", "true")
+    assert await serious_violations(page) == [], "/admin/queues/new"
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 375
+
 
 async def test_dialog_opens_by_keyboard_and_closes_with_escape(
     live_server: LiveServer, new_page: NewPage
