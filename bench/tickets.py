@@ -64,6 +64,7 @@ from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.models import Article, Ticket
 from frontdesk.domain.tickets.schemas import ArticleCreate, TicketCreate, TicketSearch
+from frontdesk.domain.tickets.suggestions import suggest
 from frontdesk.feature_index import load_features
 from frontdesk.sysconfig.store import SettingsStore
 from report import add_common_arguments, emit
@@ -431,12 +432,28 @@ def operations(
             )
             assert page.total > 0
 
+    common_prefix = vocabulary()[0][:2]
+
+    async def suggestions(text: str) -> None:
+        async with factory() as session:
+            found = await suggest(session, actor, text)
+            assert found is not None and found.tickets
+
+    async def suggest_rare() -> None:
+        # No title holds the word: the title read finds nothing, the article read does the work.
+        await suggestions(RARE_WORD[:7])
+
+    async def suggest_common() -> None:
+        await suggestions(common_prefix)
+
     return [
         ("create ticket", create_ticket),
         ("get ticket", get_ticket),
         ("queue view (first page)", queue_view),
         ("queue overview (counts)", queue_overview),
         ("full-text search", search),
+        ("search suggestions (rare word prefix)", suggest_rare),
+        ("search suggestions (2-letter prefix)", suggest_common),
     ]
 
 

@@ -98,6 +98,9 @@ function setUp(input, popup) {
 
   function schedule() {
     clearTimeout(timer);
+    // What the last request answers is out of date now: it must not show after this keystroke.
+    controller?.abort();
+    controller = null;
     timer = setTimeout(load, DEBOUNCE_MS);
   }
 
