@@ -1,0 +1,270 @@
+"""Every ticket list of the agent interface: sort and filters on search results, the dashboard
+panels and a customer's tickets (exact row order, inline messages, pager links that keep the
+parameters); the agent's columns and density; saved views.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from frontdesk.core.actor import SYSTEM
+from frontdesk.core.clock import utcnow
+from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.domain.accounts import actions as account_actions
+from frontdesk.domain.accounts.schemas import AgentCreate
+from frontdesk.domain.runtime import Tx
+from frontdesk.domain.tickets.models import Ticket
+from frontdesk.web.state import WebState
+from tests.conftest import ADMIN_PASSWORD
+from tests.web.test_pages_agent import (
+    USERS_GROUP_ID,
+    create_customer_user,
+    create_phone_ticket,
+    log_in,
+)
+
+ROW_PATTERN = re.compile(r'<tr data-list-row data-ticket-id="(\d+)">')
+NEXT_PATTERN = re.compile(r'<a href="([^"]+)" rel="next">')
+ADMIN_ID = 1
+BEA_PASSWORD = "bea-password-1"
+STATE_NEW, STATE_OPEN, STATE_CLOSED = 1, 2, 3
+
+# (title, customer, priority id, state id, hours old, owned by bea, locked)
+TICKETS = {
+    "A": ("Bravo printer", "alice", 3, STATE_NEW, 30, False, False),
+    "B": ("Alpha invoice", "alice", 5, STATE_OPEN, 10, True, True),
+    "C": ("Charlie login", "alice", 1, STATE_NEW, 2, False, True),
+    "D": ("Delta closed", "bob", 2, STATE_CLOSED, 50, False, True),
+    "E": ("Echo new", "alice", 4, STATE_NEW, 20, False, False),
+}
+
+
+@dataclass
+class Lists:
+    client: httpx.AsyncClient
+    csrf: str
+    ids: dict[str, int]
+    bea_id: int
+
+    async def get(self, url: str, status: int = 200) -> str:
+        response = await self.client.get(url)
+        assert response.status_code == status, response.text
+        return response.text
+
+    def letters(self, text: str) -> str:
+        names = {ticket_id: name for name, ticket_id in self.ids.items()}
+        return "".join(names[int(i)] for i in ROW_PATTERN.findall(text))
+
+    async def rows(self, url: str) -> str:
+        return self.letters(await self.get(url))
+
+
+@pytest.fixture
+async def lists(client: httpx.AsyncClient, web: WebState) -> Lists:
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    for login in ("alice", "bob"):
+        await create_customer_user(web, login)
+    async with unit_of_work(web.session_factory) as session:
+        tx = Tx(session=session, runtime=web.runtime)
+        bea = await account_actions.do_create_agent(
+            tx,
+            SYSTEM,
+            AgentCreate(
+                login="bea",
+                first_name="Bea",
+                last_name="Owner",
+                email="bea@example.com",
+                password=BEA_PASSWORD,
+            ),
+        )
+        await account_actions.do_set_agent_group_permissions(
+            tx, SYSTEM, USERS_GROUP_ID, bea.id, ["rw"]
+        )
+        bea_id = bea.id
+    ids: dict[str, int] = {}
+    for name, (title, customer, *_rest) in TICKETS.items():
+        ids[name] = await create_phone_ticket(client, csrf, title=title, customer_user=customer)
+    now = utcnow()
+    async with unit_of_work(web.session_factory) as session:
+        for name, (_t, _c, priority_id, state_id, hours, by_bea, locked) in TICKETS.items():
+            ticket = await session.get(Ticket, ids[name])
+            assert ticket is not None
+            ticket.priority_id = priority_id
+            ticket.state_id = state_id
+            ticket.created_at = now - timedelta(hours=hours)
+            ticket.owner_id = bea_id if by_bea else ADMIN_ID
+            ticket.lock_state = "lock" if locked else "unlock"
+    return Lists(client, csrf, ids, bea_id)
+
+
+def problems(text: str) -> list[str]:
+    block = re.search(r'<div class="notice list-problems" role="status">(.*?)</div>', text, re.S)
+    if block is None:
+        return []
+    return [html.unescape(m) for m in re.findall(r"<li>(.*?)</li>", block.group(1))]
+
+
+# --- search -------------------------------------------------------------------------------------
+
+SEARCH = "/agent/search?query=&state=any"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", "CBEAD"),
+        ("&sort=priority", "CDAEB"),
+        ("&sort=priority&order=desc", "BEADC"),
+        ("&sort=title", "BACDE"),
+        ("&owner=me", "CEAD"),
+        ("&lock=locked", "CBD"),
+        ("&age=25", "AD"),
+        ("&priority=4", "E"),
+        ("&owner=me&lock=unlocked&sort=age&order=asc", "AE"),
+    ],
+)
+async def test_search_results_sort_and_filter(lists: Lists, query: str, expected: str) -> None:
+    text = await lists.get(SEARCH + query)
+    assert lists.letters(text) == expected
+    assert problems(text) == []
+
+
+async def test_search_keeps_its_own_state_field_with_the_list_filters(lists: Lists) -> None:
+    assert await lists.rows("/agent/search?query=&state=closed&sort=title") == "D"
+    assert await lists.rows("/agent/search?query=&state=open&lock=locked") == "CB"
+
+
+async def test_search_bad_values_answer_inline_and_show_the_default_list(lists: Lists) -> None:
+    text = await lists.get(SEARCH + "&sort=colour&order=sideways&priority=9&owner=x&age=-1")
+    assert lists.letters(text) == "CBEAD"
+    assert problems(text) == [
+        "Unknown sort column; sorted by age.",
+        "The order must be asc or desc; sorted descending.",
+        "Unknown priority; showing every priority.",
+        "The owner must be me, unassigned or an agent id; showing every owner.",
+        "The age must be a whole number of hours; showing every age.",
+    ]
+
+
+async def test_search_pager_and_headers_keep_the_parameters(lists: Lists) -> None:
+    text = await lists.get(SEARCH + "&sort=title&owner=me&limit=2")
+    assert lists.letters(text) == "AC"
+    next_url = html.unescape(NEXT_PATTERN.search(text).group(1))  # type: ignore[union-attr]
+    assert await lists.rows(next_url) == "DE"
+    header = re.search(r'<a class="sort-link" href="([^"]+)">Priority', text)
+    assert header is not None
+    assert await lists.rows(html.unescape(header.group(1))) == "CD"
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+async def dashboard_panels(lists: Lists, query: str = "") -> tuple[str, str, str]:
+    """The rows of the new and the locked panel, and the page."""
+    text = await lists.get(f"/agent{query}")
+    new, locked = text.split('id="panel-locked"', 1)
+    return lists.letters(new), lists.letters(locked.split('id="panel-online"', 1)[0]), text
+
+
+@pytest.mark.parametrize(
+    ("query", "new", "locked"),
+    [
+        ("?new_sort=age", "AEC", None),
+        ("?new_sort=priority", "CAE", None),
+        ("?new_sort=priority&new_order=desc", "EAC", None),
+        ("?locked_sort=age", "AEC", "DC"),
+        ("?locked_sort=priority&locked_order=desc", "AEC", "DC"),
+        ("?locked_sort=title", "AEC", "CD"),
+        ("?new_sort=title&new_order=desc&locked_sort=title", "ECA", "CD"),
+    ],
+)
+async def test_each_dashboard_panel_sorts_by_its_own_parameters(
+    lists: Lists, query: str, new: str, locked: str | None
+) -> None:
+    shown_new, shown_locked, text = await dashboard_panels(lists, query)
+    assert shown_new == new
+    if locked is not None:
+        assert shown_locked == locked
+    assert problems(text) == []
+
+
+async def test_dashboard_default_order_and_bad_panel_sort(lists: Lists) -> None:
+    shown_new, _locked, text = await dashboard_panels(lists, "?new_sort=colour&locked_order=up")
+    assert shown_new == "AEC"
+    assert problems(text) == ["Unknown sort column; sorted by age."]
+    assert "The order must be asc or desc; sorted ascending." in text
+
+
+async def test_dashboard_sort_links_and_refresh_keep_both_panels(lists: Lists) -> None:
+    _new, _locked, text = await dashboard_panels(lists, "?locked_sort=title")
+    new_part = text.split('id="panel-locked"', 1)[0]
+    header = re.search(r'<a class="sort-link" href="([^"]+)">Priority', new_part)
+    assert header is not None
+    assert html.unescape(header.group(1)) == (
+        "/agent?locked_sort=title&new_sort=priority&new_order=asc"
+    )
+    assert 'hx-get="/agent/dashboard/panels?locked_sort=title"' in text
+    panels = await lists.get("/agent/dashboard/panels?locked_sort=title&new_sort=priority")
+    assert lists.letters(panels) == "CAE" + "CD"
+
+
+async def test_dashboard_panels_open_as_list_in_the_queue_view(lists: Lists) -> None:
+    _new, _locked, text = await dashboard_panels(lists, "?new_sort=priority")
+    links = [html.unescape(m) for m in re.findall(r'<a href="([^"]+)">Open as list', text)]
+    assert links == [
+        "/agent/queues?state=new&sort=priority",
+        "/agent/queues?state=all&owner=me&lock=locked",
+    ]
+    assert await lists.rows(links[0]) == "CAE"
+    assert await lists.rows(links[1]) == "DC"
+
+
+# --- customer information center ----------------------------------------------------------------
+
+ALICE = "/agent/customers/alice"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", "CBEA"),
+        ("?sort=priority", "CAEB"),
+        ("?sort=age&order=asc", "AEBC"),
+        ("?state=new", "CEA"),
+        ("?state=open&sort=title", "BACE"),
+        ("?state=closed", ""),
+        ("?priority=4", "E"),
+        ("?owner=me", "CEA"),
+        ("?owner=" + "unassigned", "CEA"),
+        ("?lock=locked&sort=title", "BC"),
+        ("?age=15", "EA"),
+    ],
+)
+async def test_customer_tickets_sort_and_filter(lists: Lists, query: str, expected: str) -> None:
+    text = await lists.get(ALICE + query)
+    assert lists.letters(text) == expected
+    assert problems(text) == []
+    assert "Tickets (4 open of 4)" in text
+
+
+async def test_customer_tickets_bad_values_answer_inline(lists: Lists) -> None:
+    text = await lists.get(ALICE + "?state=gone&lock=maybe")
+    assert lists.letters(text) == "CBEA"
+    assert problems(text) == [
+        "Unknown state; showing every state.",
+        "The lock must be locked or unlocked; showing both.",
+    ]
+
+
+async def test_customer_tickets_pager_keeps_the_parameters(lists: Lists) -> None:
+    text = await lists.get(ALICE + "?sort=priority&limit=2")
+    assert lists.letters(text) == "CA"
+    next_url = html.unescape(NEXT_PATTERN.search(text).group(1))  # type: ignore[union-attr]
+    assert next_url.startswith(ALICE + "?")
+    assert await lists.rows(next_url) == "EB"
