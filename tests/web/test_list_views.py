@@ -1,14 +1,16 @@
 """Every ticket list of the agent interface: sort and filters on search results, the dashboard
 panels and a customer's tickets (exact row order, inline messages, pager links that keep the
-parameters); the agent's columns and density; saved views.
+parameters); the agent's columns and density.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +25,7 @@ from frontdesk.domain.tickets.models import Ticket
 from frontdesk.web.state import WebState
 from tests.conftest import ADMIN_PASSWORD
 from tests.web.test_pages_agent import (
+    RAW_QUEUE_ID,
     USERS_GROUP_ID,
     create_customer_user,
     create_phone_ticket,
@@ -268,3 +271,112 @@ async def test_customer_tickets_pager_keeps_the_parameters(lists: Lists) -> None
     next_url = html.unescape(NEXT_PATTERN.search(text).group(1))  # type: ignore[union-attr]
     assert next_url.startswith(ALICE + "?")
     assert await lists.rows(next_url) == "EB"
+
+
+# --- columns and density ------------------------------------------------------------------------
+
+QUEUE = f"/agent/queues?queue_id={RAW_QUEUE_ID}&state=all"
+
+
+def headers(text: str) -> list[str]:
+    table = text.split('<table class="data', 1)[1].split("</thead>", 1)[0]
+    cells = re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", table, re.S)
+    return [re.sub(r"<[^>]+>|[▲▼]", "", cell).strip() for cell in cells]
+
+
+def first_row_cells(text: str) -> int:
+    row = text.split("<tr data-list-row", 1)[1].split("</tr>", 1)[0]
+    return row.count("<td")
+
+
+@pytest.fixture
+async def bea_client(app: Any) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client, ""
+
+
+async def log_in_bea(bea_client: tuple[httpx.AsyncClient, str]) -> tuple[httpx.AsyncClient, str]:
+    client, _ = bea_client
+    return client, await log_in(client, "bea", BEA_PASSWORD, "agent")
+
+
+async def choose_columns(lists: Lists, columns: list[str], back: str = QUEUE) -> httpx.Response:
+    return await lists.client.post(
+        "/agent/lists/columns",
+        data={"csrf_token": lists.csrf, "columns": columns, "back": back},
+    )
+
+
+ALL_HEADERS = ["Ticket#", "Title", "Customer", "State", "Priority", "Queue", "Owner", "Lock"]
+
+
+async def test_every_column_shows_until_the_agent_chooses(lists: Lists) -> None:
+    text = await lists.get(QUEUE)
+    assert headers(text) == [*ALL_HEADERS, "Created"]
+    assert first_row_cells(text) == 9
+
+
+async def test_chosen_columns_are_exactly_the_ones_shown_on_every_list(lists: Lists) -> None:
+    response = await choose_columns(lists, ["owner", "state"], QUEUE + "&sort=title")
+    assert response.status_code == 303
+    assert response.headers["location"] == QUEUE + "&sort=title&done=columns"
+    text = await lists.get(response.headers["location"])
+    assert headers(text) == ["Ticket#", "Title", "State", "Owner"]
+    assert first_row_cells(text) == 4
+    assert "Columns saved." in text
+    assert re.findall(r'name="columns" value="(\w+)" checked', text) == ["state", "owner"]
+    for url in (SEARCH, ALICE, "/agent"):
+        assert headers(await lists.get(url)) == ["Ticket#", "Title", "State", "Owner"]
+
+
+async def test_no_optional_column_leaves_ticket_number_and_title(lists: Lists) -> None:
+    assert (await choose_columns(lists, [])).status_code == 303
+    text = await lists.get(QUEUE)
+    assert headers(text) == ["Ticket#", "Title"]
+    assert first_row_cells(text) == 2
+
+
+async def test_an_unknown_column_is_refused_and_nothing_changes(lists: Lists) -> None:
+    assert (await choose_columns(lists, ["queue"])).status_code == 303
+    response = await choose_columns(lists, ["owner", "colour"])
+    assert response.status_code == 422
+    assert headers(await lists.get(QUEUE)) == ["Ticket#", "Title", "Queue"]
+
+
+async def test_columns_are_per_agent(
+    lists: Lists, bea_client: tuple[httpx.AsyncClient, str]
+) -> None:
+    await choose_columns(lists, ["lock"])
+    client, _csrf = await log_in_bea(bea_client)
+    response = await client.get(QUEUE)
+    assert headers(response.text) == [*ALL_HEADERS, "Created"]
+
+
+async def test_the_form_comes_back_only_to_an_agent_page(lists: Lists) -> None:
+    for back in ("https://evil.example/agent", "//evil.example/agent", "/customer"):
+        response = await choose_columns(lists, ["state"], back)
+        assert response.headers["location"] == "/agent/queues?done=columns"
+
+
+async def test_density_toggles_the_table_class_per_agent(
+    lists: Lists, bea_client: tuple[httpx.AsyncClient, str]
+) -> None:
+    text = await lists.get(QUEUE)
+    assert '<table class="data density-comfortable">' in text
+    assert '<input type="hidden" name="density" value="compact">' in text
+    response = await lists.client.post(
+        "/agent/lists/density", data={"csrf_token": lists.csrf, "density": "compact", "back": QUEUE}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == QUEUE + "&done=density"
+    for url in (QUEUE, SEARCH, ALICE):
+        assert '<table class="data density-compact">' in await lists.get(url)
+    assert ">Comfortable rows</button>" in await lists.get(QUEUE)
+    refused = await lists.client.post(
+        "/agent/lists/density", data={"csrf_token": lists.csrf, "density": "tiny", "back": QUEUE}
+    )
+    assert refused.status_code == 422
+    assert '<table class="data density-compact">' in await lists.get(QUEUE)
+    client, _csrf = await log_in_bea(bea_client)
+    assert '<table class="data density-comfortable">' in (await client.get(QUEUE)).text

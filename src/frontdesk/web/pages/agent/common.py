@@ -42,6 +42,8 @@ def done_messages(caller: Caller) -> dict[str, str]:
         "lock": _("Lock changed."),
         "preferences": _("Preferences saved."),
         "password": _("Password changed."),
+        "columns": _("Columns saved."),
+        "density": _("Density saved."),
     }
 
 

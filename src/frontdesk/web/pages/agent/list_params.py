@@ -17,6 +17,8 @@ from frontdesk.web.dependencies import Caller
 from frontdesk.web.pages.agent.common import gettext_for
 
 LIST_STATE_GROUPS = ("open", "new", "pending", "closed", "all")
+# Parameters of a list URL that report on the last form sent from it, not part of the list.
+REPORT_PARAMETERS = ("done", "view_error")
 FILTER_NAMES = ("state", "priority", "owner", "lock", "age")
 LIST_KINDS: dict[str, tuple[str, ...]] = {
     "queue": ("sort", "order", *FILTER_NAMES),
@@ -166,9 +168,9 @@ def sort_links(
     for column in queries.TICKET_SORT_COLUMNS:
         current = view.sort == column
         order = "asc" if current and view.descending else ("desc" if current else "asc")
-        url = request.url.remove_query_params(prefix + "offset").include_query_params(
-            **{prefix + "sort": column, prefix + "order": order}
-        )
+        url = request.url.remove_query_params(
+            [prefix + "offset", *REPORT_PARAMETERS]
+        ).include_query_params(**{prefix + "sort": column, prefix + "order": order})
         aria = ("descending" if view.descending else "ascending") if current else ""
         links[column] = {"href": f"{path or url.path}?{url.query}", "aria_sort": aria}
     return links

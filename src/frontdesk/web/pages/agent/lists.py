@@ -10,11 +10,14 @@ from frontdesk.core.pagination import PageRequest
 from frontdesk.domain.tickets import queries
 from frontdesk.domain.tickets.settings import (
     QUEUE_VIEW_PAGE_SIZE,
+    TICKET_LIST_DENSITIES,
+    TICKET_LIST_OPTIONAL_COLUMNS,
 )
 from frontdesk.web.dependencies import AgentPage, TxDep
 from frontdesk.web.pages.agent.common import agent_error_page, agent_page
 from frontdesk.web.pages.agent.list_params import (
     LIST_STATE_GROUPS,
+    REPORT_PARAMETERS,
     list_choices,
     parse_list,
     sort_links,
@@ -59,5 +62,14 @@ async def queue_view(
         "list_state_groups": LIST_STATE_GROUPS,
         "list_priorities": priorities,
         "sort_links": sort_links(request, parsed),
+        "list_url": _list_url(request),
+        "optional_columns": TICKET_LIST_OPTIONAL_COLUMNS,
+        "densities": TICKET_LIST_DENSITIES,
     }
     return await agent_page(request, tx, caller, "agent/queues.html", {**context, "page": page})
+
+
+def _list_url(request: Request) -> str:
+    """This list's URL, where the list's forms (columns, density) come back to."""
+    url = request.url.remove_query_params(REPORT_PARAMETERS)
+    return f"{url.path}?{url.query}" if url.query else url.path
