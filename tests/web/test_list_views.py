@@ -1,6 +1,6 @@
 """Every ticket list of the agent interface: sort and filters on search results, the dashboard
 panels and a customer's tickets (exact row order, inline messages, pager links that keep the
-parameters); the agent's columns and density.
+parameters); the agent's columns and density; saved views.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from frontdesk.core.actor import SYSTEM
 from frontdesk.core.clock import utcnow
@@ -21,7 +22,7 @@ from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts import actions as account_actions
 from frontdesk.domain.accounts.schemas import AgentCreate
 from frontdesk.domain.runtime import Tx
-from frontdesk.domain.tickets.models import Ticket
+from frontdesk.domain.tickets.models import SavedTicketView, Ticket
 from frontdesk.web.state import WebState
 from tests.conftest import ADMIN_PASSWORD
 from tests.web.test_pages_agent import (
@@ -380,3 +381,123 @@ async def test_density_toggles_the_table_class_per_agent(
     assert '<table class="data density-compact">' in await lists.get(QUEUE)
     client, _csrf = await log_in_bea(bea_client)
     assert '<table class="data density-comfortable">' in (await client.get(QUEUE)).text
+
+
+# --- saved views --------------------------------------------------------------------------------
+
+SAVED_LINK = re.compile(r'<a href="([^"]+)" data-saved-view>([^<]*)</a>')
+
+
+async def save_view(client: httpx.AsyncClient, csrf: str, name: str, back: str) -> httpx.Response:
+    return await client.post("/agent/views", data={"csrf_token": csrf, "name": name, "back": back})
+
+
+def saved_links(text: str) -> list[tuple[str, str]]:
+    return [(html.unescape(url), html.unescape(name)) for url, name in SAVED_LINK.findall(text)]
+
+
+async def stored_views(web: WebState) -> list[tuple[int, str, str]]:
+    async with unit_of_work(web.session_factory) as session:
+        rows = await session.execute(
+            select(SavedTicketView.agent_id, SavedTicketView.name, SavedTicketView.query).order_by(
+                SavedTicketView.id
+            )
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def test_save_a_view_keeping_only_the_list_parameters(lists: Lists, web: WebState) -> None:
+    back = (
+        f"/agent/queues?queue_id={RAW_QUEUE_ID}&offset=25&state=new&bogus=1&sort=priority"
+        "&done=columns"
+    )
+    response = await save_view(lists.client, lists.csrf, "  New by priority ", back)
+    assert response.status_code == 303
+    assert response.headers["location"] == (
+        f"/agent/queues?queue_id={RAW_QUEUE_ID}&offset=25&state=new&bogus=1&sort=priority"
+        "&done=view_saved"
+    )
+    url = f"/agent/queues?queue_id={RAW_QUEUE_ID}&sort=priority&state=new"
+    assert await stored_views(web) == [(ADMIN_ID, "New by priority", url.split("?", 1)[1])]
+    text = await lists.get(response.headers["location"])
+    assert "View saved." in text
+    assert saved_links(text) == [(url, "New by priority")]
+    assert saved_links(await lists.get("/agent")) == [(url, "New by priority")]
+    assert await lists.rows(url) == "CAE"
+
+
+async def test_saved_views_are_listed_by_name(lists: Lists) -> None:
+    for name, query in (("zeta", "state=closed"), ("Alpha", "owner=me"), ("mid", "")):
+        await save_view(lists.client, lists.csrf, name, f"/agent/queues?{query}")
+    assert saved_links(await lists.get("/agent/queues")) == [
+        ("/agent/queues?owner=me", "Alpha"),
+        ("/agent/queues", "mid"),
+        ("/agent/queues?state=closed", "zeta"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "The name must have 1 to 60 characters."),
+        ("   ", "The name must have 1 to 60 characters."),
+        ("x" * 61, "The name must have 1 to 60 characters."),
+        ("tab\there", "The name must not contain control characters."),
+        ("MINE", "You already have a saved view of this name."),
+    ],
+)
+async def test_a_bad_name_is_answered_on_the_list_and_nothing_is_saved(
+    lists: Lists, web: WebState, name: str, message: str
+) -> None:
+    await save_view(lists.client, lists.csrf, "mine", "/agent/queues?state=new")
+    response = await save_view(lists.client, lists.csrf, name, "/agent/queues?state=all")
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert location.startswith("/agent/queues?state=all&view_error=")
+    text = await lists.get(location)
+    assert f'<p class="field-error" id="view-name-error">{html.escape(message)}</p>' in text
+    assert await stored_views(web) == [(ADMIN_ID, "mine", "state=new")]
+
+
+async def test_sixty_characters_are_enough(lists: Lists, web: WebState) -> None:
+    response = await save_view(lists.client, lists.csrf, "y" * 60, "/agent/queues")
+    assert response.headers["location"] == "/agent/queues?done=view_saved"
+    assert await stored_views(web) == [(ADMIN_ID, "y" * 60, "")]
+
+
+async def test_delete_own_saved_view(lists: Lists, web: WebState) -> None:
+    await save_view(lists.client, lists.csrf, "mine", "/agent/queues?state=new")
+    async with unit_of_work(web.session_factory) as session:
+        view_id = await session.scalar(select(SavedTicketView.id))
+    response = await lists.client.post(
+        f"/agent/views/{view_id}/delete", data={"csrf_token": lists.csrf, "back": QUEUE}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == QUEUE + "&done=view_deleted"
+    text = await lists.get(response.headers["location"])
+    assert "Saved view deleted." in text
+    assert saved_links(text) == []
+    assert await stored_views(web) == []
+
+
+async def test_another_agent_neither_sees_nor_deletes_a_saved_view(
+    lists: Lists, web: WebState, bea_client: tuple[httpx.AsyncClient, str]
+) -> None:
+    await save_view(lists.client, lists.csrf, "mine", "/agent/queues?state=new")
+    async with unit_of_work(web.session_factory) as session:
+        view_id = await session.scalar(select(SavedTicketView.id))
+    client, csrf = await log_in_bea(bea_client)
+    assert saved_links((await client.get("/agent/queues")).text) == []
+    assert saved_links((await client.get("/agent")).text) == []
+    response = await client.post(
+        f"/agent/views/{view_id}/delete", data={"csrf_token": csrf, "back": QUEUE}
+    )
+    assert response.status_code == 404
+    assert "This ticket or page does not exist, or you may not see it." in response.text
+    assert await stored_views(web) == [(ADMIN_ID, "mine", "state=new")]
+    # Bea may use the same name for a view of her own.
+    await save_view(client, csrf, "mine", "/agent/queues?owner=me")
+    assert saved_links((await client.get("/agent/queues")).text) == [
+        ("/agent/queues?owner=me", "mine")
+    ]
+    assert saved_links(await lists.get("/agent/queues")) == [("/agent/queues?state=new", "mine")]

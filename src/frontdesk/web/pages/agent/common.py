@@ -44,6 +44,8 @@ def done_messages(caller: Caller) -> dict[str, str]:
         "password": _("Password changed."),
         "columns": _("Columns saved."),
         "density": _("Density saved."),
+        "view_saved": _("View saved."),
+        "view_deleted": _("Saved view deleted."),
     }
 
 

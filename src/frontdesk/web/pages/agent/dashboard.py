@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from frontdesk.domain.accounts.settings import ONLINE_MINUTES
 from frontdesk.domain.chat import queries as chat_queries
-from frontdesk.domain.tickets import queries
+from frontdesk.domain.tickets import queries, saved_views
 from frontdesk.web.dependencies import AgentPage, Caller, TxDep
 from frontdesk.web.pages.agent.common import agent_page
 from frontdesk.web.pages.agent.list_params import ParsedList, parse_list, sort_links
@@ -23,8 +23,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/agent", response_class=HTMLResponse)
 async def dashboard(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
     context = await _dashboard_context(request, tx, caller)
+    own_views = await saved_views.saved_views(tx.session, caller.actor)
     return await agent_page(
-        request, tx, caller, "agent/dashboard.html", {"nav": "dashboard", **context}
+        request,
+        tx,
+        caller,
+        "agent/dashboard.html",
+        {"nav": "dashboard", "saved_views": own_views, **context},
     )
 
 

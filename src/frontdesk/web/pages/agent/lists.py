@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from frontdesk.core.errors import DomainError
 from frontdesk.core.pagination import PageRequest
-from frontdesk.domain.tickets import queries
+from frontdesk.domain.tickets import queries, saved_views
 from frontdesk.domain.tickets.settings import (
     QUEUE_VIEW_PAGE_SIZE,
     TICKET_LIST_DENSITIES,
@@ -22,6 +22,7 @@ from frontdesk.web.pages.agent.list_params import (
     parse_list,
     sort_links,
 )
+from frontdesk.web.pages.agent.views import saved_view_errors
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,9 +48,11 @@ async def queue_view(
         page = await queries.queue_tickets(
             tx.session, caller.actor, queue_id, page_request, view=view
         )
+        own_views = await saved_views.saved_views(tx.session, caller.actor)
     except DomainError as exc:
         return await agent_error_page(request, tx, caller, exc, "queues")
     current = next((q for q in queues if q.id == queue_id), None)
+    view_error = request.query_params.get("view_error", "")
     context = {
         "nav": "queues",
         "queues": queues,
@@ -62,6 +65,8 @@ async def queue_view(
         "list_state_groups": LIST_STATE_GROUPS,
         "list_priorities": priorities,
         "sort_links": sort_links(request, parsed),
+        "saved_views": own_views,
+        "view_error": saved_view_errors(caller).get(view_error),
         "list_url": _list_url(request),
         "optional_columns": TICKET_LIST_OPTIONAL_COLUMNS,
         "densities": TICKET_LIST_DENSITIES,
@@ -70,6 +75,6 @@ async def queue_view(
 
 
 def _list_url(request: Request) -> str:
-    """This list's URL, where the list's forms (columns, density) come back to."""
+    """This list's URL, where the list's forms (columns, density, save view) come back to."""
     url = request.url.remove_query_params(REPORT_PARAMETERS)
     return f"{url.path}?{url.query}" if url.query else url.path
