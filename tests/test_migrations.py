@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from frontdesk.db.engine import create_engine
 from frontdesk.db.migrate import upgrade
@@ -116,3 +117,31 @@ async def test_0007_counts_the_tickets_already_there_and_keeps_counting(
         (3, 2, 1),
         (4, 1, 1),
     ]
+
+
+SAVED_VIEW = (
+    "INSERT INTO ticket_saved_view (agent_id, name, query, created_at) VALUES"
+    " (:agent, :name, :query, '2026-01-01 00:00:00+00')"
+)
+
+
+async def test_0008_keeps_saved_views_unique_per_agent_and_drops_them_with_the_agent(
+    empty_db_url: str,
+) -> None:
+    await asyncio.to_thread(upgrade, empty_db_url, "0007")
+    await _execute(
+        empty_db_url,
+        (AGENT, {"id": 7, "login": "one", "language": "en", "timezone": "UTC"}),
+        (AGENT, {"id": 8, "login": "two", "language": "en", "timezone": "UTC"}),
+    )
+    await asyncio.to_thread(upgrade, empty_db_url)
+    await _execute(
+        empty_db_url,
+        (SAVED_VIEW, {"agent": 7, "name": "New", "query": "state=new"}),
+        (SAVED_VIEW, {"agent": 8, "name": "New", "query": "owner=me"}),
+    )
+    with pytest.raises(IntegrityError):
+        await _execute(empty_db_url, (SAVED_VIEW, {"agent": 7, "name": "New", "query": ""}))
+    await _execute(empty_db_url, ("DELETE FROM agent WHERE id = 7", {}))
+    views = "SELECT agent_id, name, query FROM ticket_saved_view ORDER BY id"
+    assert await _rows(empty_db_url, views) == [(8, "New", "owner=me")]

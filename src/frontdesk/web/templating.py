@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import as_utc
 from frontdesk.domain.accounts.settings import AGENT_THEME
+from frontdesk.domain.tickets.settings import TICKET_LIST_COLUMNS, TICKET_LIST_DENSITY
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -84,6 +85,18 @@ def _agent_theme(request: Request, actor: Actor) -> str:
     return str(state.runtime.config.value(AGENT_THEME, actor.id))
 
 
+def _agent_ticket_lists(request: Request, actor: Actor) -> tuple[list[str] | None, str]:
+    """The optional columns and the density of the agent's ticket lists (their own values)."""
+    state = getattr(request.app.state, "frontdesk", None)
+    if state is None:
+        return None, "comfortable"
+    config = state.runtime.config
+    return (
+        list(config.value(TICKET_LIST_COLUMNS, actor.id)),
+        str(config.value(TICKET_LIST_DENSITY, actor.id)),
+    )
+
+
 def render(
     request: Request,
     template: str,
@@ -109,5 +122,7 @@ def render(
     values.update(context or {})
     if actor is not None and actor.is_agent and "theme" not in values:
         values["theme"] = _agent_theme(request, actor)
+    if actor is not None and actor.is_agent and "ticket_columns" not in values:
+        values["ticket_columns"], values["ticket_density"] = _agent_ticket_lists(request, actor)
     html = environment.get_template(template).render(values)
     return HTMLResponse(html, status_code=status_code)

@@ -32,6 +32,13 @@ class CustomerUserNotFound(NotFound):
         super().__init__("There is no such customer user.", code="customer_user_not_found")
 
 
+class SavedViewNotFound(NotFound):
+    """Also the answer for another agent's saved view."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such saved view.", code="saved_view_not_found")
+
+
 class TicketAlreadyLocked(Conflict):
     def __init__(self, holder: str) -> None:
         super().__init__(f"The ticket is locked by {holder}.", code="already_locked")

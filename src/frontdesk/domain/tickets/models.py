@@ -16,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -149,4 +150,18 @@ class TicketHistory(Base):
     actor_id: Mapped[int | None]
     actor_name: Mapped[str] = mapped_column(String(250))
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+
+
+class SavedTicketView(Base):
+    """A ticket list an agent saved under a name: the queue view's filter and sort, as the
+    query string of its URL (only the list's own parameters)."""
+
+    __tablename__ = "ticket_saved_view"
+    __table_args__ = (UniqueConstraint("agent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    query: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[datetime]

@@ -7,7 +7,7 @@ Every list is filtered with ``access.visible_tickets_filter`` so a list never sh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import product
 from typing import Any
@@ -531,9 +531,15 @@ async def _readable_queue(session: AsyncSession, actor: Actor, queue_id: int) ->
 
 
 async def search_tickets(
-    session: AsyncSession, actor: Actor, criteria: TicketSearch, page: PageRequest
+    session: AsyncSession,
+    actor: Actor,
+    criteria: TicketSearch,
+    page: PageRequest,
+    *,
+    view: TicketListView | None = None,
 ) -> Page[TicketOut]:
-    """Tickets the actor may see that match every given criterion, newest first."""
+    """Tickets the actor may see that match every given criterion, newest first; ``view``
+    (its state aside: ``criteria.state`` says which) narrows further and sorts otherwise."""
     # PostgreSQL text cannot hold NUL: no stored value contains one, so drop it from the criteria.
     criteria = criteria.model_copy(
         update={
@@ -551,6 +557,7 @@ async def search_tickets(
     only_queue_and_state = criteria.model_dump(exclude_none=True).keys() <= {"queue_id", "state"}
     if (
         only_queue_and_state
+        and view is None
         and criteria.queue_id is not None
         and await _readable_queue(session, actor, criteria.queue_id)
     ):
@@ -589,7 +596,10 @@ async def search_tickets(
         )
     if criteria.customer_id:
         query = query.where(Ticket.customer_id == criteria.customer_id)
-    query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    if view is not None:
+        query = narrowed_and_sorted(query, view)
+    else:
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     return await _page_of_tickets(session, query, page)
 
 
@@ -622,15 +632,9 @@ def _sort_keys(sort: str, descending: bool) -> list[UnaryExpression[Any]]:
     return [term.desc() if descending else term.asc() for term in terms]
 
 
-async def _sorted_list_page(
-    session: AsyncSession,
-    queue_ids: Sequence[int],
-    state_ids: Sequence[int],
-    view: TicketListView,
-    page: PageRequest,
-) -> Page[TicketOut]:
-    """One page of a ticket list narrowed and sorted as ``view`` says."""
-    query = select(Ticket.id).where(Ticket.queue_id.in_(queue_ids), Ticket.state_id.in_(state_ids))
+def narrowed_and_sorted(query: Select[int], view: TicketListView) -> Select[int]:
+    """The ticket id query narrowed by ``view``'s priority, owner, lock and age (not its state:
+    each list applies its own) and ordered by its sort column."""
     if view.priority_id is not None:
         query = query.where(Ticket.priority_id == view.priority_id)
     query = narrowed_by_owner_and_lock(query, view.owner_id, view.locked)
@@ -644,8 +648,19 @@ async def _sorted_list_page(
         query = query.join(Priority, Priority.id == Ticket.priority_id)
     elif view.sort == "owner":
         query = query.join(_Owner, _Owner.id == Ticket.owner_id)
-    query = query.order_by(*_sort_keys(view.sort, view.descending))
-    return await _page_of_tickets(session, query, page)
+    return query.order_by(*_sort_keys(view.sort, view.descending))
+
+
+async def _sorted_list_page(
+    session: AsyncSession,
+    queue_ids: Sequence[int],
+    state_ids: Sequence[int],
+    view: TicketListView,
+    page: PageRequest,
+) -> Page[TicketOut]:
+    """One page of a ticket list narrowed and sorted as ``view`` says."""
+    query = select(Ticket.id).where(Ticket.queue_id.in_(queue_ids), Ticket.state_id.in_(state_ids))
+    return await _page_of_tickets(session, narrowed_and_sorted(query, view), page)
 
 
 def _require_agent(actor: Actor) -> None:
@@ -725,21 +740,30 @@ async def queue_tickets(
 
 
 async def dashboard(
-    session: AsyncSession, actor: Actor, *, online_minutes: int = ONLINE_MINUTES.default
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    online_minutes: int = ONLINE_MINUTES.default,
+    new_view: TicketListView | None = None,
+    locked_view: TicketListView | None = None,
 ) -> Dashboard:
-    """The agent's start page. Pass ``tx.setting(ONLINE_MINUTES)`` as ``online_minutes``."""
+    """The agent's start page. Pass ``tx.setting(ONLINE_MINUTES)`` as ``online_minutes``;
+    ``new_view`` and ``locked_view`` sort (and narrow) the two ticket panels, whose states stay
+    fixed: new tickets, and the agent's locked tickets in any state."""
     _require_agent(actor)
     new_page = await queue_tickets(
-        session, actor, None, PageRequest(limit=DASHBOARD_LIMIT), state="new"
+        session,
+        actor,
+        None,
+        PageRequest(limit=DASHBOARD_LIMIT),
+        view=replace(new_view, state="new") if new_view else TicketListView(state="new"),
     )
-    locked_ids = list(
-        await session.scalars(
-            select(Ticket.id)
-            .where(Ticket.owner_id == actor.id, Ticket.lock_state == "lock")
-            .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-            .limit(50)
-        )
-    )
+    locked = select(Ticket.id).where(Ticket.owner_id == actor.id, Ticket.lock_state == "lock")
+    if locked_view is None:
+        locked = locked.order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+    else:
+        locked = narrowed_and_sorted(locked, locked_view)
+    locked_ids = list(await session.scalars(locked.limit(50)))
     since = utcnow() - timedelta(minutes=online_minutes)
     online = await online_agents(session, since=since)
     customers = await online_customer_users(session, since=since)
@@ -911,9 +935,12 @@ async def customer_info(
     customer_login: str,
     *,
     online_minutes: int = ONLINE_MINUTES.default,
+    view: TicketListView | None = None,
+    page: PageRequest | None = None,
 ) -> CustomerInfo:
     """The customer information center: details, company, whether the customer is online, and
-    tickets the agent may see. Pass ``tx.setting(ONLINE_MINUTES)`` as ``online_minutes``."""
+    tickets the agent may see (every state, newest first, unless ``view`` says otherwise).
+    Pass ``tx.setting(ONLINE_MINUTES)`` as ``online_minutes``."""
     _require_agent(actor)
     if "\x00" in customer_login:  # no login holds one, and PostgreSQL refuses it as a value
         raise CustomerUserNotFound()
@@ -929,11 +956,16 @@ async def customer_info(
         if user.customer_id
         else None
     )
-    page = await search_tickets(
+    every = await search_tickets(
+        session, actor, TicketSearch(customer_user=user.login), PageRequest(limit=1)
+    )
+    state = view.state if view is not None else "all"
+    shown = await search_tickets(
         session,
         actor,
-        TicketSearch(customer_user=user.login),
-        PageRequest(limit=CUSTOMER_INFO_TICKETS),
+        TicketSearch(customer_user=user.login, state=None if state == "all" else state),
+        page or PageRequest(limit=CUSTOMER_INFO_TICKETS),
+        view=view,
     )
     open_page = await search_tickets(
         session, actor, TicketSearch(customer_user=user.login, state="open"), PageRequest(limit=1)
@@ -950,9 +982,12 @@ async def customer_info(
         online=await customer_user_online(
             session, user.id, utcnow() - timedelta(minutes=online_minutes)
         ),
-        tickets=page.items,
-        ticket_total=page.total,
+        tickets=shown.items,
+        ticket_total=every.total,
         open_ticket_count=open_page.total,
+        matching_total=shown.total,
+        ticket_limit=shown.limit,
+        ticket_offset=shown.offset,
     )
 
 

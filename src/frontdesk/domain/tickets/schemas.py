@@ -229,6 +229,10 @@ class CustomerInfo(BaseModel):
     tickets: list[TicketOut]
     ticket_total: int
     open_ticket_count: int
+    # The page of tickets shown: those matching the list's filters, from ticket_offset on.
+    matching_total: int = 0
+    ticket_limit: int = 50
+    ticket_offset: int = 0
 
 
 TimelineCategory = Literal["incoming", "action", "outgoing", "internal", "automatic"]

@@ -133,3 +133,33 @@ SEARCH_PAGE_SIZE = declare(
     maximum=200,
     user_modifiable=True,
 )
+
+# The columns of a ticket list an agent may hide; Ticket# and Title are always shown.
+TICKET_LIST_OPTIONAL_COLUMNS = (
+    "customer",
+    "state",
+    "priority",
+    "queue",
+    "owner",
+    "lock",
+    "created",
+)
+TICKET_LIST_COLUMNS = declare(
+    "Ticket::Frontend::List::Columns",
+    "multiselect",
+    list(TICKET_LIST_OPTIONAL_COLUMNS),
+    "The optional columns an agent's ticket lists show (Ticket# and Title always show).",
+    navigation="Frontend::Agent::Ticket",
+    user_modifiable=True,
+    options=TICKET_LIST_OPTIONAL_COLUMNS,
+)
+TICKET_LIST_DENSITIES = ("comfortable", "compact")
+TICKET_LIST_DENSITY = declare(
+    "Ticket::Frontend::List::Density",
+    "select",
+    "comfortable",
+    "How closely an agent's ticket lists set their rows: comfortable or compact.",
+    navigation="Frontend::Agent::Ticket",
+    user_modifiable=True,
+    options=TICKET_LIST_DENSITIES,
+)

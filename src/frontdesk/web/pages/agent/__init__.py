@@ -1,5 +1,6 @@
 """HTML pages of the agent interface, one module per screen: dashboard, queue view, new ticket,
-ticket zoom and its actions, bulk actions on lists, search, customer information, preferences.
+ticket zoom and its actions, bulk actions on lists, search, customer information, preferences,
+and the agent's list columns, density and saved views.
 
 Every route parses its input, makes one domain call and renders or redirects. What an agent may
 do is decided by the domain; a refusal comes back as an inline message with its status code.
@@ -17,6 +18,7 @@ from frontdesk.web.pages.agent import (
     suggest,
     ticket_actions,
     ticket_new,
+    views,
     zoom,
 )
 
@@ -34,3 +36,4 @@ router.include_router(suggest.router)
 router.include_router(search.router)
 router.include_router(customers.router)
 router.include_router(preferences.router)
+router.include_router(views.router)

@@ -42,6 +42,10 @@ def done_messages(caller: Caller) -> dict[str, str]:
         "lock": _("Lock changed."),
         "preferences": _("Preferences saved."),
         "password": _("Password changed."),
+        "columns": _("Columns saved."),
+        "density": _("Density saved."),
+        "view_saved": _("View saved."),
+        "view_deleted": _("Saved view deleted."),
     }
 
 

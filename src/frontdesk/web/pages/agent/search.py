@@ -20,6 +20,7 @@ from frontdesk.domain.tickets.settings import (
 from frontdesk.web.dependencies import AgentPage, TxDep
 from frontdesk.web.pages.agent.bulk import bulk_bar
 from frontdesk.web.pages.agent.common import agent_page, gettext_for
+from frontdesk.web.pages.agent.list_params import list_choices, parse_list, sort_links
 from frontdesk.web.pages.forms import (
     errors_from_domain,
     errors_from_validation,
@@ -29,6 +30,9 @@ from frontdesk.web.pages.forms import (
 router = APIRouter(include_in_schema=False)
 
 # --- search -----------------------------------------------------------------------------------
+
+# Search results come newest first unless the URL sorts them otherwise.
+SEARCH_DEFAULTS = queries.TicketListView(state="all", descending=True)
 
 
 @router.get("/agent/search", response_class=HTMLResponse)
@@ -49,6 +53,17 @@ async def search(
     try:
         context["options"] = await queries.ticket_form_options(tx.session, caller.actor, None)
         context.update(await bulk_bar(request, tx, caller))
+        choices, _states, priorities = await list_choices(tx.session)
+        parsed = parse_list(
+            request.query_params, "search", caller, choices, defaults=SEARCH_DEFAULTS
+        )
+        context.update(
+            list_view=parsed.view,
+            list_params=parsed.params,
+            list_problems=parsed.problems,
+            list_priorities=priorities,
+            sort_links=sort_links(request, parsed),
+        )
         if "query" in request.query_params:
             criteria = TicketSearch(
                 query=query.strip() or None,
@@ -63,6 +78,7 @@ async def search(
                     limit if limit is not None else tx.setting(SEARCH_PAGE_SIZE, caller.actor),
                     offset,
                 ),
+                view=parsed.view,
             )
     except ValidationError as exc:
         context["failed"] = errors_from_validation(exc, _("Check the marked fields."))
