@@ -5,10 +5,13 @@
 
 import { beep, showRequestCount } from "./chat-alerts.js";
 import { ChatConnection } from "./realtime.js";
+import { authorKey, messageLine } from "../embed/chat-lines.js";
+import { UnreadCounts } from "./chat-manager/unread.js";
 
 const root = document.querySelector("[data-chat-manager]");
 const csrf = root.dataset.csrf;
 const agentId = Number(root.dataset.agentId);
+const agentName = root.dataset.agentName || "";
 const singleChat = Number(root.dataset.singleChat) || null;
 const template = document.querySelector("[data-chat-widget-template]");
 const widgetsBox = root.querySelector("[data-chat-widgets]");
@@ -18,6 +21,8 @@ const errorBox = root.querySelector("[data-chat-error]");
 const chatOrder = root.dataset.chatOrder === "append" ? "append" : "prepend";
 const requests = new Map(); // chat id → summary
 const widgets = new Map(); // chat id → widget state
+const unread = new UnreadCounts(root.querySelector("[data-chat-list]"));
+if (singleChat) unread.view(singleChat);
 
 async function api(method, path, body) {
   const response = await fetch(`/api/v1${path}`, {
@@ -201,9 +206,9 @@ function renderHeader(widget) {
   const chat = widget.chat;
   // A chat I started (with an agent or a customer) is titled with the other side.
   const startedByMe = chat.addressee_name && !chat.addressed_to_me;
-  widget.node.querySelector("[data-chat-title]").textContent = startedByMe
-    ? chat.addressee_name
-    : chat.requester_name;
+  const title = startedByMe ? chat.addressee_name : chat.requester_name;
+  widget.node.querySelector("[data-chat-title]").textContent = title;
+  unread.title(chat.id, title);
   widget.node.querySelector("[data-chat-channel]").textContent = chat.channel_name;
   widget.node.querySelector("[data-chat-role]").textContent =
     chat.my_role ? roleName(chat.my_role) : "—";
@@ -268,11 +273,20 @@ function adoptChat(widget, chat, monitorEditsBefore) {
 }
 
 function logLine(widget, event, pendingId) {
-  const item = el("li", `chat-line chat-${event.kind}`);
+  const log = widget.node.querySelector("[data-chat-log]");
   const who = event.author ? event.author.name : "";
+  let item;
   if (event.kind === "message") {
-    item.append(el("strong", "chat-author", who), el("span", "chat-text", event.text || ""));
+    item = messageLine(log, {
+      key: isMine(event) || pendingId ? "self" : authorKey(event.author),
+      name: who,
+      text: event.text,
+      at: event.at,
+      lineClass: "chat-line chat-message",
+      authorClass: "chat-author",
+    });
   } else {
+    item = el("li", `chat-line chat-${event.kind}`);
     const what = event.kind.replace(/_/g, " ");
     item.append(el("em", "chat-system", `${who} — ${what}`));
   }
@@ -330,6 +344,9 @@ function appendEvent(widget, event) {
   log.append(logLine(widget, event));
   log.scrollTop = log.scrollHeight;
   widget.node.querySelector("[data-chat-typing]").textContent = "";
+  if (event.kind === "message" && isNew(widget, event) && !isMine(event)) {
+    unread.arrived(widget.chat.id);
+  }
   if (event.kind !== "message") refreshChat(widget);
   const what = event.text || `${event.author ? event.author.name : ""} — ${event.kind.replace(/_/g, " ")}`;
   if (monitorMatches(widget, event)) {
@@ -348,7 +365,8 @@ function bindWidget(widget) {
     if (!text.trim()) return;
     const pendingId = connection.send(chatId, text);
     const log = node.querySelector("[data-chat-log]");
-    log.append(logLine(widget, { kind: "message", author: { name: "…" }, text }, pendingId));
+    const mine = { kind: "agent", id: agentId, name: agentName || "…" };
+    log.append(logLine(widget, { kind: "message", author: mine, text }, pendingId));
     log.scrollTop = log.scrollHeight;
     widget.input.value = "";
     widget.input.focus(); // focus stays in the input (CH-22)
@@ -465,6 +483,7 @@ async function joinChat(chatId, role) {
 }
 
 function showWidget(widget) {
+  unread.view(widget.chat.id);
   widget.node.scrollIntoView({ block: "nearest" });
   if (!widget.input.disabled) widget.input.focus();
 }
@@ -514,9 +533,13 @@ function addWidget(chat, { initial = false } = {}) {
     firstMessage: null,
   };
   widgets.set(chat.id, widget);
+  const prepend = chatOrder === "prepend" && !initial;
+  unread.entry(chat.id, { prepend, open: () => showWidget(widget) });
+  // Working in a widget (typing, reading its log by keyboard, any click that focuses) reads it.
+  node.addEventListener("focusin", () => unread.view(chat.id));
   bindWidget(widget);
   renderHeader(widget);
-  if (chatOrder === "prepend" && !initial) widgetsBox.prepend(node);
+  if (prepend) widgetsBox.prepend(node);
   else widgetsBox.append(node);
   root.querySelector("[data-chat-widgets-empty]").hidden = true;
   connection.subscribe(chat.id, 0); // the socket replays the history, then streams live
