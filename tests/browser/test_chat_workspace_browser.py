@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import LiveServer
+from tests.browser.test_chat_agent_browser import eventually
 from tests.browser.test_chat_public_browser import prepare_desk
 from tests.browser.test_ticket_zoom_browser import log_in
 from tests.conftest import ADMIN_PASSWORD
@@ -173,3 +174,53 @@ async def test_unread_messages_of_a_chat_not_viewed_count_until_it_is_opened(
     await expect(badge).to_be_hidden()
     await expect(agent).to_have_title("Chat manager · Frontdesk")
     await expect(agent.locator(f"#chat-{second}").get_by_role("textbox")).to_be_focused()
+
+
+# Counts the tones the page starts instead of playing them.
+AUDIO_STUB = """
+window.tones = 0;
+window.AudioContext = class {
+  constructor() { this.currentTime = 0; this.destination = {}; }
+  createGain() { return { gain: {}, connect: (next) => next }; }
+  createOscillator() {
+    return { frequency: {}, connect: (next) => next, start: () => { window.tones += 1; },
+             stop() {}, addEventListener() {} };
+  }
+  close() {}
+};
+"""
+
+
+async def test_the_sound_switch_is_off_until_pressed_and_remembered(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    agent = await open_manager(live_server, new_page)
+    await agent.context.add_init_script(AUDIO_STUB)
+    headers = prepare_desk(live_server)
+    jane = add_jane(live_server, headers)
+    await agent.goto(f"{live_server.url}/agent/chat")
+    sound = agent.get_by_role("button", name="Sound for new messages and requests")
+    await expect(sound).to_have_attribute("aria-pressed", "false")
+
+    # Off: a new request and a new message stay silent.
+    chat_id = ask(live_server, jane, "Silent question")
+    await expect(agent.get_by_role("button", name="Jane Doe (Chat)")).to_be_visible()
+    accept(live_server, headers, chat_id)
+    say(live_server, jane, chat_id, "Silent follow-up")
+    log = agent.locator(f"#chat-{chat_id} [data-chat-log]")
+    await expect(log.locator(".chat-text").last).to_have_text("Silent follow-up")
+    assert await agent.evaluate("window.tones") == 0
+
+    await sound.click()
+    await expect(sound).to_have_attribute("aria-pressed", "true")
+    await agent.reload()
+    await expect(sound).to_have_attribute("aria-pressed", "true")
+    await expect(log.locator(".chat-text").last).to_have_text("Silent follow-up")
+    say(live_server, jane, chat_id, "Can you hear me?")
+    await expect(log.locator(".chat-text").last).to_have_text("Can you hear me?")
+    await eventually(lambda: agent.evaluate("window.tones"), 1)
+
+    await sound.click()
+    await expect(sound).to_have_attribute("aria-pressed", "false")
+    await agent.reload()
+    await expect(sound).to_have_attribute("aria-pressed", "false")

@@ -6,6 +6,7 @@
 import { beep, showRequestCount } from "./chat-alerts.js";
 import { ChatConnection } from "./realtime.js";
 import { authorKey, messageLine } from "../embed/chat-lines.js";
+import { bindSoundSwitch } from "./chat-manager/sound.js";
 import { UnreadCounts } from "./chat-manager/unread.js";
 
 const root = document.querySelector("[data-chat-manager]");
@@ -61,6 +62,8 @@ function el(tag, className, text) {
 }
 
 // --- notifications (CH-17, CH-24) --------------------------------------------------------------
+
+bindSoundSwitch(root.querySelector("[data-chat-sound]"));
 
 const notifyOffer = root.querySelector("[data-chat-notify-offer]");
 if ("Notification" in window && Notification.permission === "default") {
@@ -349,10 +352,11 @@ function appendEvent(widget, event) {
   }
   if (event.kind !== "message") refreshChat(widget);
   const what = event.text || `${event.author ? event.author.name : ""} — ${event.kind.replace(/_/g, " ")}`;
-  if (monitorMatches(widget, event)) {
-    notify(widget.chat.requester_name, what, { chatId: widget.chat.id });
-  } else if (event.kind === "message" && document.hidden && isNew(widget, event) && !isMine(event)) {
-    notify(widget.chat.requester_name, what, { chatId: widget.chat.id });
+  const fromOthers = event.kind === "message" && isNew(widget, event) && !isMine(event);
+  if (monitorMatches(widget, event) || (fromOthers && document.hidden)) {
+    notify(widget.chat.requester_name, what, { chatId: widget.chat.id }); // beeps too
+  } else if (fromOthers) {
+    beep();
   }
 }
 
