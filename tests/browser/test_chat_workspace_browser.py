@@ -224,3 +224,23 @@ async def test_the_sound_switch_is_off_until_pressed_and_remembered(
     await expect(sound).to_have_attribute("aria-pressed", "false")
     await agent.reload()
     await expect(sound).to_have_attribute("aria-pressed", "false")
+
+
+async def test_an_open_request_shows_how_long_it_has_waited(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    agent = await open_manager(live_server, new_page)
+    headers = prepare_desk(live_server)
+    jane = add_jane(live_server, headers)
+    await agent.clock.install()  # the page's clock, to move it on two minutes
+    await agent.goto(f"{live_server.url}/agent/chat")
+    ask(live_server, jane, "Still waiting")
+    request = agent.locator(
+        ".chat-request", has=agent.get_by_role("button", name="Jane Doe (Chat)")
+    )
+    waiting = request.locator(".chat-request-waiting")
+    await expect(waiting).to_have_text("waiting less than a minute")
+    await agent.clock.fast_forward("02:05")
+    await expect(waiting).to_have_text("waiting 2 min")
+    await agent.clock.fast_forward("01:00")
+    await expect(waiting).to_have_text("waiting 3 min")

@@ -8,6 +8,7 @@ import { ChatConnection } from "./realtime.js";
 import { authorKey, messageLine } from "../embed/chat-lines.js";
 import { bindSoundSwitch } from "./chat-manager/sound.js";
 import { UnreadCounts } from "./chat-manager/unread.js";
+import { showWaitingTimes, startWaitingClock } from "./chat-manager/waiting.js";
 
 const root = document.querySelector("[data-chat-manager]");
 const csrf = root.dataset.csrf;
@@ -64,6 +65,7 @@ function el(tag, className, text) {
 // --- notifications (CH-17, CH-24) --------------------------------------------------------------
 
 bindSoundSwitch(root.querySelector("[data-chat-sound]"));
+startWaitingClock(requestList);
 
 const notifyOffer = root.querySelector("[data-chat-notify-offer]");
 if ("Notification" in window && Notification.permission === "default") {
@@ -135,9 +137,12 @@ function renderRequests() {
     open.type = "button";
     open.dataset.requestOpen = String(chat.id);
     open.addEventListener("click", () => openRequest(chat.id));
-    item.append(open);
+    const waiting = el("span", "chat-request-waiting muted");
+    waiting.dataset.requestWaitingSince = chat.created_at;
+    item.append(open, " ", waiting);
     requestList.append(item);
   }
+  showWaitingTimes(requestList);
   root.querySelector("[data-chat-requests-empty]").hidden = requests.size > 0;
   showRequestCount(requests.size);
 }
