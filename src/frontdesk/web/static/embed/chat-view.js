@@ -3,6 +3,8 @@
 // the closed notice. Used by the public chat page (and so the embeddable widget) and the
 // customer's chat page. Text is always set with textContent: a message is never markup.
 
+import { authorKey, messageLine, setTime } from "./chat-lines.js";
+
 const TYPING_SHOWN_MS = 4000;
 
 export function fill(template, values) {
@@ -121,6 +123,8 @@ export class ChatView {
         // Our own message came back stored: it stays where it was typed, now confirmed.
         this.markSent(event.client_message_id);
         pending.dataset.seq = event.seq;
+        const time = pending.querySelector("time");
+        if (time && event.at) setTime(time, event.at);
         return;
       }
       this.bubble(event).dataset.seq = event.seq;
@@ -142,15 +146,15 @@ export class ChatView {
   bubble(event) {
     const author = event.author || {};
     const mine = author.kind === this.selfKind;
-    const item = document.createElement("li");
-    item.className = mine ? "chat-message mine" : "chat-message";
-    const name = document.createElement("span");
-    name.className = "chat-author";
-    name.textContent = mine ? this.strings.you : author.name || "";
-    const text = document.createElement("p");
-    text.className = "chat-text";
-    text.textContent = event.text || "";
-    item.append(name, text);
+    const item = messageLine(this.log, {
+      key: mine ? "self" : authorKey(author),
+      name: mine ? this.strings.you : author.name || "",
+      text: event.text,
+      at: event.at,
+      lineClass: mine ? "chat-message mine" : "chat-message",
+      authorClass: "chat-author",
+      textTag: "p",
+    });
     this.log.append(item);
     item.scrollIntoView({ block: "nearest" });
     return item;

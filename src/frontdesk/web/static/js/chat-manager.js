@@ -5,10 +5,15 @@
 
 import { beep, showRequestCount } from "./chat-alerts.js";
 import { ChatConnection } from "./realtime.js";
+import { authorKey, messageLine } from "../embed/chat-lines.js";
+import { bindSoundSwitch } from "./chat-manager/sound.js";
+import { UnreadCounts } from "./chat-manager/unread.js";
+import { showWaitingTimes, startWaitingClock } from "./chat-manager/waiting.js";
 
 const root = document.querySelector("[data-chat-manager]");
 const csrf = root.dataset.csrf;
 const agentId = Number(root.dataset.agentId);
+const agentName = root.dataset.agentName || "";
 const singleChat = Number(root.dataset.singleChat) || null;
 const template = document.querySelector("[data-chat-widget-template]");
 const widgetsBox = root.querySelector("[data-chat-widgets]");
@@ -18,6 +23,8 @@ const errorBox = root.querySelector("[data-chat-error]");
 const chatOrder = root.dataset.chatOrder === "append" ? "append" : "prepend";
 const requests = new Map(); // chat id → summary
 const widgets = new Map(); // chat id → widget state
+const unread = new UnreadCounts(root.querySelector("[data-chat-list]"));
+if (singleChat) unread.view(singleChat);
 
 async function api(method, path, body) {
   const response = await fetch(`/api/v1${path}`, {
@@ -56,6 +63,9 @@ function el(tag, className, text) {
 }
 
 // --- notifications (CH-17, CH-24) --------------------------------------------------------------
+
+bindSoundSwitch(root.querySelector("[data-chat-sound]"));
+startWaitingClock(requestList);
 
 const notifyOffer = root.querySelector("[data-chat-notify-offer]");
 if ("Notification" in window && Notification.permission === "default") {
@@ -127,9 +137,12 @@ function renderRequests() {
     open.type = "button";
     open.dataset.requestOpen = String(chat.id);
     open.addEventListener("click", () => openRequest(chat.id));
-    item.append(open);
+    const waiting = el("span", "chat-request-waiting muted");
+    waiting.dataset.requestWaitingSince = chat.created_at;
+    item.append(open, " ", waiting);
     requestList.append(item);
   }
+  showWaitingTimes(requestList);
   root.querySelector("[data-chat-requests-empty]").hidden = requests.size > 0;
   showRequestCount(requests.size);
 }
@@ -201,9 +214,9 @@ function renderHeader(widget) {
   const chat = widget.chat;
   // A chat I started (with an agent or a customer) is titled with the other side.
   const startedByMe = chat.addressee_name && !chat.addressed_to_me;
-  widget.node.querySelector("[data-chat-title]").textContent = startedByMe
-    ? chat.addressee_name
-    : chat.requester_name;
+  const title = startedByMe ? chat.addressee_name : chat.requester_name;
+  widget.node.querySelector("[data-chat-title]").textContent = title;
+  unread.title(chat.id, title);
   widget.node.querySelector("[data-chat-channel]").textContent = chat.channel_name;
   widget.node.querySelector("[data-chat-role]").textContent =
     chat.my_role ? roleName(chat.my_role) : "—";
@@ -268,11 +281,20 @@ function adoptChat(widget, chat, monitorEditsBefore) {
 }
 
 function logLine(widget, event, pendingId) {
-  const item = el("li", `chat-line chat-${event.kind}`);
+  const log = widget.node.querySelector("[data-chat-log]");
   const who = event.author ? event.author.name : "";
+  let item;
   if (event.kind === "message") {
-    item.append(el("strong", "chat-author", who), el("span", "chat-text", event.text || ""));
+    item = messageLine(log, {
+      key: isMine(event) || pendingId ? "self" : authorKey(event.author),
+      name: who,
+      text: event.text,
+      at: event.at,
+      lineClass: "chat-line chat-message",
+      authorClass: "chat-author",
+    });
   } else {
+    item = el("li", `chat-line chat-${event.kind}`);
     const what = event.kind.replace(/_/g, " ");
     item.append(el("em", "chat-system", `${who} — ${what}`));
   }
@@ -330,12 +352,16 @@ function appendEvent(widget, event) {
   log.append(logLine(widget, event));
   log.scrollTop = log.scrollHeight;
   widget.node.querySelector("[data-chat-typing]").textContent = "";
+  if (event.kind === "message" && isNew(widget, event) && !isMine(event)) {
+    unread.arrived(widget.chat.id);
+  }
   if (event.kind !== "message") refreshChat(widget);
   const what = event.text || `${event.author ? event.author.name : ""} — ${event.kind.replace(/_/g, " ")}`;
-  if (monitorMatches(widget, event)) {
-    notify(widget.chat.requester_name, what, { chatId: widget.chat.id });
-  } else if (event.kind === "message" && document.hidden && isNew(widget, event) && !isMine(event)) {
-    notify(widget.chat.requester_name, what, { chatId: widget.chat.id });
+  const fromOthers = event.kind === "message" && isNew(widget, event) && !isMine(event);
+  if (monitorMatches(widget, event) || (fromOthers && document.hidden)) {
+    notify(widget.chat.requester_name, what, { chatId: widget.chat.id }); // beeps too
+  } else if (fromOthers) {
+    beep();
   }
 }
 
@@ -348,7 +374,8 @@ function bindWidget(widget) {
     if (!text.trim()) return;
     const pendingId = connection.send(chatId, text);
     const log = node.querySelector("[data-chat-log]");
-    log.append(logLine(widget, { kind: "message", author: { name: "…" }, text }, pendingId));
+    const mine = { kind: "agent", id: agentId, name: agentName || "…" };
+    log.append(logLine(widget, { kind: "message", author: mine, text }, pendingId));
     log.scrollTop = log.scrollHeight;
     widget.input.value = "";
     widget.input.focus(); // focus stays in the input (CH-22)
@@ -465,6 +492,7 @@ async function joinChat(chatId, role) {
 }
 
 function showWidget(widget) {
+  unread.view(widget.chat.id);
   widget.node.scrollIntoView({ block: "nearest" });
   if (!widget.input.disabled) widget.input.focus();
 }
@@ -514,9 +542,13 @@ function addWidget(chat, { initial = false } = {}) {
     firstMessage: null,
   };
   widgets.set(chat.id, widget);
+  const prepend = chatOrder === "prepend" && !initial;
+  unread.entry(chat.id, { prepend, open: () => showWidget(widget) });
+  // Working in a widget (typing, reading its log by keyboard, any click that focuses) reads it.
+  node.addEventListener("focusin", () => unread.view(chat.id));
   bindWidget(widget);
   renderHeader(widget);
-  if (chatOrder === "prepend" && !initial) widgetsBox.prepend(node);
+  if (prepend) widgetsBox.prepend(node);
   else widgetsBox.append(node);
   root.querySelector("[data-chat-widgets-empty]").hidden = true;
   connection.subscribe(chat.id, 0); // the socket replays the history, then streams live
