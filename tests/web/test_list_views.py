@@ -139,6 +139,19 @@ async def test_search_results_sort_and_filter(lists: Lists, query: str, expected
     assert problems(text) == []
 
 
+async def test_search_sorts_full_text_matches(lists: Lists) -> None:
+    # Every ticket's first article says "The printer is on fire."
+    assert await lists.rows("/agent/search?query=printer&state=any&sort=customer") == "AEBCD"
+    assert await lists.rows("/agent/search?query=printer&state=any&sort=priority") == "CDAEB"
+
+
+async def test_pager_drops_the_report_of_the_last_form(lists: Lists) -> None:
+    text = await lists.get(QUEUE + "&limit=2&done=columns")
+    next_url = html.unescape(NEXT_PATTERN.search(text).group(1))  # type: ignore[union-attr]
+    assert "done" not in next_url
+    assert next_url == f"/agent/queues?queue_id={RAW_QUEUE_ID}&state=all&offset=2&limit=2"
+
+
 async def test_search_keeps_its_own_state_field_with_the_list_filters(lists: Lists) -> None:
     assert await lists.rows("/agent/search?query=&state=closed&sort=title") == "D"
     assert await lists.rows("/agent/search?query=&state=open&lock=locked") == "CB"
