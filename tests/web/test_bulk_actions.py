@@ -290,9 +290,16 @@ async def test_a_bad_request_changes_nothing(
 
     assert response.status_code == 303
     location = response.headers["location"]
-    assert location == f"/agent/queues?sort=age&order=desc&bulk_error={code}"
+    kept = f"&bulk_selected={ticket_id}" if "ticket_id" in form else ""
+    assert location == f"/agent/queues?sort=age&order=desc&bulk_error={code}{kept}"
     page = await client.get(location)
     assert f'<p class="error" role="alert" id="bulk-error">{message}</p>' in page.text
+    # The checked row is checked again, so the agent can fix the request and send it.
+    box = f'value="{ticket_id}" data-row-select form="bulk-form"'
+    assert (f"{box} checked>" in page.text) == bool(kept)
+    assert '<input type="hidden" name="back" value="/agent/queues?sort=age&amp;order=desc">' in (
+        page.text
+    )
     assert await snapshot(web, ticket_id) == before
     assert events == []
 
@@ -305,7 +312,11 @@ async def test_more_tickets_than_the_cap_are_refused(
     ids = [str(ticket_id)] + [str(100000 + i) for i in range(MAX_BULK_TICKETS)]
     events.clear()
     response = await bulk(client, agent_csrf, ticket_id=ids, lock="lock")
-    assert response.headers["location"].endswith("bulk_error=too_many_tickets")
+    # Too many to carry back in the address: the list comes back unchecked.
+    assert (
+        response.headers["location"]
+        == "/agent/queues?sort=age&order=desc&bulk_error=too_many_tickets"
+    )
     page = await client.get(response.headers["location"])
     assert "Select at most 500 tickets at once." in page.text
     assert await snapshot(web, ticket_id) == before

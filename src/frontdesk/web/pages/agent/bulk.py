@@ -26,13 +26,15 @@ router = APIRouter(include_in_schema=False)
 # Lists a bulk form may come from (and so go back to): never another site, never another page.
 _LISTS = ("/agent/queues", "/agent/search")
 ERROR_PARAM = "bulk_error"
+# The rows that were checked when a request was refused, checked again on the list.
+SELECTED_PARAM = "bulk_selected"
 
 
 def _list_url(raw: str) -> URL:
     url = URL(raw)
     if url.scheme or url.netloc or url.path not in _LISTS:
         return URL(_LISTS[0])
-    return url.remove_query_params(ERROR_PARAM)
+    return url.remove_query_params([ERROR_PARAM, SELECTED_PARAM])
 
 
 def _error_messages(caller: Caller) -> dict[str, tuple[str, str]]:
@@ -63,7 +65,8 @@ async def bulk_bar(request: Request, tx: TxDep, caller: Caller) -> dict[str, Any
     _ = gettext_for(caller)
     fallback = ("form", _("The bulk action was refused.")) if code else ("", "")
     field, message = _error_messages(caller).get(code, fallback)
-    back = request.url.remove_query_params(ERROR_PARAM)
+    back = request.url.remove_query_params([ERROR_PARAM, SELECTED_PARAM])
+    selected = request.query_params.get(SELECTED_PARAM, "").split(",")
     return {
         "bulk": {
             "owners": await bulk.owner_choices(tx.session),
@@ -73,6 +76,7 @@ async def bulk_bar(request: Request, tx: TxDep, caller: Caller) -> dict[str, Any
             "back": f"{back.path}?{back.query}" if back.query else back.path,
             "error_field": field,
             "error": message,
+            "selected": {int(v) for v in selected if v.isascii() and v.isdigit() and len(v) < 10},
         }
     }
 
@@ -147,7 +151,11 @@ async def bulk_change(request: Request, caller: AgentPage, tx: TxDep) -> Respons
         # The domain's own codes name the problem; a plain validation error names its input.
         plain = isinstance(exc, ValidationFailed) and exc.code == ValidationFailed.code
         code = exc.field if isinstance(exc, ValidationFailed) and plain else exc.code
-        target = back.include_query_params(**{ERROR_PARAM: code})
+        params = {ERROR_PARAM: code}
+        checked = [raw for raw in form.getlist("ticket_id") if isinstance(raw, str)]
+        if checked and len(checked) <= bulk.MAX_BULK_TICKETS:
+            params[SELECTED_PARAM] = ",".join(v.strip() for v in checked if v.strip().isdigit())
+        target = back.include_query_params(**params)
         return RedirectResponse(f"{target.path}?{target.query}", status_code=303)
     describe = _describe(caller)
     failed = sum(1 for outcome in outcomes if not outcome.ok)

@@ -100,8 +100,9 @@ class LiveList {
     );
     const focusedRow = document.activeElement?.closest?.("[data-ticket-id]");
     const focusedId = focusedRow && list.contains(focusedRow) ? focusedRow.dataset.ticketId : null;
+    // What the agent has checked on this page wins over what the fresh page says.
     for (const box of fresh.querySelectorAll("[data-row-select]")) {
-      if (checked.has(box.value)) box.checked = true;
+      box.checked = checked.has(box.value);
     }
     const arrived = [];
     for (const row of fresh.querySelectorAll("[data-ticket-id]")) {
