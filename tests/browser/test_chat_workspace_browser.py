@@ -13,11 +13,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.test_chat_agent_browser import eventually
-from tests.browser.test_chat_public_browser import prepare_desk
+from tests.browser.test_chat_public_browser import prepare_desk, serious_violations
+from tests.browser.test_themes_browser import choose_theme
 from tests.browser.test_ticket_zoom_browser import log_in
 from tests.conftest import ADMIN_PASSWORD
 
@@ -244,3 +246,99 @@ async def test_an_open_request_shows_how_long_it_has_waited(
     await expect(waiting).to_have_text("waiting 2 min")
     await agent.clock.fast_forward("01:00")
     await expect(waiting).to_have_text("waiting 3 min")
+
+
+def deploy_colours(
+    live_server: LiveServer, headers: dict[str, str], primary: str, text: str
+) -> None:
+    with live_server.api() as api:
+        for name, value in (("PrimaryColor", primary), ("TextColor", text)):
+            staged = api.put(
+                f"/api/v1/settings/ChatEngine::PublicInterface::{name}",
+                json={"value": value},
+                headers=headers,
+            )
+            assert staged.status_code == 200, staged.text
+        deployed = api.post(
+            "/api/v1/settings/deployments", json={"comment": "chat colours"}, headers=headers
+        )
+        assert deployed.status_code == 201, deployed.text
+
+
+async def colours_of(locator: Locator) -> list[str]:
+    return list(
+        await locator.evaluate(
+            "node => [getComputedStyle(node).backgroundColor, getComputedStyle(node).color]"
+        )
+    )
+
+
+async def test_widget_and_customer_chat_take_the_colour_settings_and_fit_320_px(
+    live_server: LiveServer, new_page: NewPage
+) -> None:
+    headers = prepare_desk(live_server)
+    add_jane(live_server, headers)
+    deploy_colours(live_server, headers, "#8a2be2", "#fffff0")
+    phone = {"viewport": {"width": 320, "height": 640}}
+
+    visitor = await new_page(**phone)
+    await visitor.goto(f"{live_server.url}/public/chat?iframe=1")
+    start = visitor.get_by_role("button", name="Start chat")
+    await expect(start).to_have_css("background-color", "rgb(138, 43, 226)")
+    assert await colours_of(start) == ["rgb(138, 43, 226)", "rgb(255, 255, 240)"]
+    await no_sideways_scroll(visitor)
+    await visitor.get_by_label("Your name").fill("Vera Visitor")
+    await visitor.get_by_label("Your message").fill("A question with a longish first line")
+    await start.click()
+    await expect(visitor.get_by_role("log")).to_contain_text("A question with a longish")
+    await expect(visitor.locator(".chat-message .chat-author")).to_have_text(["You"])
+    await no_sideways_scroll(visitor)
+
+    customer = await new_page(**phone)
+    await log_in(customer, f"{live_server.url}/customer/login", "jane", JANE_PASSWORD)
+    await customer.goto(f"{live_server.url}/customer/chats/new")
+    await customer.get_by_label("Your message").fill("Hello from a small phone")
+    await customer.get_by_role("button", name="Start chat").click()
+    log = customer.get_by_role("log")
+    await expect(log).to_contain_text("Hello from a small phone")
+    send = customer.get_by_role("button", name="Send")
+    assert await colours_of(send) == ["rgb(138, 43, 226)", "rgb(255, 255, 240)"]
+    box = customer.get_by_role("textbox", name="Message", exact=True)
+    await box.fill("And a second line")
+    await box.press("Enter")
+    lines = log.locator(".chat-message")
+    await expect(lines.locator(".chat-text")).to_have_text(
+        ["Hello from a small phone", "And a second line"]
+    )
+    await expect(lines.nth(1).locator(".chat-author")).to_have_count(0)
+    await no_sideways_scroll(customer)
+
+    # A pair too faint to read is shown with black or white text instead.
+    deploy_colours(live_server, headers, "#ffff00", "#ffffff")
+    await customer.reload()
+    assert await colours_of(send) == ["rgb(255, 255, 0)", "rgb(0, 0, 0)"]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+async def test_chat_manager_fits_320_px_and_passes_axe_in_each_theme(
+    live_server: LiveServer, new_page: NewPage, theme: str
+) -> None:
+    agent = await open_manager(live_server, new_page)
+    await choose_theme(agent, live_server.url, theme)
+    headers = prepare_desk(live_server)
+    jane = add_jane(live_server, headers)
+    await agent.goto(f"{live_server.url}/agent/chat")
+    working = ask(live_server, jane, "A chat with an unread message")
+    accept(live_server, headers, working)
+    await expect(agent.locator(f"#chat-{working} [data-chat-status]")).to_have_text("active")
+    say(live_server, jane, working, "Unread for now")
+    ask(live_server, jane, "A waiting request")
+    await expect(agent.locator(f'[data-chat-unread="{working}"]')).to_be_visible()
+    await expect(agent.locator(".chat-request-waiting")).to_have_text(
+        ["waiting less than a minute"]
+    )
+    assert await serious_violations(agent) == []
+    await agent.set_viewport_size({"width": 320, "height": 640})
+    await expect(agent.locator(f"#chat-{working}")).to_be_visible()
+    await no_sideways_scroll(agent)
+    assert await serious_violations(agent) == []

@@ -150,3 +150,56 @@ async def test_configured_public_texts_replace_the_built_in_ones_as_text(
     assert "One &lt;b&gt;moment&lt;/b&gt;" in page.text
     assert "<b>moment</b>" not in page.text
     assert "Thanks &amp; bye" in page.text
+
+
+PRIMARY = "ChatEngine::PublicInterface::PrimaryColor"
+TEXT = "ChatEngine::PublicInterface::TextColor"
+
+
+async def test_chat_theme_serves_the_colour_settings_with_readable_text(
+    client: httpx.AsyncClient, web: WebState, admin_headers: dict[str, str]
+) -> None:
+    theme = await client.get("/public/chat/theme.css")
+    assert theme.status_code == 200
+    assert theme.headers["content-type"].startswith("text/css")
+    assert theme.text == ":root { --chat-primary: #0b5cad; --chat-on-primary: #ffffff; }\n"
+    page = await client.get("/public/chat")
+    assert '<link rel="stylesheet" href="/public/chat/theme.css">' in page.text
+
+    await set_settings(web, {PRIMARY: "#8A2BE2", TEXT: "#fffff0"})
+    theme = await client.get("/public/chat/theme.css")
+    assert theme.text == ":root { --chat-primary: #8a2be2; --chat-on-primary: #fffff0; }\n"
+
+    # Yellow with white text reads at 1.07:1: black text is served instead.
+    await set_settings(web, {PRIMARY: "#ffff00", TEXT: "#ffffff"})
+    theme = await client.get("/public/chat/theme.css")
+    assert theme.text == ":root { --chat-primary: #ffff00; --chat-on-primary: #000000; }\n"
+
+
+async def test_a_colour_setting_refuses_anything_but_rrggbb(
+    client: httpx.AsyncClient, web: WebState, admin_headers: dict[str, str]
+) -> None:
+    for bad in ("red", "#fff", "#12345g", "#0b5cad; } body { display: none", 7):
+        refused = await client.put(
+            f"/api/v1/settings/{PRIMARY}", headers=admin_headers, json={"value": bad}
+        )
+        assert refused.status_code == 422, bad
+        error = refused.json()["error"]
+        message = "must be a colour written #rrggbb, such as #0b5cad"
+        assert error["code"] == "validation_failed", bad
+        assert error["details"] == [{"field": "value", "message": message}], bad
+    staged = await client.get("/api/v1/settings/staged", headers=admin_headers)
+    assert staged.json()["items"] == []
+    theme = await client.get("/public/chat/theme.css")
+    assert theme.text == ":root { --chat-primary: #0b5cad; --chat-on-primary: #ffffff; }\n"
+
+
+async def test_integration_dialog_starts_from_the_colour_settings(
+    client: httpx.AsyncClient, web: WebState
+) -> None:
+    await set_settings(web, {PRIMARY: "#204020", TEXT: "#f0f0f0"})
+    await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    dialog = await client.get("/agent/chat/integration")
+    assert dialog.status_code == 200
+    assert 'name="color" type="color" value="#204020"' in dialog.text
+    assert 'name="textColor" type="color" value="#f0f0f0"' in dialog.text

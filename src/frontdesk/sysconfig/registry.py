@@ -33,14 +33,19 @@ SettingType = Literal[
     "group",
     "cron",
     "timezone",
+    "color",
 ]
 
-_TEXT_TYPES = frozenset({"string", "text", "email", "url", "group", "cron", "select", "timezone"})
+_TEXT_TYPES = frozenset(
+    {"string", "text", "email", "url", "group", "cron", "select", "timezone", "color"}
+)
 INTEGER_MAX = 2**31 - 1
 INTEGER_MIN = -(2**31)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Six hex digits only: the value goes into served CSS, so nothing else may pass.
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
 
 
@@ -177,6 +182,10 @@ def _validate(setting: Setting, value: Any) -> Any:
         if value > high:
             raise _fail(f"must be at most {high}")
         return value
+    if kind == "color":
+        if not isinstance(value, str) or not _COLOR.match(value):
+            raise _fail("must be a colour written #rrggbb, such as #0b5cad")
+        return value.lower()
     if kind == "timezone":
         if not isinstance(value, str) or value not in _known_timezones():
             raise _fail("must be an IANA time zone such as UTC or Europe/Berlin")

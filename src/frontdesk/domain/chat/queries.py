@@ -32,6 +32,7 @@ from frontdesk.domain.chat.actions import (
     requester_name_for,
     starts_chats,
 )
+from frontdesk.domain.chat.colours import ChatColours, readable
 from frontdesk.domain.chat.event_views import reader_sees, render_row
 from frontdesk.domain.chat.models import Chat, ChatChannel, ChatEvent, ChatMember
 from frontdesk.domain.chat.presence import (
@@ -61,6 +62,8 @@ from frontdesk.domain.chat.settings import (
     PUBLIC_ALLOWED_ORIGINS,
     PUBLIC_AVAILABILITY_CHECK,
     PUBLIC_FALLBACK_URL,
+    PUBLIC_PRIMARY_COLOR,
+    PUBLIC_TEXT_COLOR,
     TEXT_CUSTOMER_CLOSED,
     TEXT_CUSTOMER_WAITING,
     TEXT_NO_AGENTS_NEW_TICKET,
@@ -565,6 +568,11 @@ def frontend_texts(tx: Tx, frontend: str) -> dict[str, str]:
     }[frontend]
     texts = {key: str(tx.setting(setting)).strip() for key, setting in settings.items()}
     return {key: text for key, text in texts.items() if text}
+
+
+def chat_colours(tx: Tx) -> ChatColours:
+    """The public chat's and the customer chat's colours, the text kept readable (4.5:1)."""
+    return readable(str(tx.setting(PUBLIC_PRIMARY_COLOR)), str(tx.setting(PUBLIC_TEXT_COLOR)))
 
 
 def server_origin(tx: Tx, host: str) -> str:

@@ -296,3 +296,19 @@ PUBLIC_ALLOWED_ORIGINS = declare(
     " allows every site. This server's own pages may always embed it.",
     navigation="Chat::Public",
 )
+PUBLIC_PRIMARY_COLOR = declare(
+    "ChatEngine::PublicInterface::PrimaryColor",
+    "color",
+    "#0b5cad",
+    "Main colour of the public chat, the embeddable widget and the customers' chat page"
+    " (buttons, the header), written #rrggbb. The chat integration dialog starts from it.",
+    navigation="Chat::Public",
+)
+PUBLIC_TEXT_COLOR = declare(
+    "ChatEngine::PublicInterface::TextColor",
+    "color",
+    "#ffffff",
+    "Colour of text on the main colour, written #rrggbb. When the pair is less readable than"
+    " a contrast of 4.5:1, black or white (whichever reads better) is shown instead.",
+    navigation="Chat::Public",
+)

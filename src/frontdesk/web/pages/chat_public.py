@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from frontdesk.core.errors import DomainError
 from frontdesk.core.pagination import PageRequest
@@ -84,6 +84,17 @@ async def public_chat(
     return response
 
 
+@router.get("/public/chat/theme.css")
+async def chat_theme(tx: TxDep) -> Response:
+    """The chat's colours as CSS custom properties (the page CSP refuses inline styles), for
+    the public chat, the widget's frame and the customers' chat page."""
+    return Response(
+        queries.chat_colours(tx).css(),
+        media_type="text/css",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
 @router.get("/public/chat/widget-config")
 async def widget_config(request: Request, tx: TxDep) -> JSONResponse:
     """The embed loader asks before it shows anything: may this web site embed the chat, and is
@@ -131,6 +142,7 @@ async def integration_dialog(request: Request, caller: AgentPage, tx: TxDep) -> 
         "nav": "chat",
         "is_admin": True,
         "channels": channels.items,
+        "colours": queries.chat_colours(tx),
         "server": queries.server_origin(tx, request.url.netloc),
     }
     return render(
