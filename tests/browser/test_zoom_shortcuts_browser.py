@@ -1,5 +1,6 @@
-"""The ticket zoom's keys in a real browser: n, o, s and m put the cursor in the note, owner,
-state and move fields, and the key itself is not typed into the field."""
+"""The ticket zoom's keys in a real browser: n, o, s and m open the note, owner, state and
+move dialogs with the cursor in their field, the key itself is not typed into the field, and
+Esc closes the dialog with the focus back on its button in the header."""
 
 from __future__ import annotations
 
@@ -34,15 +35,19 @@ async def test_zoom_keys_focus_the_note_owner_state_and_move_fields(
     await page.goto(f"{live_server.url}/agent/tickets/{ticket['id']}")
     await page.wait_for_load_state("load")
 
-    for key, field in (
-        ("n", "#note-body"),
-        ("o", "#owner-owner_id"),
-        ("s", "#state-state_id"),
-        ("m", "#move-queue_id"),
+    for key, field, name in (
+        ("n", "#note-body", "note"),
+        ("o", "#owner-owner_id", "owner"),
+        ("s", "#state-state_id", "state"),
+        ("m", "#move-queue_id", "move"),
     ):
         await page.locator("main").focus()
         await page.keyboard.press(key)
         await expect(page.locator(field)).to_be_focused()
+        await expect(page.locator(f"#action-{name}")).to_have_attribute("open", "")
+        await page.keyboard.press("Escape")
+        await expect(page.locator(f"#action-{name}")).not_to_have_attribute("open", "")
+        await expect(page.locator(f'[data-zoom-open="{name}"]')).to_be_focused()
     await page.locator("main").focus()
     await page.keyboard.press("n")
     await expect(page.locator("#note-body")).to_have_value("")

@@ -21,6 +21,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import as_utc
 from frontdesk.domain.accounts.settings import AGENT_THEME
 from frontdesk.domain.tickets.settings import TICKET_LIST_COLUMNS, TICKET_LIST_DENSITY
+from frontdesk.web.relative_time import initials, relative_time_for, utc_iso
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -115,6 +116,9 @@ def render(
         "csrf_token": csrf_token or "",
         "user_timezone": timezone,
         "localtime": lambda v, fmt="%Y-%m-%d %H:%M": local_time(v, timezone, fmt),
+        "ago": relative_time_for(language, timezone, translations.gettext),
+        "utc_iso": utc_iso,
+        "initials": initials,
         "gettext": translations.gettext,
         "ngettext": translations.ngettext,
         "_": translations.gettext,
