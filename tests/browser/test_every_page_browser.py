@@ -182,6 +182,7 @@ NOT_PAGES = {
     "/agent/preferences/settings": "the agent's settings as JSON",
     "/customer/tickets/new/slas": "fragment of the new ticket form",
     "/public/chat/widget-config": "JSON for the embed widget",
+    "/public/chat/theme.css": "the public chat's colours as CSS",
     "/admin/sysconfig/deployments/{deployment_id}/export": "a YAML file",
 }
 
