@@ -44,7 +44,7 @@ from frontdesk.domain.accounts.bootstrap import ensure_admin
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets.models import Article, Attachment, Ticket, TicketHistory
 from frontdesk.web.app import SERVER_GC_THRESHOLDS, create_app
-from frontdesk.web.pages.agent import TIMELINE_MAX_SHOWN
+from frontdesk.web.pages.agent.zoom import TIMELINE_MAX_SHOWN
 from frontdesk.web.state import WebState
 from report import add_common_arguments, emit
 
