@@ -8,39 +8,31 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from frontdesk.core.actor import SYSTEM
-from frontdesk.core.clock import utcnow
 from frontdesk.db.unit_of_work import unit_of_work
-from frontdesk.domain.accounts import actions as account_actions
-from frontdesk.domain.accounts.schemas import AgentCreate
-from frontdesk.domain.runtime import Tx
-from frontdesk.domain.tickets.models import SavedTicketView, Ticket
+from frontdesk.domain.tickets.models import SavedTicketView
 from frontdesk.web.state import WebState
-from tests.conftest import ADMIN_PASSWORD
-from tests.web.test_pages_agent import (
-    RAW_QUEUE_ID,
-    USERS_GROUP_ID,
-    create_customer_user,
-    create_phone_ticket,
-    log_in,
+from tests.web.test_pages_agent import RAW_QUEUE_ID, log_in
+from tests.web.ticket_list_seeding import (
+    ADMIN_ID,
+    BEA_PASSWORD,
+    STATE_CLOSED,
+    STATE_NEW,
+    STATE_OPEN,
+    SeededTickets,
+    TicketRows,
+    seed_tickets,
 )
 
-ROW_PATTERN = re.compile(r'<tr data-list-row data-ticket-id="(\d+)">')
 NEXT_PATTERN = re.compile(r'<a href="([^"]+)" rel="next">')
-ADMIN_ID = 1
-BEA_PASSWORD = "bea-password-1"
-STATE_NEW, STATE_OPEN, STATE_CLOSED = 1, 2, 3
 
-# (title, customer, priority id, state id, hours old, owned by bea, locked)
-TICKETS = {
+TICKETS: TicketRows = {
     "A": ("Bravo printer", "alice", 3, STATE_NEW, 30, False, False),
     "B": ("Alpha invoice", "alice", 5, STATE_OPEN, 10, True, True),
     "C": ("Charlie login", "alice", 1, STATE_NEW, 2, False, True),
@@ -50,20 +42,13 @@ TICKETS = {
 
 
 @dataclass
-class Lists:
-    client: httpx.AsyncClient
-    csrf: str
-    ids: dict[str, int]
-    bea_id: int
+class Lists(SeededTickets):
+    client: httpx.AsyncClient = field(kw_only=True)
 
     async def get(self, url: str, status: int = 200) -> str:
         response = await self.client.get(url)
         assert response.status_code == status, response.text
         return response.text
-
-    def letters(self, text: str) -> str:
-        names = {ticket_id: name for name, ticket_id in self.ids.items()}
-        return "".join(names[int(i)] for i in ROW_PATTERN.findall(text))
 
     async def rows(self, url: str) -> str:
         return self.letters(await self.get(url))
@@ -71,40 +56,8 @@ class Lists:
 
 @pytest.fixture
 async def lists(client: httpx.AsyncClient, web: WebState) -> Lists:
-    csrf = await log_in(client, "admin", ADMIN_PASSWORD, "agent")
-    for login in ("alice", "bob"):
-        await create_customer_user(web, login)
-    async with unit_of_work(web.session_factory) as session:
-        tx = Tx(session=session, runtime=web.runtime)
-        bea = await account_actions.do_create_agent(
-            tx,
-            SYSTEM,
-            AgentCreate(
-                login="bea",
-                first_name="Bea",
-                last_name="Owner",
-                email="bea@example.com",
-                password=BEA_PASSWORD,
-            ),
-        )
-        await account_actions.do_set_agent_group_permissions(
-            tx, SYSTEM, USERS_GROUP_ID, bea.id, ["rw"]
-        )
-        bea_id = bea.id
-    ids: dict[str, int] = {}
-    for name, (title, customer, *_rest) in TICKETS.items():
-        ids[name] = await create_phone_ticket(client, csrf, title=title, customer_user=customer)
-    now = utcnow()
-    async with unit_of_work(web.session_factory) as session:
-        for name, (_t, _c, priority_id, state_id, hours, by_bea, locked) in TICKETS.items():
-            ticket = await session.get(Ticket, ids[name])
-            assert ticket is not None
-            ticket.priority_id = priority_id
-            ticket.state_id = state_id
-            ticket.created_at = now - timedelta(hours=hours)
-            ticket.owner_id = bea_id if by_bea else ADMIN_ID
-            ticket.lock_state = "lock" if locked else "unlock"
-    return Lists(client, csrf, ids, bea_id)
+    seeded = await seed_tickets(client, web, TICKETS, ("alice", "bob"))
+    return Lists(seeded.csrf, seeded.ids, seeded.bea_id, client=client)
 
 
 def problems(text: str) -> list[str]:

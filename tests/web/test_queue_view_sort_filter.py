@@ -6,35 +6,23 @@ inline message and the default list.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import httpx
 import pytest
 
-from frontdesk.core.actor import SYSTEM
-from frontdesk.core.clock import utcnow
-from frontdesk.db.unit_of_work import unit_of_work
-from frontdesk.domain.accounts import actions as account_actions
-from frontdesk.domain.accounts.schemas import AgentCreate
-from frontdesk.domain.runtime import Tx
-from frontdesk.domain.tickets.models import Ticket
 from frontdesk.web.state import WebState
-from tests.conftest import ADMIN_PASSWORD
-from tests.web.test_pages_agent import (
-    RAW_QUEUE_ID,
-    USERS_GROUP_ID,
-    create_customer_user,
-    create_phone_ticket,
-    log_in,
+from tests.web.test_pages_agent import RAW_QUEUE_ID
+from tests.web.ticket_list_seeding import (
+    ROW_PATTERN,
+    STATE_CLOSED,
+    STATE_NEW,
+    STATE_OPEN,
+    STATE_PENDING,
+    TicketRows,
+    seed_tickets,
 )
 
-ROW_PATTERN = re.compile(r'<tr data-list-row data-ticket-id="(\d+)">')
-ADMIN_ID = 1
-STATE_NEW, STATE_OPEN, STATE_CLOSED, STATE_PENDING = 1, 2, 3, 5
-
-
-# (title, customer, priority id, state id, hours old, owned by bea, locked)
-TICKETS = {
+TICKETS: TicketRows = {
     "A": ("Bravo printer", "carol", 3, STATE_NEW, 30, False, False),
     "B": ("Alpha invoice", "alice", 5, STATE_OPEN, 10, True, True),
     "C": ("Charlie login", "", 1, STATE_PENDING, 2, False, True),
@@ -62,40 +50,8 @@ class QueueList:
 
 @pytest.fixture
 async def queue_list(client: httpx.AsyncClient, web: WebState) -> QueueList:
-    csrf = await log_in(client, "admin", ADMIN_PASSWORD, "agent")
-    for login in ("alice", "bob", "carol"):
-        await create_customer_user(web, login)
-    async with unit_of_work(web.session_factory) as session:
-        tx = Tx(session=session, runtime=web.runtime)
-        bea = await account_actions.do_create_agent(
-            tx,
-            SYSTEM,
-            AgentCreate(
-                login="bea",
-                first_name="Bea",
-                last_name="Owner",
-                email="bea@example.com",
-                password="bea-password-1",
-            ),
-        )
-        await account_actions.do_set_agent_group_permissions(
-            tx, SYSTEM, USERS_GROUP_ID, bea.id, ["rw"]
-        )
-        bea_id = bea.id
-    ids: dict[str, int] = {}
-    for name, (title, customer, *_rest) in TICKETS.items():
-        ids[name] = await create_phone_ticket(client, csrf, title=title, customer_user=customer)
-    now = utcnow()
-    async with unit_of_work(web.session_factory) as session:
-        for name, (_t, _c, priority_id, state_id, hours, by_bea, locked) in TICKETS.items():
-            ticket = await session.get(Ticket, ids[name])
-            assert ticket is not None
-            ticket.priority_id = priority_id
-            ticket.state_id = state_id
-            ticket.created_at = now - timedelta(hours=hours)
-            ticket.owner_id = bea_id if by_bea else ADMIN_ID
-            ticket.lock_state = "lock" if locked else "unlock"
-    return QueueList(client, ids, bea_id)
+    seeded = await seed_tickets(client, web, TICKETS, ("alice", "bob", "carol"))
+    return QueueList(client, seeded.ids, seeded.bea_id)
 
 
 async def test_default_is_open_tickets_oldest_first(queue_list: QueueList) -> None:
