@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from frontdesk.domain.business_calendars.schemas import BusinessCalendarIn
+from frontdesk.domain.business_calendars.schemas import BusinessCalendarCreate
 from frontdesk.domain.business_calendars.working_time import NoWorkingTime, WorkingCalendar
 
 OFFICE = [["08:00", "17:00"]]
@@ -22,7 +22,7 @@ def calendar(**fields: object) -> WorkingCalendar:
         "week": WEEKDAYS_ONLY,
     }
     data.update(fields)
-    return BusinessCalendarIn.model_validate(data).working_calendar()
+    return BusinessCalendarCreate.model_validate(data).working_calendar()
 
 
 def utc(text: str) -> datetime:
@@ -154,7 +154,7 @@ def test_bad_calendars_are_refused_with_the_reason(fields: dict[str, object], me
     }
     data.update(fields)
     with pytest.raises(ValidationError) as caught:
-        BusinessCalendarIn.model_validate(data)
+        BusinessCalendarCreate.model_validate(data)
     assert message in str(caught.value)
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import date, time
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
+from frontdesk.core.clock import isoformat_z
 from frontdesk.core.input_model import InputModel
+from frontdesk.domain.business_calendars.models import BusinessCalendar
 from frontdesk.domain.business_calendars.working_time import (
     WEEKDAYS,
     OfficeHours,
@@ -69,50 +71,120 @@ class HolidayIn(InputModel):
     recurring: bool = False
 
 
-class BusinessCalendarIn(InputModel):
+def _known_zone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Berlin)")
+    return value
+
+
+def _valid_week(value: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    unknown = sorted(set(value) - set(WEEKDAYS))
+    if unknown:
+        raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
+    for day, spans in value.items():
+        office_hours(spans, day)
+    if not any(value.values()):
+        raise ValueError("the week needs office hours on at least one day")
+    # Stored in weekday order with each day's spans sorted, as the calendar reads them.
+    return {day: sorted(value[day]) for day in WEEKDAYS if value.get(day)}
+
+
+def _one_holiday_per_date(value: list[HolidayIn]) -> list[HolidayIn]:
+    seen: set[date] = set()
+    for holiday in value:
+        if holiday.date in seen:
+            raise ValueError(f"two holidays on {holiday.date.isoformat()}")
+        seen.add(holiday.date)
+    return sorted(value, key=lambda holiday: holiday.date)
+
+
+TimeZone = Annotated[str, AfterValidator(_known_zone)]
+Week = Annotated[
+    dict[str, Annotated[list[tuple[str, str]], Field(max_length=MAX_SPANS_PER_DAY)]],
+    AfterValidator(_valid_week),
+]
+Holidays = Annotated[
+    list[HolidayIn], Field(max_length=MAX_HOLIDAYS), AfterValidator(_one_holiday_per_date)
+]
+Comment = Annotated[str, StringConstraints(max_length=250)] | None
+
+
+class BusinessCalendarCreate(InputModel):
     name: CalendarName
-    time_zone: str = "UTC"
-    week: dict[str, Annotated[list[tuple[str, str]], Field(max_length=MAX_SPANS_PER_DAY)]]
-    holidays: Annotated[list[HolidayIn], Field(max_length=MAX_HOLIDAYS)] = Field(
-        default_factory=list
-    )
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value not in available_timezones():
-            raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Berlin)")
-        return value
-
-    @field_validator("week")
-    @classmethod
-    def _valid_week(
-        cls, value: dict[str, list[tuple[str, str]]]
-    ) -> dict[str, list[tuple[str, str]]]:
-        unknown = sorted(set(value) - set(WEEKDAYS))
-        if unknown:
-            raise ValueError(f"unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}")
-        for day, spans in value.items():
-            office_hours(spans, day)
-        if not any(value.values()):
-            raise ValueError("the week needs office hours on at least one day")
-        return value
-
-    @model_validator(mode="after")
-    def _one_holiday_per_date(self) -> BusinessCalendarIn:
-        seen: set[date] = set()
-        for holiday in self.holidays:
-            if holiday.date in seen:
-                raise ValueError(f"two holidays on {holiday.date.isoformat()}")
-            seen.add(holiday.date)
-        return self
+    time_zone: TimeZone = "UTC"
+    week: Week
+    holidays: Holidays = Field(default_factory=list)
+    comment: Comment = None
+    valid: bool = True
 
     def working_calendar(self) -> WorkingCalendar:
-        return WorkingCalendar(
-            time_zone=self.time_zone,
-            week=tuple(office_hours(self.week.get(day, []), day) for day in WEEKDAYS),
-            holidays=frozenset(h.date for h in self.holidays if not h.recurring),
-            yearly_holidays=frozenset(
-                (h.date.month, h.date.day) for h in self.holidays if h.recurring
-            ),
+        return working_calendar(self.time_zone, self.week, self.holidays)
+
+
+class BusinessCalendarUpdate(InputModel):
+    """Only the fields present change; ``name``, ``week`` and ``time_zone`` refuse null."""
+
+    name: CalendarName | None = None
+    time_zone: TimeZone | None = None
+    week: Week | None = None
+    holidays: Holidays | None = None
+    comment: Comment = None
+    valid: bool | None = None
+
+    @field_validator("name", "time_zone", "week", "holidays", "valid", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("must not be null")
+        return value
+
+
+class HolidayOut(BaseModel):
+    date: date
+    name: str
+    recurring: bool
+
+
+class BusinessCalendarOut(BaseModel):
+    id: int
+    name: str
+    time_zone: str
+    week: dict[str, list[tuple[str, str]]]
+    holidays: list[HolidayOut]
+    comment: str | None
+    valid: bool
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, calendar: BusinessCalendar) -> BusinessCalendarOut:
+        return cls(
+            id=calendar.id,
+            name=calendar.name,
+            time_zone=calendar.time_zone,
+            week={day: [(s, e) for s, e in spans] for day, spans in calendar.week.items()},
+            holidays=[HolidayOut.model_validate(h) for h in calendar.holidays],
+            comment=calendar.comment,
+            valid=calendar.valid,
+            created_at=isoformat_z(calendar.created_at),
+            updated_at=isoformat_z(calendar.updated_at),
         )
+
+
+def working_calendar(
+    time_zone: str,
+    week: dict[str, list[tuple[str, str]]],
+    holidays: list[HolidayIn] | list[HolidayOut],
+) -> WorkingCalendar:
+    return WorkingCalendar(
+        time_zone=time_zone,
+        week=tuple(office_hours(week.get(day, []), day) for day in WEEKDAYS),
+        holidays=frozenset(h.date for h in holidays if not h.recurring),
+        yearly_holidays=frozenset((h.date.month, h.date.day) for h in holidays if h.recurring),
+    )
+
+
+def working_calendar_of(calendar: BusinessCalendar) -> WorkingCalendar:
+    """The stored calendar, ready for working-time arithmetic."""
+    out = BusinessCalendarOut.of(calendar)
+    return working_calendar(out.time_zone, out.week, out.holidays)

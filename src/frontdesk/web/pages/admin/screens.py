@@ -35,6 +35,7 @@ from frontdesk.domain.ticket_catalogue.schemas import (
     TypeCreate,
     TypeUpdate,
 )
+from frontdesk.web.pages.admin.calendar_screen import CALENDAR_SCREEN
 from frontdesk.web.pages.admin.choices import (
     company_choices,
     group_choices,
@@ -402,5 +403,6 @@ SCREENS: dict[str, AdminScreen] = {
             choices=group_choices,
             reads_tx=True,
         ),
+        CALENDAR_SCREEN,
     )
 }
