@@ -162,3 +162,66 @@ async def test_only_administrators_see_or_change_calendars(
         assert response.status_code == 401
     assert await stored(web) == before
     assert events == []
+
+
+async def test_queues_and_slas_count_in_a_calendar_that_then_cannot_go(
+    client: httpx.AsyncClient, admin_headers: Headers, events: RecordedEvents, web: WebState
+) -> None:
+    response = await client.post("/api/v1/business-calendars", json=BERLIN, headers=admin_headers)
+    calendar_id = response.json()["id"]
+    queue = await client.post(
+        "/api/v1/queues",
+        json={"name": "Hotline", "group_id": USERS, "business_calendar_id": calendar_id},
+        headers=admin_headers,
+    )
+    assert queue.status_code == 201, queue.text
+    assert queue.json()["business_calendar_id"] == calendar_id
+    sla = await client.post(
+        "/api/v1/slas",
+        json={"name": "Gold", "business_calendar_id": calendar_id},
+        headers=admin_headers,
+    )
+    assert sla.json()["business_calendar_id"] == calendar_id
+    missing = await client.post(
+        "/api/v1/queues",
+        json={"name": "Nowhere", "group_id": USERS, "business_calendar_id": 999999},
+        headers=admin_headers,
+    )
+    assert error_of(missing) == (
+        422,
+        "validation_failed",
+        [
+            {
+                "field": "business_calendar_id",
+                "message": "There is no business calendar with id 999999.",
+            }
+        ],
+    )
+
+    before = await stored(web)
+    events.clear()
+    refused = await client.delete(
+        f"/api/v1/business-calendars/{calendar_id}", headers=admin_headers
+    )
+    assert error_of(refused)[:2] == (409, "in_use")
+    assert refused.json()["error"]["message"] == (
+        "The queue 'Hotline' counts in this calendar; give it another one first."
+    )
+    assert await stored(web) == before
+    assert events == []
+
+    cleared = await client.patch(
+        f"/api/v1/queues/{queue.json()['id']}",
+        json={"business_calendar_id": None},
+        headers=admin_headers,
+    )
+    assert cleared.json()["business_calendar_id"] is None
+    await client.patch(
+        f"/api/v1/slas/{sla.json()['id']}",
+        json={"business_calendar_id": None},
+        headers=admin_headers,
+    )
+    deleted = await client.delete(
+        f"/api/v1/business-calendars/{calendar_id}", headers=admin_headers
+    )
+    assert deleted.status_code == 204

@@ -103,3 +103,30 @@ async def test_bad_calendar_forms_show_inline_errors_and_store_nothing(
             assert message in shown, (change, shown)
     assert await api_items(client, "business-calendars", admin_headers) == []
     assert events == []
+
+
+async def test_a_queue_chooses_its_calendar_on_its_form(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    csrf = await log_in_admin(client)
+    await client.post("/admin/business-calendars/new", data={"csrf_token": csrf, **FORM})
+    (calendar,) = await api_items(client, "business-calendars", admin_headers)
+    form = await client.get("/admin/queues/new")
+    assert f'<option value="{calendar["id"]}">Berlin office</option>' in form.text
+    response = await client.post(
+        "/admin/queues/new",
+        data={
+            "csrf_token": csrf,
+            "name": "Hotline",
+            "group_id": "1",
+            "business_calendar_id": str(calendar["id"]),
+            "valid": "1",
+        },
+    )
+    assert_created(response, "queues")
+    (hotline,) = [
+        q for q in await api_items(client, "queues", admin_headers) if q["name"] == "Hotline"
+    ]
+    assert hotline["business_calendar_id"] == calendar["id"]
+    listed = await client.get("/admin/queues")
+    assert "<td>Berlin office</td>" in listed.text

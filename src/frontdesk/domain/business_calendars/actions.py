@@ -5,6 +5,7 @@ Refusals:
 * not an administrator → 403 ``admin_only``;
 * a name another calendar has (any case) → 409 ``name_taken``;
 * the calendar does not exist → 404;
+* deleting a calendar a queue or SLA counts in → 409 ``in_use``;
 * office hours, zone or holidays that do not make a calendar → 422 (``schemas.py``).
 """
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.core.actor import Actor
+from frontdesk.core.errors import Conflict
 from frontdesk.domain.accounts.access import check_admin_or_system
 from frontdesk.domain.business_calendars.access import access_calendar_by_id
 from frontdesk.domain.business_calendars.errors import CalendarNameTaken
@@ -26,6 +28,7 @@ from frontdesk.domain.business_calendars.schemas import (
     BusinessCalendarUpdate,
 )
 from frontdesk.domain.runtime import Tx
+from frontdesk.domain.ticket_catalogue.models import Queue, Sla
 
 
 async def _check_name_free(session: AsyncSession, name: str, except_id: int | None = None) -> None:
@@ -92,6 +95,15 @@ async def do_update_calendar(
 
 async def do_delete_calendar(tx: Tx, actor: Actor, calendar_id: int) -> None:
     calendar = await access_calendar_by_id(tx.session, actor, calendar_id)
+    for model, what in ((Queue, "queue"), (Sla, "SLA")):
+        user = await tx.session.scalar(
+            select(model.name).where(model.business_calendar_id == calendar_id).limit(1)
+        )
+        if user is not None:
+            raise Conflict(
+                f"The {what} {user!r} counts in this calendar; give it another one first.",
+                code="in_use",
+            )
     await tx.session.delete(calendar)
     await tx.session.flush()
     _emit(tx, calendar_id, "deleted")

@@ -31,7 +31,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_business_calendar")),
         sa.UniqueConstraint("name", name=op.f("uq_business_calendar_name")),
     )
+    # SQLite cannot add a constraint to an existing table, and rebuilding queue (batch mode)
+    # would trip the foreign keys of the tickets that point at it: there the column carries its
+    # REFERENCES inline, which ADD COLUMN accepts.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    for table in ("queue", "sla"):
+        constraint = op.f(f"fk_{table}_business_calendar_id_business_calendar")
+        if sqlite:
+            op.execute(
+                f"ALTER TABLE {table} ADD COLUMN business_calendar_id INTEGER"
+                f" CONSTRAINT {constraint} REFERENCES business_calendar (id)"
+            )
+        else:
+            op.add_column(table, sa.Column("business_calendar_id", sa.Integer(), nullable=True))
+            op.create_foreign_key(
+                constraint, table, "business_calendar", ["business_calendar_id"], ["id"]
+            )
+        op.create_index(op.f(f"ix_{table}_business_calendar_id"), table, ["business_calendar_id"])
 
 
 def downgrade() -> None:
+    for table in ("queue", "sla"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_business_calendar_id"))
+            batch_op.drop_constraint(
+                batch_op.f(f"fk_{table}_business_calendar_id_business_calendar"),
+                type_="foreignkey",
+            )
+            batch_op.drop_column("business_calendar_id")
     op.drop_table("business_calendar")
