@@ -2,6 +2,7 @@
 
 from frontdesk.db.base import Base
 from frontdesk.domain.accounts import models as accounts_models
+from frontdesk.domain.business_calendars import models as business_calendars_models
 from frontdesk.domain.chat import models as chat_models
 from frontdesk.domain.ticket_catalogue import models as ticket_catalogue_models
 from frontdesk.domain.tickets import models as tickets_models
@@ -11,6 +12,7 @@ from frontdesk.sysconfig import models as sysconfig_models
 __all__ = [
     "Base",
     "accounts_models",
+    "business_calendars_models",
     "chat_models",
     "jobs_models",
     "sysconfig_models",

@@ -62,6 +62,7 @@ ADMIN_SCREENS = (
     "services",
     "slas",
     "chat-channels",
+    "business-calendars",
 )
 
 
@@ -249,6 +250,15 @@ def seed(live_server: LiveServer) -> dict[str, Any]:
             },
         )
         post("/api/v1/roles", {"name": "Night shift"})
+        post(
+            "/api/v1/business-calendars",
+            {
+                "name": "Berlin office",
+                "time_zone": "Europe/Berlin",
+                "week": {"mon": [["08:00", "17:00"]], "fri": [["08:00", "12:00"]]},
+                "holidays": [{"date": "2026-12-25", "name": "Christmas Day", "recurring": True}],
+            },
+        )
         ticket = post(
             "/api/v1/tickets",
             {

@@ -144,6 +144,7 @@ async def test_queue_create_read_update_delete(
         "id": queue_id,
         "name": "Sales",
         "group_id": USERS,
+        "business_calendar_id": None,
         "comment": "Leads",
         "valid": True,
     }
@@ -169,6 +170,7 @@ async def test_queue_create_read_update_delete(
         "id": queue_id,
         "name": "Sales EU",
         "group_id": STATS,
+        "business_calendar_id": None,
         "comment": None,
         "valid": False,
     }
@@ -486,6 +488,7 @@ async def test_sla_lifecycle_with_services_and_dialog_message(
         "first_response_minutes": 30,
         "update_minutes": 0,
         "solution_minutes": None,
+        "business_calendar_id": None,
         "dialog_message": "Premium is billed separately. Continue?",
         "preferences": {"dialog_message": "Premium is billed separately. Continue?"},
         "comment": "Gold customers",
@@ -507,6 +510,7 @@ async def test_sla_lifecycle_with_services_and_dialog_message(
         "first_response_minutes": 30,
         "update_minutes": 0,
         "solution_minutes": 480,
+        "business_calendar_id": None,
         "dialog_message": None,
         "preferences": {},
         "comment": "Gold customers",

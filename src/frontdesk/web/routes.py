@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from frontdesk.web.api import accounts as api_accounts
 from frontdesk.web.api import auth as api_auth
+from frontdesk.web.api import business_calendars as api_business_calendars
 from frontdesk.web.api import chat as api_chat
 from frontdesk.web.api import service as api_service
 from frontdesk.web.api import settings as api_settings
@@ -27,6 +28,7 @@ def include_routes(app: FastAPI) -> None:
         api_auth,
         api_accounts,
         api_ticket_catalogue,
+        api_business_calendars,
         api_tickets,
         api_settings,
         api_chat,

@@ -33,6 +33,7 @@ from frontdesk.core.errors import DomainError, ValidationFailed
 from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.access import check_admin
 from frontdesk.domain.accounts.models import Group
+from frontdesk.domain.business_calendars.models import BusinessCalendar
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue import queries
 from frontdesk.domain.ticket_catalogue.access import ENTITY_LABELS, load_entry
@@ -139,15 +140,29 @@ async def _check_group_exists(session: AsyncSession, group_id: int) -> None:
         raise ValidationFailed("group_id", f"There is no group with id {group_id}.")
 
 
+async def _check_calendar_exists(session: AsyncSession, calendar_id: int | None) -> None:
+    if calendar_id is not None and await session.get(BusinessCalendar, calendar_id) is None:
+        raise ValidationFailed(
+            "business_calendar_id", f"There is no business calendar with id {calendar_id}."
+        )
+
+
 async def check_create_queue(tx: Tx, actor: Actor, data: QueueCreate) -> None:
     await check_admin(tx.session, actor)
     await _check_group_exists(tx.session, data.group_id)
+    await _check_calendar_exists(tx.session, data.business_calendar_id)
     await _check_name_free(tx.session, Queue, data.name)
 
 
 async def do_create_queue(tx: Tx, actor: Actor, data: QueueCreate) -> QueueOut:
     await check_create_queue(tx, actor, data)
-    queue = Queue(name=data.name, group_id=data.group_id, comment=data.comment, valid=data.valid)
+    queue = Queue(
+        name=data.name,
+        group_id=data.group_id,
+        business_calendar_id=data.business_calendar_id,
+        comment=data.comment,
+        valid=data.valid,
+    )
     tx.session.add(queue)
     await _flush(tx.session, NameTaken("queue", data.name))
     _emit(tx, "queue", queue.id, "created")
@@ -159,6 +174,7 @@ async def check_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpd
     queue = await load_entry(tx.session, Queue, queue_id)
     if data.group_id is not None:
         await _check_group_exists(tx.session, data.group_id)
+    await _check_calendar_exists(tx.session, data.business_calendar_id)
     if data.name is not None:
         await _check_name_free(tx.session, Queue, data.name, except_id=queue.id)
     return queue
@@ -166,7 +182,7 @@ async def check_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpd
 
 async def do_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpdate) -> QueueOut:
     queue = await check_update_queue(tx, actor, queue_id, data)
-    _apply(queue, data, ("name", "group_id", "comment", "valid"))
+    _apply(queue, data, ("name", "group_id", "business_calendar_id", "comment", "valid"))
     await _flush(tx.session, NameTaken("queue", queue.name))
     _emit(tx, "queue", queue.id, "updated")
     return QueueOut.of(queue)
@@ -479,6 +495,7 @@ def _with_dialog_message(preferences: dict[str, Any], message: str | None) -> di
 async def check_create_sla(tx: Tx, actor: Actor, data: SlaCreate) -> None:
     await check_admin(tx.session, actor)
     await _check_services_exist(tx.session, data.service_ids)
+    await _check_calendar_exists(tx.session, data.business_calendar_id)
     await _check_name_free(tx.session, Sla, data.name)
 
 
@@ -489,6 +506,7 @@ async def do_create_sla(tx: Tx, actor: Actor, data: SlaCreate) -> SlaOut:
         first_response_minutes=data.first_response_minutes,
         update_minutes=data.update_minutes,
         solution_minutes=data.solution_minutes,
+        business_calendar_id=data.business_calendar_id,
         comment=data.comment,
         preferences=_with_dialog_message({}, data.dialog_message),
         valid=data.valid,
@@ -506,6 +524,7 @@ async def check_update_sla(tx: Tx, actor: Actor, sla_id: int, data: SlaUpdate) -
     sla = await load_entry(tx.session, Sla, sla_id)
     if data.service_ids is not None:
         await _check_services_exist(tx.session, data.service_ids)
+    await _check_calendar_exists(tx.session, data.business_calendar_id)
     if data.name is not None:
         await _check_name_free(tx.session, Sla, data.name, except_id=sla.id)
     return sla
@@ -521,6 +540,7 @@ async def do_update_sla(tx: Tx, actor: Actor, sla_id: int, data: SlaUpdate) -> S
             "first_response_minutes",
             "update_minutes",
             "solution_minutes",
+            "business_calendar_id",
             "comment",
             "valid",
         ),

@@ -24,6 +24,10 @@ class Queue(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("permission_group.id"), index=True)
+    # Escalation times of the queue's tickets count in this calendar's working time.
+    business_calendar_id: Mapped[int | None] = mapped_column(
+        ForeignKey("business_calendar.id"), index=True
+    )
     comment: Mapped[str | None] = mapped_column(String(250))
     valid: Mapped[bool] = mapped_column(default=True)
 
@@ -83,6 +87,10 @@ class Sla(Timestamps, Base):
     first_response_minutes: Mapped[int | None]
     update_minutes: Mapped[int | None]
     solution_minutes: Mapped[int | None]
+    # The SLA's target times count in this calendar (None: the queue's calendar).
+    business_calendar_id: Mapped[int | None] = mapped_column(
+        ForeignKey("business_calendar.id"), index=True
+    )
     comment: Mapped[str | None] = mapped_column(String(250))
     # Free preferences (e.g. the dialog message shown when a customer picks this SLA).
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -63,13 +63,17 @@ def _refuse_null(value: Any) -> Any:
 class QueueCreate(InputModel):
     name: EntryName
     group_id: RowId
+    business_calendar_id: RowId | None = None
     comment: Comment = None
     valid: bool = True
 
 
 class QueueUpdate(InputModel):
+    """``business_calendar_id: null`` counts the queue's escalations in wall-clock time."""
+
     name: EntryName | None = None
     group_id: RowId | None = None
+    business_calendar_id: RowId | None = None
     comment: Comment = None
     valid: bool | None = None
 
@@ -143,6 +147,7 @@ class SlaCreate(InputModel):
     first_response_minutes: Minutes = None
     update_minutes: Minutes = None
     solution_minutes: Minutes = None
+    business_calendar_id: RowId | None = None
     dialog_message: DialogMessage = None
     comment: Comment = None
     valid: bool = True
@@ -154,6 +159,7 @@ class SlaUpdate(InputModel):
     first_response_minutes: Minutes = None
     update_minutes: Minutes = None
     solution_minutes: Minutes = None
+    business_calendar_id: RowId | None = None
     dialog_message: DialogMessage = None
     comment: Comment = None
     valid: bool | None = None
@@ -174,6 +180,7 @@ class QueueOut(BaseModel):
     id: int
     name: str
     group_id: int
+    business_calendar_id: int | None
     comment: str | None
     valid: bool
     created_at: str
@@ -185,6 +192,7 @@ class QueueOut(BaseModel):
             id=queue.id,
             name=queue.name,
             group_id=queue.group_id,
+            business_calendar_id=queue.business_calendar_id,
             comment=queue.comment,
             valid=queue.valid,
             created_at=_stamp(queue.created_at),
@@ -283,6 +291,7 @@ class SlaOut(BaseModel):
     first_response_minutes: int | None
     update_minutes: int | None
     solution_minutes: int | None
+    business_calendar_id: int | None
     dialog_message: str | None
     preferences: dict[str, Any]
     comment: str | None
@@ -301,6 +310,7 @@ class SlaOut(BaseModel):
             first_response_minutes=sla.first_response_minutes,
             update_minutes=sla.update_minutes,
             solution_minutes=sla.solution_minutes,
+            business_calendar_id=sla.business_calendar_id,
             dialog_message=message if isinstance(message, str) else None,
             preferences=preferences,
             comment=sla.comment,

@@ -35,11 +35,13 @@ from frontdesk.domain.ticket_catalogue.schemas import (
     TypeCreate,
     TypeUpdate,
 )
+from frontdesk.web.pages.admin.calendar_screen import CALENDAR_SCREEN
 from frontdesk.web.pages.admin.choices import (
     company_choices,
     group_choices,
     parent_service_choices,
-    sla_service_choices,
+    queue_choices,
+    sla_choices,
     state_type_choices,
 )
 from frontdesk.web.pages.admin.screen import (
@@ -61,6 +63,14 @@ from frontdesk.web.pages.admin_forms import (
 
 
 NAME_FIELD = FormField("name", ui_text("Name"), required=True, max_length=200)
+CALENDAR_FIELD = FormField(
+    "business_calendar_id",
+    ui_text("Business calendar"),
+    "select",
+    "none",
+    blank_choice=True,
+    hint=ui_text("Escalation times count in its office hours; none: around the clock."),
+)
 
 SCREENS: dict[str, AdminScreen] = {
     screen.slug: screen
@@ -222,12 +232,14 @@ SCREENS: dict[str, AdminScreen] = {
             fields=(
                 NAME_FIELD,
                 FormField("group_id", ui_text("Group"), "select", required=True),
+                CALENDAR_FIELD,
                 COMMENT_FIELD,
             ),
             columns=(
                 ListColumn(ui_text("Name"), attr_text("name")),
                 ListColumn(ui_text("Group"), looked_up_text("group_id")),
                 ListColumn(ui_text("Comment"), attr_text("comment")),
+                ListColumn(ui_text("Business calendar"), looked_up_text("business_calendar_id")),
                 VALID_COLUMN,
             ),
             list_page=catalogue_queries.queues_for_actor,
@@ -237,7 +249,7 @@ SCREENS: dict[str, AdminScreen] = {
             update_schema=QueueUpdate,
             update=catalogue_actions.do_update_queue,
             delete=catalogue_actions.do_delete_queue,
-            choices=group_choices,
+            choices=queue_choices,
         ),
         AdminScreen(
             slug="states",
@@ -350,6 +362,7 @@ SCREENS: dict[str, AdminScreen] = {
                     "none",
                     hint=ui_text("Empty: no target."),
                 ),
+                CALENDAR_FIELD,
                 FormField(
                     "dialog_message",
                     ui_text("Dialog message"),
@@ -375,7 +388,7 @@ SCREENS: dict[str, AdminScreen] = {
             update_schema=SlaUpdate,
             update=catalogue_actions.do_update_sla,
             delete=catalogue_actions.do_delete_sla,
-            choices=sla_service_choices,
+            choices=sla_choices,
         ),
         AdminScreen(
             slug="chat-channels",
@@ -402,5 +415,6 @@ SCREENS: dict[str, AdminScreen] = {
             choices=group_choices,
             reads_tx=True,
         ),
+        CALENDAR_SCREEN,
     )
 }
