@@ -64,7 +64,7 @@ async def test_search_edit_deploy_and_history(
     )
     editing = await client.get(locked.headers["location"])
     card = setting_card(editing.text, "SessionActiveTime")
-    assert 'name="value" inputmode="numeric" value="10"' in card
+    assert 'name="value" type="text" value="10" inputmode="numeric"' in card
     assert "From 1 to 1440" in card
 
     refused = await client.post(

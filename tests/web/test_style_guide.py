@@ -139,7 +139,9 @@ async def test_admins_see_every_component(client: httpx.AsyncClient) -> None:
         '<span class="badge badge-state-closed">closed successful</span>',
         '<span class="badge badge-priority-1">1 very low</span>',
         '<span class="badge badge-lock">',
-        '<div class="table-wrap table-sticky">',
+        '<div class="table-wrap table-sticky" tabindex="0" role="region"'
+        ' aria-label="Sample tickets">',
+        '<div class="table-wrap" tabindex="0" role="region" aria-label="An empty list">',
         '<th scope="col" aria-sort="descending">',
         'data-row-select><label for="select-2026120710000011" class="visually-hidden">'
         "Select ticket 2026120710000011</label>",
