@@ -26,7 +26,7 @@ async def test_public_chat_page_offers_the_form_and_frames_only_for_allowed_site
     page = await client.get("/public/chat")
     assert page.status_code == 200
     assert page.headers["content-security-policy"] == FRAMED_BY.format("'self'")
-    assert '<input id="chat-name" name="name" required' in page.text
+    assert '<input id="chat-name" name="name" type="text" value="" required' in page.text
     assert f'name="channel_id" value="{desk.default_channel_id}"' in page.text
     assert "<header" in page.text
 
