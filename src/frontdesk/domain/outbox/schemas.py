@@ -45,3 +45,5 @@ class MailQueueItemOut(BaseModel):
 class MailQueuePage(BaseModel):
     items: list[MailQueueItemOut]
     total: int
+    limit: int
+    offset: int
