@@ -19,6 +19,7 @@ from frontdesk.web.pages import chat_agent as page_chat_agent
 from frontdesk.web.pages import chat_customer as page_chat_customer
 from frontdesk.web.pages import chat_public as page_chat_public
 from frontdesk.web.pages import customer as page_customer
+from frontdesk.web.pages import mail_queue as page_mail_queue
 from frontdesk.web.pages import sysconfig as page_sysconfig
 
 
@@ -40,6 +41,7 @@ def include_routes(app: FastAPI) -> None:
         page_agent,
         page_customer,
         page_sysconfig,
+        page_mail_queue,
         page_chat_public,  # before page_chat_agent: /agent/chat/integration is not a chat id
         page_chat_agent,
         page_chat_customer,
