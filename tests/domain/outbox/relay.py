@@ -35,6 +35,8 @@ class RecordingHandler:
     release: threading.Event = field(default_factory=threading.Event)
     held_reply: str = "451 4.3.0 Try again later"
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Set when a message has been accepted.
+    accepted: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         import asyncio
@@ -54,6 +56,7 @@ class RecordingHandler:
                     data=bytes(envelope.original_content),
                 )
             )
+        self.accepted.set()
         return "250 2.0.0 Queued"
 
 

@@ -10,6 +10,8 @@ import pytest
 from frontdesk.db.engine import create_engine, create_session_factory
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.outbox.delivery import claim_next, deliver_due, deliver_one
+from frontdesk.domain.outbox.jobs import deliver_when_queued, sweep_body
+from frontdesk.jobs.scheduler import JobScheduler
 from frontdesk.web.state import WebState
 from tests.domain.outbox.mail import SENDER, items, queue_mail, raw_mail, use_relay
 from tests.domain.outbox.relay import Received, RecordingHandler, smtp_relay
@@ -199,3 +201,23 @@ async def test_two_concurrent_workers_deliver_each_mail_once(web: WebState, db_u
     assert sum(tried) == 24
     assert sorted(r.data for r in relay.received) == sorted(raw_mail(n) for n in range(100, 124))
     assert {(i.status, i.attempts) for i in await items(web)} == {("sent", 1)}
+
+
+async def test_a_committed_mail_leaves_at_once_through_the_after_commit_nudge(
+    web: WebState,
+) -> None:
+    """Only the nudge is registered (no periodic sweep): the mail still goes out."""
+    scheduler = JobScheduler(web.session_factory, bus=web.runtime.bus)
+    deliver_when_queued(scheduler, web.runtime, sweep_body(scheduler, web.runtime))
+    await scheduler.start()
+    try:
+        with smtp_relay() as relay:
+            await use_relay(web, relay.port)
+            await queue_mail(web, 10)
+            assert await asyncio.to_thread(relay.handler.accepted.wait, 30)
+    finally:
+        await scheduler.shutdown()
+
+    assert [r.data for r in relay.received] == [raw_mail(10)]
+    (item,) = await items(web)
+    assert (item.status, item.attempts) == ("sent", 1)
