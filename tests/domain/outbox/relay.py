@@ -70,11 +70,37 @@ class Relay:
         return self.handler.received
 
 
+def password_check(login: str, password: str, logins: list[str]) -> Any:
+    """An aiosmtpd authenticator that accepts exactly ``login``/``password`` (AUTH PLAIN/LOGIN)
+    and appends each accepted login to ``logins``."""
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def _authenticate(
+        server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            login.encode(),
+            password.encode(),
+        )
+        if ok:
+            logins.append(login)
+        return AuthResult(success=ok)
+
+    return _authenticate
+
+
 @contextmanager
-def smtp_relay(handler: RecordingHandler | None = None) -> Iterator[Relay]:
+def smtp_relay(
+    handler: RecordingHandler | None = None, *, authenticator: Any = None
+) -> Iterator[Relay]:
     handler = handler if handler is not None else RecordingHandler()
     port = reserve_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    auth: dict[str, Any] = (
+        {"authenticator": authenticator, "auth_require_tls": False}
+        if authenticator is not None
+        else {}
+    )
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield Relay(port=port, handler=handler)

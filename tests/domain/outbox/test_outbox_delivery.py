@@ -14,7 +14,7 @@ from frontdesk.domain.outbox.jobs import deliver_when_queued, sweep_body
 from frontdesk.jobs.scheduler import JobScheduler
 from frontdesk.web.state import WebState
 from tests.domain.outbox.mail import SENDER, items, queue_mail, raw_mail, use_relay
-from tests.domain.outbox.relay import Received, RecordingHandler, smtp_relay
+from tests.domain.outbox.relay import Received, RecordingHandler, password_check, smtp_relay
 from tests.domain.tickets.people import transaction
 
 T0 = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
@@ -221,3 +221,30 @@ async def test_a_committed_mail_leaves_at_once_through_the_after_commit_nudge(
     assert [r.data for r in relay.received] == [raw_mail(10)]
     (item,) = await items(web)
     assert (item.status, item.attempts) == ("sent", 1)
+
+
+async def test_the_relay_login_is_used_and_the_password_never_kept_in_an_error(
+    web: WebState,
+) -> None:
+    handler = RecordingHandler(refusals=["451 4.3.0 quota of s3cret-pw exceeded"])
+    logins: list[str] = []
+    check = password_check("frontdesk", "s3cret-pw", logins)
+    with smtp_relay(handler, authenticator=check) as relay:
+        await use_relay(
+            web,
+            relay.port,
+            **{
+                "SendmailModule::AuthUser": "frontdesk",
+                "SendmailModule::AuthPassword": "s3cret-pw",
+            },
+        )
+        await queue_mail(web, 11)
+        factory, config = web.session_factory, web.runtime.config
+        await deliver_due(factory, config, "w1", clock=at(T0))
+        (item,) = await items(web)
+        assert (item.status, item.last_error) == ("queued", "SMTP 451 4.3.0 quota of *** exceeded")
+
+        await deliver_due(factory, config, "w1", clock=at(T0 + timedelta(days=1)))
+
+    assert [r.data for r in relay.received] == [raw_mail(11)]
+    assert logins == ["frontdesk", "frontdesk"]
