@@ -96,6 +96,7 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
         "accounts.housekeeping",
         "tickets.pending_auto_close",
         "chat.housekeeping",
+        "outbox.deliver",
     }
     assert "worker_stopped" in text
     assert "Traceback" not in text

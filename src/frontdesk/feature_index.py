@@ -10,7 +10,7 @@ from functools import partial
 from frontdesk.domain.runtime import Runtime
 from frontdesk.jobs.scheduler import JobScheduler
 
-FEATURES = ("accounts", "ticket_catalogue", "business_calendars", "tickets", "chat")
+FEATURES = ("accounts", "ticket_catalogue", "business_calendars", "tickets", "chat", "outbox")
 
 
 def load_features() -> None:

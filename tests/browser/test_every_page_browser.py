@@ -112,6 +112,7 @@ PAGES: tuple[PageCase, ...] = (
     # Administration and the system configuration.
     PageCase("/admin", "agent", fixed("/admin")),
     PageCase("/admin/style-guide", "agent", fixed("/admin/style-guide")),
+    PageCase("/admin/mail-queue", "agent", fixed("/admin/mail-queue")),
     *admin_cases(),
     PageCase("/admin/groups/{owner_id}/agents", "agent", fixed("/admin/groups/1/agents")),
     PageCase("/admin/groups/{owner_id}/roles", "agent", fixed("/admin/groups/1/roles")),

@@ -8,6 +8,7 @@ from frontdesk.web.api import accounts as api_accounts
 from frontdesk.web.api import auth as api_auth
 from frontdesk.web.api import business_calendars as api_business_calendars
 from frontdesk.web.api import chat as api_chat
+from frontdesk.web.api import mail_queue as api_mail_queue
 from frontdesk.web.api import service as api_service
 from frontdesk.web.api import settings as api_settings
 from frontdesk.web.api import ticket_catalogue as api_ticket_catalogue
@@ -19,6 +20,7 @@ from frontdesk.web.pages import chat_agent as page_chat_agent
 from frontdesk.web.pages import chat_customer as page_chat_customer
 from frontdesk.web.pages import chat_public as page_chat_public
 from frontdesk.web.pages import customer as page_customer
+from frontdesk.web.pages import mail_queue as page_mail_queue
 from frontdesk.web.pages import sysconfig as page_sysconfig
 
 
@@ -32,6 +34,7 @@ def include_routes(app: FastAPI) -> None:
         api_tickets,
         api_settings,
         api_chat,
+        api_mail_queue,
     ):
         app.include_router(api.router, prefix="/api/v1")
     # System configuration pages first: the admin pages end in a catch-all /admin/{slug}.
@@ -40,6 +43,7 @@ def include_routes(app: FastAPI) -> None:
         page_agent,
         page_customer,
         page_sysconfig,
+        page_mail_queue,
         page_chat_public,  # before page_chat_agent: /agent/chat/integration is not a chat id
         page_chat_agent,
         page_chat_customer,
