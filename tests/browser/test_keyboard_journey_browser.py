@@ -101,7 +101,8 @@ async def test_an_agent_works_through_the_queue_by_keyboard_only(
 
     # The "Created" header sorts by age; it already does, so Enter turns it to newest first.
     await tab_to(page, "th a.sort-link[href*='sort=age']")
-    await expect(page.locator(":focus")).to_have_text("Created ▲")
+    await expect(page.locator(":focus")).to_have_text("Created")
+    await expect(page.locator("th[aria-sort='ascending']")).to_have_text("Created")
     await keyboard.press("Enter")
     await expect(page).to_have_url(f"{live_server.url}/agent/queues?sort=age&order=desc")
     await page.wait_for_load_state("load")

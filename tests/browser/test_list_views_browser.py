@@ -44,8 +44,9 @@ async def test_columns_density_and_saved_views(
     await expect(page.get_by_text("Columns saved.")).to_be_visible()
     table = page.locator("table.data")
     await expect(table.locator("thead th:not(.select-cell)")).to_have_text(
-        ["Ticket#", "Title ▲", "State", "Priority", "Owner"]
+        ["Ticket#", "Title", "State", "Priority", "Owner"]
     )
+    await expect(table.locator("thead th[aria-sort='ascending']")).to_have_text("Title")
 
     await page.get_by_role("button", name="Compact rows").click()
     await expect(page.get_by_text("Density saved.")).to_be_visible()

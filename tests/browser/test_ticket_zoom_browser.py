@@ -277,10 +277,10 @@ async def test_timeline_and_attachment_overview(
     await expect(timeline.locator(".timeline-label").first).to_have_text("Ticket Locked")
     await expect(timeline.locator(".chat-bubble", has_text="Is it fixed?")).to_be_visible()
     await expect(timeline.get_by_text("+49 170 1234567")).to_be_visible()
-    unread = timeline.locator(".badge.unread")
+    unread = timeline.locator(".badge-unread")
     await expect(unread).to_have_count(1)
     await expect(
-        timeline.locator(".timeline-item", has=page.locator(".badge.unread")).locator(
+        timeline.locator(".timeline-item", has=page.locator(".badge-unread")).locator(
             ".timeline-label"
         )
     ).to_have_text("SMS Added")
@@ -302,7 +302,7 @@ async def test_timeline_and_attachment_overview(
     await page.goto(f"{live_server.url}/agent/tickets/{ticket['id']}")
     await expect(page.locator(".timeline")).to_be_visible()
     await expect(page.locator(".timeline-label", has_text="SMS Added")).to_have_count(1)
-    await expect(page.locator(".badge.unread")).to_have_count(0)
+    await expect(page.locator(".badge-unread")).to_have_count(0)
 
     await page.get_by_role("link", name="Attachments", exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Attachments of Ticket#")

@@ -87,13 +87,14 @@ async def test_sorted_header_carries_aria_sort_an_arrow_and_the_toggle_link(
     base = f"/agent/queues?queue_id={RAW_QUEUE_ID}&amp;state=all"
     assert (
         f'<th scope="col" aria-sort="ascending"><a class="sort-link" '
-        f'href="{base}&amp;sort=title&amp;order=desc">Title '
-        '<span class="sort-arrow" aria-hidden="true">▲</span></a></th>'
+        f'href="{base}&amp;sort=title&amp;order=desc">Title<svg class="icon" aria-hidden="true">'
+        '<use href="/static/icons/sprite.svg#icon-chevron-up"></use></svg></a></th>'
     ) in page
     # The other headers sort ascending by their own column and carry no aria-sort.
     assert (
         f'<th scope="col"><a class="sort-link" href="{base}&amp;sort=priority&amp;order=asc">'
-        "Priority</a></th>"
+        'Priority<svg class="icon" aria-hidden="true">'
+        '<use href="/static/icons/sprite.svg#icon-sort"></use></svg></a></th>'
     ) in page
     assert page.count("aria-sort=") == 1
     assert '<link rel="stylesheet" href="/static/css/ticket-lists.css">' in page
@@ -101,8 +102,8 @@ async def test_sorted_header_carries_aria_sort_an_arrow_and_the_toggle_link(
     descending = (await queue_list.get("sort=title&order=desc&state=all")).text
     assert (
         f'<th scope="col" aria-sort="descending"><a class="sort-link" '
-        f'href="{base}&amp;sort=title&amp;order=asc">Title '
-        '<span class="sort-arrow" aria-hidden="true">▼</span></a></th>'
+        f'href="{base}&amp;sort=title&amp;order=asc">Title<svg class="icon" aria-hidden="true">'
+        '<use href="/static/icons/sprite.svg#icon-chevron-down"></use></svg></a></th>'
     ) in descending
 
 
@@ -145,8 +146,10 @@ async def test_filter_form_shows_the_current_values(queue_list: QueueList) -> No
     assert '<option value="2" selected>2 low</option>' in page
     assert '<option value="me" selected>me</option>' in page
     assert '<option value="unlocked" selected>unlocked</option>' in page
-    assert 'id="filter-age" name="age" type="number" min="0" step="1"' in page
-    assert 'value="5">' in page
+    assert (
+        '<input id="filter-age" name="age" type="number" value="5" min="0" step="1"'
+        ' inputmode="numeric">'
+    ) in page
     assert "No tickets match these filters." in page
 
 

@@ -591,7 +591,7 @@ async def test_unread_marker_until_the_agent_has_seen_the_article(
     first = await client.get(f"{zoom}?view=timeline")
     markers = re.findall(
         r'data-kind="(\w+)">\s*<div class="timeline-head">\s*<strong[^>]*>[^<]*'
-        r'</strong>\s*(<span class="badge unread")?',
+        r'</strong>\s*(<span class="badge badge-unread")?',
         first.text,
     )
     assert [(kind, bool(badge)) for kind, badge in markers] == [
@@ -630,7 +630,7 @@ async def test_unread_marker_in_the_article_views(
     assert one.text.count(">Unread</span>") == 3  # two index entries and the article shown
     everything = await client.get(f"{zoom}?view=all")
     headers = re.findall(
-        r'id="article-(\d+)-subject">[^<]*</strong>\s*(<span class="badge unread")?',
+        r'id="article-(\d+)-subject">[^<]*</strong>\s*(<span class="badge badge-unread")?',
         everything.text,
     )
     assert [(int(i), bool(badge)) for i, badge in headers] == [

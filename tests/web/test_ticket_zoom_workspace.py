@@ -20,7 +20,7 @@ from tests.domain.tickets.people import make_agent
 from tests.web.test_pages_agent import articles_of, create_phone_ticket, log_in
 
 UNREAD = (
-    '<span class="badge unread" title="You had not seen this article before">'
+    '<span class="badge badge-unread" title="You had not seen this article before">'
     '<span class="unread-icon" aria-hidden="true">●</span>Unread</span>'
 )
 
@@ -71,7 +71,10 @@ async def test_header_avatars_and_relative_times(client: httpx.AsyncClient, web:
     assert re.search(r"<h1><span class=\"muted\">Ticket#\d+</span> — Printer</h1>", header)
     assert '<span class="badge badge-state-new">State: new</span>' in header
     assert '<span class="badge badge-priority-3">Priority: 3 normal</span>' in header
-    assert '<span class="badge">unlocked</span>' in header
+    assert (
+        '<span class="badge"><svg class="icon" aria-hidden="true">'
+        '<use href="/static/icons/sprite.svg#icon-unlock"></use></svg>unlocked</span>'
+    ) in header
     for name, key, label in (
         ("note", "n", "Note"),
         ("reply", "", "Reply"),
@@ -83,10 +86,13 @@ async def test_header_avatars_and_relative_times(client: httpx.AsyncClient, web:
         shortcut = f' data-shortcut="{key}" aria-keyshortcuts="{key}"' if key else ""
         assert (
             f'<button type="button" class="btn btn-secondary" data-zoom-open="{name}" '
-            f'aria-haspopup="dialog" aria-controls="action-{name}"{shortcut} hidden>'
+            f'aria-haspopup="dialog" aria-controls="action-{name}"{shortcut} hidden="">'
             f"{label}</button>"
         ) in header, name
-    assert '<button type="submit" class="btn btn-secondary">Lock ticket</button>' in header
+    assert (
+        '<button type="submit" class="btn btn-secondary"><svg class="icon" aria-hidden="true">'
+        '<use href="/static/icons/sprite.svg#icon-lock"></use></svg>Lock ticket</button>'
+    ) in header
     # Every action's form sits in its dialog, still posting to its own route.
     for name in ("note", "reply", "owner", "state", "priority", "move"):
         dialog = re.search(
@@ -122,7 +128,7 @@ def unread_articles(page: str) -> list[tuple[int, bool]]:
     return [
         (int(article_id), bool(mark))
         for article_id, mark in re.findall(
-            r'id="article-(\d+)-subject">[^<]*</strong>\s*(<span class="badge unread"[^>]*>'
+            r'id="article-(\d+)-subject">[^<]*</strong>\s*(<span class="badge badge-unread"[^>]*>'
             r'<span class="unread-icon" aria-hidden="true">●</span>Unread</span>)?',
             page,
         )
@@ -166,7 +172,7 @@ async def test_unread_marks_are_per_agent_and_cleared_by_viewing(
 
     # The one-article view marks its index too and clears only the article it shows.
     index_mark = (
-        '<span class="badge unread"><span class="unread-icon" aria-hidden="true">●</span>'
+        '<span class="badge badge-unread"><span class="unread-icon" aria-hidden="true">●</span>'
         "Unread</span>"
     )
     one = (await sam.get(f"/agent/tickets/{ticket_id}?view=one&article_id={first.id}")).text
