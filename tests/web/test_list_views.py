@@ -247,7 +247,7 @@ QUEUE = f"/agent/queues?queue_id={RAW_QUEUE_ID}&state=all"
 
 def headers(text: str) -> list[str]:
     """The data columns' headers; the bulk bar's checkbox column is not one of them."""
-    table = text.split('<table class="data', 1)[1].split("</thead>", 1)[0]
+    table = text.split('<table class="data density-', 1)[1].split("</thead>", 1)[0]
     cells = re.findall(r"<th scope=\"col\"(?! class=\"select-cell\")[^>]*>(.*?)</th>", table, re.S)
     return [re.sub(r"<[^>]+>|[▲▼]", "", cell).strip() for cell in cells]
 

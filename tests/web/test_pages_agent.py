@@ -650,5 +650,6 @@ async def test_password_change_checks_the_repeat_and_the_current_password(
         },
     )
     assert wrong.status_code == 422
-    assert 'id="password-current_password-error"' in wrong.text
+    assert 'id="current_password-error"' in wrong.text
+    assert 'aria-describedby="current_password-error"' in wrong.text
     assert events == []
