@@ -42,7 +42,7 @@ async def test_columns_density_and_saved_views(
         await page.get_by_role("checkbox", name=column).uncheck()
     await page.get_by_role("button", name="Apply columns").click()
     await expect(page.get_by_text("Columns saved.")).to_be_visible()
-    table = page.locator("table.data")
+    table = page.locator("#main table.data")
     await expect(table.locator("thead th:not(.select-cell)")).to_have_text(
         ["Ticket#", "Title", "State", "Priority", "Owner"]
     )
