@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 
 def utcnow() -> datetime:
@@ -22,3 +24,9 @@ def isoformat_z(value: datetime | None) -> str | None:
     if value is None:
         return None
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    """The IANA zone names this machine knows (read once: listing them walks the tz database)."""
+    return frozenset(available_timezones())

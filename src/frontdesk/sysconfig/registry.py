@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Literal
-from zoneinfo import available_timezones
 
+from frontdesk.core.clock import known_timezones
 from frontdesk.core.errors import NotFound, ValidationFailed
 
 SettingType = Literal[
@@ -187,7 +186,7 @@ def _validate(setting: Setting, value: Any) -> Any:
             raise _fail("must be a colour written #rrggbb, such as #0b5cad")
         return value.lower()
     if kind == "timezone":
-        if not isinstance(value, str) or value not in _known_timezones():
+        if not isinstance(value, str) or value not in known_timezones():
             raise _fail("must be an IANA time zone such as UTC or Europe/Berlin")
         return value
     if kind in ("string", "text", "email", "url", "group", "cron", "select"):
@@ -224,11 +223,6 @@ def _validate(setting: Setting, value: Any) -> Any:
             raise _fail("must map text keys to text values")
         return value
     raise _fail(f"unsupported setting type {kind}")
-
-
-@cache
-def _known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
 
 
 # minute, hour, day of month, month, day of week (0-6: the job scheduler refuses 7)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from typing import Annotated, Literal
-from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -18,7 +16,7 @@ from pydantic import (
     field_validator,
 )
 
-from frontdesk.core.clock import isoformat_z
+from frontdesk.core.clock import isoformat_z, known_timezones
 from frontdesk.core.fields import Email, Login, Name
 from frontdesk.core.input_model import InputModel
 from frontdesk.domain.accounts.settings import AGENT_LANGUAGE
@@ -29,13 +27,8 @@ Realm = Literal["agent", "customer"]
 # --- shared field types ----------------------------------------------------------------------
 
 
-@cache
-def _known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def _check_timezone(value: str) -> str:
-    if value not in _known_timezones():
+    if value not in known_timezones():
         raise ValueError("must be an IANA time zone such as UTC or Europe/Berlin")
     return value
 

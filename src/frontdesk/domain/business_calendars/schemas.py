@@ -11,11 +11,10 @@ import itertools
 import re
 from datetime import date, time
 from typing import Annotated, Any
-from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
-from frontdesk.core.clock import isoformat_z
+from frontdesk.core.clock import isoformat_z, known_timezones
 from frontdesk.core.input_model import InputModel
 from frontdesk.domain.business_calendars.models import BusinessCalendar
 from frontdesk.domain.business_calendars.working_time import (
@@ -72,7 +71,7 @@ class HolidayIn(InputModel):
 
 
 def _known_zone(value: str) -> str:
-    if value not in available_timezones():
+    if value not in known_timezones():
         raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Berlin)")
     return value
 

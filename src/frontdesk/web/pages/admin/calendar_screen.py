@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from zoneinfo import available_timezones
 
 from pydantic import BaseModel
 
 from frontdesk.core.actor import Actor
+from frontdesk.core.clock import known_timezones
 from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.input_model import InputModel
 from frontdesk.core.pagination import Page, PageRequest
@@ -180,7 +180,7 @@ async def _update(tx: Tx, actor: Actor, calendar_id: int, form: CalendarForm) ->
 
 
 async def _time_zone_choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
-    return {"time_zone": [(zone, zone) for zone in sorted(available_timezones())]}
+    return {"time_zone": [(zone, zone) for zone in sorted(known_timezones())]}
 
 
 CALENDAR_SCREEN = AdminScreen(

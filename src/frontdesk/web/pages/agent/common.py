@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from frontdesk.core.clock import known_timezones
 from frontdesk.core.errors import DomainError, NotFound
 from frontdesk.domain.accounts import access as account_access
 from frontdesk.web.dependencies import Caller, TxDep
@@ -22,7 +22,7 @@ from frontdesk.web.templating import render, translations_for
 
 @cache
 def timezones() -> list[str]:
-    return sorted(available_timezones())
+    return sorted(known_timezones())
 
 
 def gettext_for(caller: Caller) -> Callable[[str], str]:
