@@ -157,6 +157,14 @@ def migrate() -> None:
     click.echo("Database is up to date.")
 
 
+@main.command("secret-key")
+def secret_key() -> None:
+    """Print a new key for FRONTDESK_SECRET_KEY (give every process the same one)."""
+    from frontdesk.core.credentials import new_secret_key
+
+    click.echo(new_secret_key())
+
+
 @main.command()
 def worker() -> None:
     """Run background and periodic jobs (run as many as you like: each period runs once)."""
