@@ -10,7 +10,15 @@ from functools import partial
 from frontdesk.domain.runtime import Runtime
 from frontdesk.jobs.scheduler import JobScheduler
 
-FEATURES = ("accounts", "ticket_catalogue", "business_calendars", "tickets", "chat", "outbox")
+FEATURES = (
+    "accounts",
+    "ticket_catalogue",
+    "business_calendars",
+    "tickets",
+    "chat",
+    "outbox",
+    "escalations",
+)
 
 
 def load_features() -> None:
