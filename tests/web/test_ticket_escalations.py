@@ -5,14 +5,17 @@ their escalation times lie in the past of the real clock the lists compare with.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from frontdesk.core.actor import SYSTEM
 from frontdesk.domain.accounts.access import group_id_by_name
+from frontdesk.domain.accounts.models import Agent
 from frontdesk.domain.ticket_catalogue import actions as catalogue_actions
 from frontdesk.domain.ticket_catalogue.schemas import QueueCreate
 from frontdesk.domain.tickets import actions
@@ -27,7 +30,10 @@ from tests.domain.escalations.clock import (
     set_queue_targets,
 )
 from tests.domain.tickets.people import Headers, actor_of, make_agent, transaction
+from tests.web.test_pages_agent import log_in
 
+PASSWORD = "agent-password-1"
+ROW = re.compile(r'data-ticket-id="(\d+)"')
 CALL = {"channel": "phone", "sender": "customer", "body": "The printer is on fire."}
 
 
@@ -73,8 +79,12 @@ async def seeded(
             tx, admin, QueueCreate(name="Secret", group_id=admin_group)
         )
     await set_queue_targets(web, secret.id, **targets)
-    _, seeded.worker = await make_agent(web, "worker", ["rw"])
-    _, seeded.boss = await make_agent(web, "boss", ["ro"], group="admin")
+    _, seeded.worker = await make_agent(web, "worker", ["rw"], password=PASSWORD)
+    _, seeded.boss = await make_agent(web, "boss", ["ro"], group="admin", password=PASSWORD)
+    async with transaction(web) as tx:
+        await tx.session.execute(
+            update(Agent).where(Agent.login == "worker").values(timezone="Europe/Berlin")
+        )
 
     clock = seeded.clock = freeze(monkeypatch, "2026-01-09 15:00")  # Friday 16:00 in Berlin
     ids = seeded.ids
@@ -156,3 +166,62 @@ async def test_escalated_must_be_a_boolean(client: httpx.AsyncClient, seeded: Se
     response = await client.get("/api/v1/tickets?escalated=maybe", headers=seeded.worker)
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "escalated"
+
+
+# --- agent pages -------------------------------------------------------------------------------
+
+
+def _row(html: str, ticket_id: int) -> str:
+    start = html.index(f'data-ticket-id="{ticket_id}"')
+    return html[start : html.index("</tr>", start)]
+
+
+async def test_the_escalated_tickets_page_lists_them_earliest_first_in_the_agents_zone(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    await log_in(client, "worker", PASSWORD, "agent")
+    response = await client.get("/agent/escalated")
+    assert response.status_code == 200
+    html = response.text
+    assert '<a href="/agent/escalated" aria-current="page">' in html
+    assert "<h1>Escalated tickets</h1>" in html
+    ids = seeded.ids
+    assert [int(i) for i in ROW.findall(html)] == [ids["friday"], ids["monday"]]
+    friday = _row(html, ids["friday"])
+    # Monday 11:00 in Berlin, the worker's zone; long ago, so its date.
+    assert (
+        '<span class="badge badge-escalated" data-escalated><time datetime="2026-01-12T10:00:00Z"'
+        ' title="2026-01-12 11:00">Escalated 2026-01-12</time></span>'
+    ) in friday
+    # Paged: one per page, the second page holds the later one.
+    second = await client.get("/agent/escalated?limit=1&offset=1")
+    assert [int(i) for i in ROW.findall(second.text)] == [ids["monday"]]
+    assert (await client.get("/agent/escalated?limit=0")).status_code == 422
+
+
+async def test_the_escalated_page_of_another_agent_holds_only_their_queues(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    await log_in(client, "boss", PASSWORD, "agent")
+    html = (await client.get("/agent/escalated")).text
+    assert [int(i) for i in ROW.findall(html)] == [seeded.ids["secret"]]
+
+
+async def test_queue_view_and_zoom_show_the_escalation(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    ids = seeded.ids
+    await log_in(client, "worker", PASSWORD, "agent")
+    html = (await client.get(f"/agent/queues?queue_id={RAW}")).text
+    assert "badge-escalated" in _row(html, ids["friday"])
+    assert "badge-escalates" in _row(html, ids["fresh"])
+    assert "badge-escalat" not in _row(html, ids["answered"])
+
+    zoom = (await client.get(f"/agent/tickets/{ids['friday']}")).text
+    assert (
+        '<dt>First response due</dt><dd data-escalation-time><span class="badge badge-escalated"'
+    ) in zoom
+    assert '<time datetime="2026-01-12T10:00:00.000Z">2026-01-12 11:00</time></dd>' in zoom
+    assert "<dt>Solution due</dt>" not in zoom
+    answered = (await client.get(f"/agent/tickets/{ids['answered']}")).text
+    assert "data-escalation-time" not in answered and "badge-escalat" not in answered
