@@ -7,9 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from frontdesk.domain.escalations.actions import do_announce_escalations
+from frontdesk.domain.business_calendars import actions as calendar_actions
+from frontdesk.domain.business_calendars.schemas import BusinessCalendarUpdate
+from frontdesk.domain.escalations.actions import (
+    do_announce_escalations,
+    do_queue_recomputes_for_changed_targets,
+)
 from frontdesk.domain.escalations.events import TicketEscalationReached
 from frontdesk.domain.ticket_catalogue.models import Sla
 from frontdesk.domain.tickets import actions
@@ -237,3 +242,44 @@ async def test_the_sla_wins_over_the_queue_and_the_job_leaves_changed_time_alone
     async with transaction(web) as tx:
         ticket = await tx.session.get(Ticket, ticket_id)
         assert ticket is not None and ticket.updated_at == before
+
+
+async def _job_pass(web: WebState, now: datetime) -> tuple[int, list[tuple[int, str]]]:
+    async with transaction(web) as tx:
+        queued = await do_queue_recomputes_for_changed_targets(tx, now)
+        return queued, await do_announce_escalations(tx, now)
+
+
+async def test_tickets_from_before_and_a_changed_calendar_are_recomputed_by_the_job(
+    web: WebState, berlin_queue: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze(monkeypatch, "2027-01-08 15:00")
+    ticket_id = await _create(web)
+    other = await _create(web, state="closed successful")
+    # As a ticket from before escalations were kept: no times yet.
+    async with transaction(web) as tx:
+        await tx.session.execute(
+            update(Ticket).values(escalation_response_at=None, escalation_notice_at=None)
+        )
+    assert (await _times(web, ticket_id))["response"] is None
+
+    # The first pass takes every ticket with a target; closed ones do not escalate.
+    assert await _job_pass(web, utc("2027-01-08 15:01")) == (1, [])
+    assert (await _times(web, ticket_id))["response"] == utc("2027-01-11 10:00")
+    assert (await _times(web, other))["response"] is None
+    assert await _job_pass(web, utc("2027-01-08 15:02")) == (0, [])
+
+    # Monday becomes a holiday: the ticket now escalates on Tuesday at 11:00.
+    admin = await actor_of(web, "agent", "admin")
+    async with transaction(web) as tx:
+        await calendar_actions.do_update_calendar(
+            tx,
+            admin,
+            berlin_queue,
+            BusinessCalendarUpdate.model_validate(
+                {"holidays": [{"date": "2027-01-11", "name": "Closed", "recurring": False}]}
+            ),
+        )
+    assert await _job_pass(web, utc("2027-01-08 15:03")) == (1, [])
+    assert (await _times(web, ticket_id))["response"] == utc("2027-01-12 10:00")
+    assert await _job_pass(web, utc("2027-01-08 15:04")) == (0, [])

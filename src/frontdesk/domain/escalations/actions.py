@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,7 +20,7 @@ from frontdesk.domain.business_calendars.models import BusinessCalendar
 from frontdesk.domain.business_calendars.schemas import working_calendar_of
 from frontdesk.domain.business_calendars.working_time import WorkingCalendar
 from frontdesk.domain.escalations.events import NoticeName, TicketEscalationReached
-from frontdesk.domain.escalations.models import TicketEscalationNotice
+from frontdesk.domain.escalations.models import EscalationSweep, TicketEscalationNotice
 from frontdesk.domain.escalations.rules import (
     HISTORY_WORD,
     KINDS,
@@ -244,3 +244,70 @@ async def do_announce_escalations(
         )
     await tx.session.flush()
     return announced
+
+
+# --- changed calendars, queues and SLAs ----------------------------------------------------------
+
+SWEEP_ID = 1
+
+
+def _has_target(model: type[Queue] | type[Sla]) -> ColumnElement[bool]:
+    return or_(
+        model.first_response_minutes.is_not(None),
+        model.update_minutes.is_not(None),
+        model.solution_minutes.is_not(None),
+    )
+
+
+async def _latest_change(session: AsyncSession) -> datetime | None:
+    latest = [
+        await session.scalar(select(func.max(model.updated_at)))
+        for model in (BusinessCalendar, Queue, Sla)
+    ]
+    return max((as_utc(at) for at in latest if at is not None), default=None)
+
+
+async def do_queue_recomputes_for_changed_targets(tx: Tx, now: datetime) -> int:
+    """Queue the tickets of calendars, queues and SLAs changed since the last pass for a
+    recompute by ``do_announce_escalations`` (their next notice becomes ``now``); how many.
+
+    Only tickets in a state that escalates: the others get times again on their next change.
+    """
+    session = tx.session
+    sweep = await session.get(EscalationSweep, SWEEP_ID)
+    latest = await _latest_change(session)
+    escalating = select(TicketState.id).where(
+        TicketState.state_type.not_in(NON_ESCALATING_STATE_TYPES)
+    )
+    if sweep is None:
+        affected: ColumnElement[bool] = or_(
+            Ticket.queue_id.in_(select(Queue.id).where(_has_target(Queue))),
+            Ticket.sla_id.in_(select(Sla.id).where(_has_target(Sla))),
+        )
+        session.add(EscalationSweep(id=SWEEP_ID, changed_until=latest or now))
+    else:
+        since = as_utc(sweep.changed_until)
+        if latest is None or latest <= since:
+            return 0
+        calendars = select(BusinessCalendar.id).where(BusinessCalendar.updated_at > since)
+        affected = or_(
+            Ticket.queue_id.in_(
+                select(Queue.id).where(
+                    or_(Queue.updated_at > since, Queue.business_calendar_id.in_(calendars))
+                )
+            ),
+            Ticket.sla_id.in_(
+                select(Sla.id).where(
+                    or_(Sla.updated_at > since, Sla.business_calendar_id.in_(calendars))
+                )
+            ),
+        )
+        sweep.changed_until = latest
+    result = await session.execute(
+        update(Ticket)
+        .where(Ticket.state_id.in_(escalating), affected)
+        .values(escalation_notice_at=now, updated_at=Ticket.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    await session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,4 +1,5 @@
-"""The periodic job of escalations: announce warnings and escalations as their moment comes."""
+"""The periodic job of escalations: recompute the tickets of changed calendars, queues and
+SLAs, and announce warnings and escalations as their moment comes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.core.clock import utcnow
-from frontdesk.domain.escalations.actions import do_announce_escalations
+from frontdesk.domain.escalations.actions import (
+    do_announce_escalations,
+    do_queue_recomputes_for_changed_targets,
+)
 from frontdesk.domain.runtime import Runtime, Tx
 from frontdesk.jobs.scheduler import JobScheduler
 
@@ -17,7 +21,11 @@ log = structlog.get_logger(__name__)
 
 
 async def announce_escalations(tx: Tx) -> None:
-    announced = await do_announce_escalations(tx, utcnow())
+    now = utcnow()
+    queued = await do_queue_recomputes_for_changed_targets(tx, now)
+    if queued:
+        log.info("escalations_recompute_queued", count=queued)
+    announced = await do_announce_escalations(tx, now)
     if announced:
         log.info("escalations_announced", count=len(announced))
 

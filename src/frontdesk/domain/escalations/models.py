@@ -25,3 +25,17 @@ class TicketEscalationNotice(Base):
     # The escalation instant the notice belongs to (for a warning: the one it warns of).
     due_at: Mapped[datetime]
     sent_at: Mapped[datetime]
+
+
+class EscalationSweep(Base):
+    """How far the job has looked at changed calendars, queues and SLAs (one row).
+
+    ``changed_until`` is the latest ``updated_at`` among them that the job has handled: their
+    tickets were queued for a recompute. No row yet: the job has never run, and every ticket
+    with a target is recomputed once (the tickets that were there before escalations came).
+    """
+
+    __tablename__ = "escalation_sweep"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    changed_until: Mapped[datetime]

@@ -65,9 +65,16 @@ def upgrade() -> None:
             name=op.f("uq_ticket_escalation_notice_ticket_id_name_due_at"),
         ),
     )
+    op.create_table(
+        "escalation_sweep",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("changed_until", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation_sweep")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("escalation_sweep")
     op.drop_table("ticket_escalation_notice")
     for table, columns in (("sla", SLA_NOTIFY), ("queue", QUEUE_TARGETS)):
         with op.batch_alter_table(table, schema=None) as batch_op:
