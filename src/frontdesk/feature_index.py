@@ -17,6 +17,7 @@ FEATURES = (
     "tickets",
     "chat",
     "outbox",
+    "email",
     "escalations",
 )
 

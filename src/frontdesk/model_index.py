@@ -4,6 +4,7 @@ from frontdesk.db.base import Base
 from frontdesk.domain.accounts import models as accounts_models
 from frontdesk.domain.business_calendars import models as business_calendars_models
 from frontdesk.domain.chat import models as chat_models
+from frontdesk.domain.email import models as email_models
 from frontdesk.domain.escalations import models as escalations_models
 from frontdesk.domain.outbox import models as outbox_models
 from frontdesk.domain.ticket_catalogue import models as ticket_catalogue_models
@@ -16,6 +17,7 @@ __all__ = [
     "accounts_models",
     "business_calendars_models",
     "chat_models",
+    "email_models",
     "escalations_models",
     "jobs_models",
     "outbox_models",
