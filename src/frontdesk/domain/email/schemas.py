@@ -1,0 +1,32 @@
+"""Input of an article sent as e-mail (API and the compose screens)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from frontdesk.domain.tickets.schemas import ArticleCreate, DbId
+
+# One recipient as typed: "cora@example.com" or "Cora Customer <cora@example.com>"; a value may
+# hold several separated by commas (the compose screen's fields do).
+Recipient = str
+MAX_RECIPIENTS = 50
+
+
+class EmailArticleCreate(ArticleCreate):
+    """An article that also leaves as e-mail. ``to`` present (with ``channel`` "email") is what
+    makes the article API send; without it the article is only recorded, as before.
+
+    ``in_reply_to_article_id`` names the article answered or forwarded (threading headers);
+    ``state``/``state_id``/``pending_until`` are the ticket's next state, set in the same
+    transaction.
+    """
+
+    to: list[Recipient] | None = Field(default=None, max_length=MAX_RECIPIENTS)
+    cc: list[Recipient] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
+    bcc: list[Recipient] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
+    in_reply_to_article_id: DbId | None = None
+    state: str | None = Field(default=None, max_length=200)
+    state_id: DbId | None = None
+    pending_until: datetime | None = None

@@ -1,0 +1,86 @@
+"""Tickets with a received e-mail to answer, and the sender settings, for the e-mail tests."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from frontdesk.domain.email.models import ArticleMail
+from frontdesk.domain.tickets.models import Article
+from frontdesk.web.state import WebState
+from tests.domain.outbox.mail import set_settings
+from tests.domain.tickets.people import make_customer, transaction
+
+Headers = dict[str, str]
+RAW = 2  # the "Raw" queue of a fresh installation
+SENDER = "support@frontdesk.example"
+SENDER_NAME = "Frontdesk Süpport"
+RECEIVED_ID = "<first.42@customer.example>"
+RECEIVED_REFERENCES = "<root.41@customer.example>"
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+async def use_sender(web: WebState, relay_port: int | None = None) -> None:
+    values: dict[str, Any] = {
+        "Email::FallbackSenderAddress": SENDER,
+        "Email::FallbackSenderName": SENDER_NAME,
+    }
+    if relay_port is not None:
+        values |= {"SendmailModule::Host": "127.0.0.1", "SendmailModule::Port": relay_port}
+    await set_settings(web, values)
+
+
+async def received_ticket(
+    client: httpx.AsyncClient, headers: Headers, web: WebState
+) -> dict[str, Any]:
+    """A ticket of customer jane whose first article is an e-mail she sent (with its ids)."""
+    await make_customer(web, "jane")
+    response = await client.post(
+        "/api/v1/tickets",
+        json={
+            "title": "Printer on fire",
+            "queue_id": RAW,
+            "customer_user": "jane",
+            "article": {
+                "channel": "email",
+                "sender": "customer",
+                "subject": "Printer on fire",
+                "body": "It smokes.\n\nJane",
+            },
+        },
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    ticket: dict[str, Any] = response.json()
+    async with transaction(web) as tx:
+        article = await tx.session.scalar(select(Article).where(Article.ticket_id == ticket["id"]))
+        assert article is not None
+        tx.session.add(
+            ArticleMail(
+                article_id=article.id,
+                ticket_id=ticket["id"],
+                direction="in",
+                message_id=RECEIVED_ID,
+                in_reply_to=None,
+                references=RECEIVED_REFERENCES,
+                from_address="Jane Customer <jane@customer.example>",
+                to_addresses=[SENDER],
+                cc_addresses=[],
+                bcc_addresses=[],
+                raw=b"Message-ID: " + RECEIVED_ID.encode() + b"\r\n\r\nIt smokes.\r\n",
+            )
+        )
+        ticket["first_article_id"] = article.id
+    return ticket
+
+
+async def stored_mails(web: WebState) -> list[ArticleMail]:
+    async with web.session_factory() as session:
+        query = select(ArticleMail).order_by(ArticleMail.article_id)
+        return list((await session.execute(query)).scalars())
