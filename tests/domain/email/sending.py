@@ -37,7 +37,12 @@ async def use_sender(web: WebState, relay_port: int | None = None) -> None:
 
 
 async def received_ticket(
-    client: httpx.AsyncClient, headers: Headers, web: WebState
+    client: httpx.AsyncClient,
+    headers: Headers,
+    web: WebState,
+    *,
+    to: list[str] | None = None,
+    cc: list[str] | None = None,
 ) -> dict[str, Any]:
     """A ticket of customer jane whose first article is an e-mail she sent (with its ids)."""
     await make_customer(web, "jane")
@@ -70,8 +75,8 @@ async def received_ticket(
                 in_reply_to=None,
                 references=RECEIVED_REFERENCES,
                 from_address="Jane Customer <jane@customer.example>",
-                to_addresses=[SENDER],
-                cc_addresses=[],
+                to_addresses=to or [SENDER],
+                cc_addresses=cc or [],
                 bcc_addresses=[],
                 raw=b"Message-ID: " + RECEIVED_ID.encode() + b"\r\n\r\nIt smokes.\r\n",
             )

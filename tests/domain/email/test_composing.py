@@ -102,3 +102,9 @@ def test_a_plain_message_renders_with_crlf_and_encoded_names() -> None:
         b"\r\n"
         b"Gr\xc3\xbc\xc3\x9fe\r\n"
     )
+
+
+def test_a_long_subject_is_shortened_to_fit_with_its_ticket_number() -> None:
+    subject = ticket_subject("x" * 255, "2026120710000001", RULES)
+    assert len(subject) == 255
+    assert subject.startswith("[Ticket#2026120710000001] xxx")

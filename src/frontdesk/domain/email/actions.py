@@ -131,7 +131,7 @@ async def do_send_email_article(
             attachments=data.attachments,
         ),
     )
-    article.from_display = mail.sender.formatted()
+    article.from_display = mail.sender.formatted()[:250]
     stored = ArticleMail(
         article_id=article.id,
         ticket_id=ticket.id,

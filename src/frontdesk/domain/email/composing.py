@@ -20,6 +20,8 @@ from frontdesk.core.errors import ValidationFailed
 # Reply and forward markers of common mail programs (English, German), matched without case.
 _REPLY_MARKERS = ("re", "aw")
 _FORWARD_MARKERS = ("fwd", "fw", "wg")
+# The article's subject column: a sent subject longer than this is shortened.
+SUBJECT_LENGTH = 255
 _LEADING_MARKERS = re.compile(r"^\s*((?:re|aw|fwd?|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
@@ -135,15 +137,19 @@ def forward_subject(original: str, rules: SubjectRules) -> str:
     return f"{rules.forward_prefix}: {base}"
 
 
-def ticket_subject(subject: str, number: str, rules: SubjectRules) -> str:
+def ticket_subject(
+    subject: str, number: str, rules: SubjectRules, max_length: int = SUBJECT_LENGTH
+) -> str:
     """The subject as sent: ticket hooks already in it removed, reply markers collapsed, and
-    the ticket number placed as ``Ticket::SubjectFormat`` says."""
+    the ticket number placed as ``Ticket::SubjectFormat`` says; the text is shortened so the
+    whole fits ``max_length`` (the article's subject column)."""
     text = strip_ticket_hook(subject, rules.hook)
     if _LEADING_MARKERS.match(text):
         text = collapse_markers(text, rules)
     tag = f"[{rules.hook}{number}]"
     if rules.format == "None":
-        return text
+        return text[:max_length]
+    text = text[: max(0, max_length - len(tag) - 1)].strip()
     if rules.format == "Right":
         return f"{text} {tag}".strip()
     return f"{tag} {text}".strip()
