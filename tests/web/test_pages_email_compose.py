@@ -19,7 +19,7 @@ from tests.domain.email.sending import (
 )
 from tests.domain.outbox.mail import items
 from tests.domain.outbox.relay import RecordingHandler, smtp_relay
-from tests.domain.tickets.people import make_agent
+from tests.domain.tickets.people import make_agent, make_customer
 from tests.web.test_pages_admin import log_in, log_in_admin
 
 Headers = dict[str, str]
@@ -274,3 +274,52 @@ async def test_recipient_suggestions_complete_the_address_being_typed(
     ]
     short = await client.get("/agent/email/recipients", params={"bcc": "j"})
     assert re.findall(r"<option", short.text) == []
+
+
+async def test_a_new_email_ticket_is_created_and_its_first_article_sent(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    await make_customer(web, "jane")
+    csrf = await log_in_admin(client)
+    form = await client.get("/agent/email-tickets/new")
+    assert form.status_code == 200
+    assert '<a href="/agent/email-tickets/new" aria-current="page">New e-mail ticket</a>' in (
+        form.text
+    )
+    with smtp_relay() as relay:
+        await use_sender(web, relay.port)
+        refused = await client.post(
+            "/agent/email-tickets/new",
+            data={"csrf_token": csrf, "queue_id": "2", "to": "jane@", "subject": "Hi", "body": "x"},
+        )
+        assert refused.status_code == 422
+        assert field_error(refused.text, "to") == "jane@ is not a valid e-mail address"
+        assert (await client.get("/api/v1/tickets", headers=admin_headers)).json()["total"] == 0
+
+        created = await client.post(
+            "/agent/email-tickets/new",
+            data={
+                "csrf_token": csrf,
+                "queue_id": "2",
+                "to": "jane@customer.example",
+                "subject": "Your new printer",
+                "body": "It ships tomorrow.",
+            },
+            files={"attachment": ("order.txt", b"1 printer", "text/plain")},
+        )
+        assert created.status_code == 303, created.text
+        await deliver_due(web.session_factory, web.runtime.config, "w1")
+
+    (ticket,) = (await client.get("/api/v1/tickets", headers=admin_headers)).json()["items"]
+    assert created.headers["location"] == f"/agent/tickets/{ticket['id']}?done=created"
+    assert (ticket["title"], ticket["customer_user"]) == ("Your new printer", "jane")
+    (mail,) = await stored_mails(web)
+    (received,) = relay.received
+    assert received.data == mail.raw
+    assert f"Subject: [Ticket#{ticket['number']}] Your new printer\r\n".encode() in received.data
+    assert b"In-Reply-To" not in received.data
+    articles = await client.get(f"/api/v1/tickets/{ticket['id']}/articles", headers=admin_headers)
+    (article,) = articles.json()["items"]
+    assert article["subject"] == f"[Ticket#{ticket['number']}] Your new printer"
+    assert article["from_display"] == f"Frontdesk Süpport <{SENDER}>"
+    assert [f["filename"] for f in article["attachments"]] == ["order.txt"]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from frontdesk.domain.tickets.schemas import ArticleCreate, DbId
+from frontdesk.domain.tickets.schemas import ArticleCreate, AttachmentIn, DbId, TicketInput
 
 # One recipient as typed: "cora@example.com" or "Cora Customer <cora@example.com>"; a value may
 # hold several separated by commas (the compose screen's fields do).
@@ -29,4 +29,22 @@ class EmailArticleCreate(ArticleCreate):
     in_reply_to_article_id: DbId | None = None
     state: str | None = Field(default=None, max_length=200)
     state_id: DbId | None = None
+    pending_until: datetime | None = None
+
+
+class EmailTicketCreate(TicketInput):
+    """A new ticket whose first article is an e-mail the agent sends (OTRS's "New e-mail
+    ticket"). Without ``customer_user`` the customer whose address is the first of ``to`` is
+    taken, when there is one."""
+
+    queue_id: DbId
+    customer_user: str | None = Field(default=None, max_length=200)
+    to: list[Recipient] = Field(max_length=MAX_RECIPIENTS)
+    cc: list[Recipient] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
+    bcc: list[Recipient] = Field(default_factory=list, max_length=MAX_RECIPIENTS)
+    subject: str = Field(min_length=1, max_length=255)
+    body: str = Field(min_length=1, max_length=1_000_000)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
+    state_id: DbId | None = None
+    priority_id: DbId | None = None
     pending_until: datetime | None = None

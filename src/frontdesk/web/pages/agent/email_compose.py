@@ -14,10 +14,15 @@ from starlette.datastructures import FormData
 from frontdesk.core.errors import DomainError, ValidationFailed
 from frontdesk.domain.accounts.queries import suggest_customer_users
 from frontdesk.domain.email.access import access_mail_source
-from frontdesk.domain.email.actions import do_send_email_article, sender_for_queue, subject_rules
+from frontdesk.domain.email.actions import (
+    do_create_email_ticket,
+    do_send_email_article,
+    sender_for_queue,
+    subject_rules,
+)
 from frontdesk.domain.email.composing import Mailbox
 from frontdesk.domain.email.drafts import COMPOSE_MODES, ComposeMode, Draft, compose_draft
-from frontdesk.domain.email.schemas import EmailArticleCreate
+from frontdesk.domain.email.schemas import EmailArticleCreate, EmailTicketCreate
 from frontdesk.domain.tickets import queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.schemas import AttachmentIn
@@ -177,6 +182,68 @@ async def send_email(ticket_id: int, request: Request, caller: AgentPage, tx: Tx
         )
     except DomainError as exc:
         return await agent_error_page(request, tx, caller, exc, "queues")
+
+
+NEW_TICKET_FIELDS = ("queue_id", "customer_user", "state_id", "priority_id")
+
+
+async def _new_ticket_page(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    *,
+    values: dict[str, str] | None = None,
+    failed: FormErrors | None = None,
+) -> HTMLResponse:
+    options = await queries.ticket_form_options(tx.session, caller.actor, None)
+    context = {"nav": "new_email", "options": options, "values": values or {}, "failed": failed}
+    status = failed.status if failed else 200
+    return await agent_page(
+        request, tx, caller, "agent/email_ticket_new.html", context, status_code=status
+    )
+
+
+@router.get("/agent/email-tickets/new", response_class=HTMLResponse)
+async def new_email_ticket_form(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
+    return await _new_ticket_page(request, tx, caller)
+
+
+@router.post("/agent/email-tickets/new")
+async def create_email_ticket(request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    """OTRS's "New e-mail ticket": the ticket and its first article, sent to the customer."""
+    _ = gettext_for(caller)
+    form = await request.form()
+    try:
+        values: dict[str, Any] = {
+            name: form_text(form, name) for name in NEW_TICKET_FIELDS if form_text(form, name)
+        }
+        values |= {
+            "to": [form_text(form, "to")],
+            "cc": [form_text(form, "cc")],
+            "bcc": [form_text(form, "bcc")],
+            "subject": str(form.get("subject") or "").strip(" \t"),
+            "body": form_text(form, "body"),
+            "attachments": await uploaded_attachments(form),
+        }
+        if form_text(form, "pending_until"):
+            values["pending_until"] = local_input_to_utc(
+                form_text(form, "pending_until"), caller.actor.timezone, "pending_until"
+            )
+        sent = await do_create_email_ticket(
+            tx, caller.actor, EmailTicketCreate.model_validate(values)
+        )
+    except ValidationError as exc:
+        failed = errors_from_validation(exc, _("Check the marked fields."))
+    except DomainError as exc:
+        failed = errors_from_domain(exc)
+    else:
+        return RedirectResponse(
+            f"/agent/tickets/{sent.article.ticket_id}?done=created", status_code=303
+        )
+    await discard_refused_changes(tx, caller)
+    return await _new_ticket_page(
+        request, tx, caller, values=page_values(dict(form)), failed=failed
+    )
 
 
 @router.get("/agent/email/recipients", response_class=HTMLResponse)
