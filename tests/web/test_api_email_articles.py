@@ -275,3 +275,17 @@ async def test_customers_get_the_source_of_their_own_visible_mail_only(
     other = await client.get(url, headers=bob)
     assert other.status_code == 404
     assert other.json()["error"]["code"] == "ticket_not_found"
+
+
+async def test_an_answer_without_a_subject_answers_the_articles_subject(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ticket = await received_ticket(client, admin_headers, web)
+    await use_sender(web)
+    response = await client.post(
+        f"/api/v1/tickets/{ticket['id']}/articles",
+        json=answer(ticket, subject="", attachments=[]),
+        headers=admin_headers,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["subject"] == f"[Ticket#{ticket['number']}] Re: Printer on fire"

@@ -65,7 +65,17 @@ def test_recipients_are_parsed_checked_and_deduplicated() -> None:
         "Cora Customer <cora@example.com>",
         '"Doe, J" <j@example.com>',
     ]
-    for bad in ("nobody", "a@b", "x@@example.com", "Doe, J <j@example.com>", "a@example.com\r\n"):
+    assert parse_recipients(["Jörg <jane@exämple.de>"], "to") == [
+        Mailbox("jane@xn--exmple-cua.de", "Jörg")
+    ]
+    for bad in (
+        "nobody",
+        "a@b",
+        "x@@example.com",
+        "Doe, J <j@example.com>",
+        "a@example.com\r\n",
+        "jürgen@example.com",
+    ):
         with pytest.raises(ValidationFailed) as refused:
             parse_recipients([bad], "cc")
         assert refused.value.field == "cc"

@@ -16,6 +16,7 @@ from frontdesk.domain.email.composing import (
     Mailbox,
     OutgoingMail,
     SubjectRules,
+    answer_subject,
     new_message_id,
     parse_recipients,
     refuse_line_breaks,
@@ -65,8 +66,13 @@ async def sender_for_queue(tx: Tx, queue_id: int) -> Mailbox:
     del queue_id
     return Mailbox(
         email=str(tx.setting(FALLBACK_SENDER_EMAIL)),
-        display_name=str(tx.setting(FALLBACK_SENDER_NAME)),
+        display_name=_one_line(str(tx.setting(FALLBACK_SENDER_NAME))),
     )
+
+
+def _one_line(text: str) -> str:
+    """A display name as one header line, whatever an administrator typed."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,7 @@ async def check_send_email_article(
     recipients = check_recipients(data.to or [], data.cc, data.bcc, data.subject)
     attachments = ticket_actions.prepare_attachments(data, tx.runtime.settings.max_upload_bytes, "")
     threading: tuple[str | None, list[str]] = (None, [])
+    subject = data.subject
     if data.in_reply_to_article_id is not None:
         answered = await tx.session.get(Article, data.in_reply_to_article_id)
         if answered is None or answered.ticket_id != ticket.id:
@@ -169,7 +176,9 @@ async def check_send_email_article(
         answered_mail = await mail_of_article(tx.session, answered.id)
         if answered_mail is not None:
             threading = threading_after(answered_mail.message_id, answered_mail.references)
-    mail = await _outgoing(tx, ticket, recipients, data.subject, data.body, attachments, threading)
+        if not subject.strip():
+            subject = answer_subject(answered.subject, subject_rules(tx))
+    mail = await _outgoing(tx, ticket, recipients, subject, data.body, attachments, threading)
     return ticket, mail, recipients.bcc
 
 

@@ -91,10 +91,17 @@ def parse_recipients(values: Sequence[str], field_name: str) -> list[Mailbox]:
                 raise ValidationFailed(
                     field_name, f"{address} is not a valid e-mail address"
                 ) from None
-            if checked.normalized.lower() in seen:
+            # The relay gets the ASCII form (an IDN domain as xn--…); a mailbox name beyond
+            # ASCII would need SMTPUTF8, which relays cannot be relied on for.
+            email = checked.ascii_email
+            if email is None:
+                raise ValidationFailed(
+                    field_name, f"{address}: addresses with non-ASCII names are not supported"
+                )
+            if email.lower() in seen:
                 continue
-            seen.add(checked.normalized.lower())
-            mailboxes.append(Mailbox(email=checked.normalized, display_name=name.strip()))
+            seen.add(email.lower())
+            mailboxes.append(Mailbox(email=email, display_name=name.strip()))
     return mailboxes
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
@@ -10,7 +11,7 @@ from frontdesk.domain.tickets.schemas import ArticleCreate, AttachmentIn, DbId, 
 
 # One recipient as typed: "cora@example.com" or "Cora Customer <cora@example.com>"; a value may
 # hold several separated by commas (the compose screen's fields do).
-Recipient = str
+Recipient = Annotated[str, Field(max_length=4000)]
 MAX_RECIPIENTS = 50
 
 
