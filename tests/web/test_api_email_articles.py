@@ -68,7 +68,7 @@ async def test_an_answer_arrives_as_exactly_the_stored_message(
             f"/api/v1/tickets/{ticket['id']}/articles", json=answer(ticket), headers=admin_headers
         )
         assert response.status_code == 201, response.text
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
 
     article = response.json()
     subject = f"[Ticket#{ticket['number']}] Re: Printer on fire"

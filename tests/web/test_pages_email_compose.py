@@ -14,6 +14,7 @@ from tests.domain.email.sending import (
     SENDER,
     b64,
     received_ticket,
+    set_up_queue_mail,
     stored_mails,
     use_sender,
 )
@@ -95,7 +96,7 @@ async def test_reply_is_prefilled_sent_and_shown_on_the_zoom(
         zoom = (await client.get(sent.headers["location"])).text
         assert "E-mail queued for sending." in zoom
         assert "Queued for delivery" in zoom
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
 
     (_, mail) = await stored_mails(web)
     (received,) = relay.received
@@ -184,7 +185,7 @@ async def test_forward_offers_the_articles_files_and_sends_them_on(
             },
         )
         assert sent.status_code == 303, sent.text
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
     (received,) = relay.received
     assert f"Subject: [Ticket#{ticket['number']}] Fwd: Invoice\r\n".encode() in received.data
     assert b'filename="invoice.pdf"' in received.data
@@ -249,7 +250,7 @@ async def test_a_failed_delivery_is_shown_on_the_zoom(
             headers=admin_headers,
         )
         assert sent.status_code == 201
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
     await log_in_admin(client)
     zoom = (await client.get(f"/agent/tickets/{ticket['id']}")).text
     assert (
@@ -308,7 +309,7 @@ async def test_a_new_email_ticket_is_created_and_its_first_article_sent(
             files={"attachment": ("order.txt", b"1 printer", "text/plain")},
         )
         assert created.status_code == 303, created.text
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
 
     (ticket,) = (await client.get("/api/v1/tickets", headers=admin_headers)).json()["items"]
     assert created.headers["location"] == f"/agent/tickets/{ticket['id']}?done=created"
@@ -323,3 +324,83 @@ async def test_a_new_email_ticket_is_created_and_its_first_article_sent(
     assert article["subject"] == f"[Ticket#{ticket['number']}] Your new printer"
     assert article["from_display"] == f"Frontdesk Süpport <{SENDER}>"
     assert [f["filename"] for f in article["attachments"]] == ["order.txt"]
+
+
+async def test_the_queues_address_salutation_signature_and_templates_are_used(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ticket = await received_ticket(
+        client,
+        admin_headers,
+        web,
+        to=["Acme Help <HELP@acme.example>", "carl@example.com"],
+    )
+    ids = await set_up_queue_mail(client, admin_headers)
+    csrf = await log_in_admin(client)
+    url = f"/agent/tickets/{ticket['id']}/email"
+    article_id = ticket["first_article_id"]
+
+    page = (await client.get(f"{url}?mode=reply_all&article_id={article_id}")).text
+    assert "From: Acme Help &lt;help@acme.example&gt;" in page
+    assert field_value(page, "to") == "Jane Customer <jane@customer.example>"
+    assert field_value(page, "cc") == "carl@example.com"  # our own address left out
+    body = textarea(page, "body").replace("\r\n", "\n")
+    assert body.startswith("Dear Jane,\n\n\n\n-- \nYour Raw team\n\nOn ")
+    assert body.endswith(" wrote:\n> It smokes.\n>\n> Jane")
+    assert f'<option value="{ids["answer"]}">Answer template</option>' in page
+    assert "Forward template" not in page
+
+    templated = (
+        await client.get(f"{url}?mode=reply&article_id={article_id}&template_id={ids['answer']}")
+    ).text
+    body = textarea(templated, "body").replace("\r\n", "\n")
+    assert body.startswith("Dear Jane,\n\nanswer text for Admin\n\n-- \nYour Raw team\n\nOn ")
+    assert f'<option value="{ids["answer"]}" selected>Answer template</option>' in templated
+    forward = (
+        await client.get(f"{url}?mode=forward&article_id={article_id}&template_id={ids['forward']}")
+    ).text
+    assert (
+        textarea(forward, "body")
+        .replace("\r\n", "\n")
+        .startswith("forward text for Admin\n\n-- \nYour Raw team\n\n---- Forwarded message ----\n")
+    )
+    wrong = await client.get(
+        f"{url}?mode=reply&article_id={article_id}&template_id={ids['forward']}"
+    )
+    assert wrong.status_code == 422
+    assert "Choose one of the offered templates." in wrong.text
+
+    with smtp_relay() as relay:
+        await use_sender(web, relay.port)
+        sent = await client.post(
+            url,
+            data={
+                "csrf_token": csrf,
+                "mode": "reply",
+                "in_reply_to_article_id": str(article_id),
+                "to": "jane@customer.example",
+                "subject": "Re: Printer on fire",
+                "body": body,
+            },
+        )
+        assert sent.status_code == 303, sent.text
+        await deliver_due(web.session_factory, web.runtime, "w1")
+    (_, mail) = await stored_mails(web)
+    (received,) = relay.received
+    assert received.sender == "help@acme.example"
+    assert b"From: Acme Help <help@acme.example>\r\n" in received.data
+    assert mail.message_id is not None and mail.message_id.endswith("@acme.example>")
+
+
+async def test_a_new_email_ticket_starts_from_the_queues_create_template(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ids = await set_up_queue_mail(client, admin_headers)
+    await log_in_admin(client)
+    page = await client.get(f"/agent/email-tickets/new?queue_id=2&template_id={ids['create']}")
+    assert page.status_code == 200
+    assert field_value(page.text, "subject") == "Welcome"
+    assert textarea(page.text, "body").replace("\r\n", "\n") == (
+        "create text for Admin\n\n-- \nYour Raw team"
+    )
+    assert '<option value="2" selected>Raw</option>' in page.text

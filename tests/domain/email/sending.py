@@ -89,3 +89,50 @@ async def stored_mails(web: WebState) -> list[ArticleMail]:
     async with web.session_factory() as session:
         query = select(ArticleMail).order_by(ArticleMail.article_id)
         return list((await session.execute(query)).scalars())
+
+
+async def set_up_queue_mail(
+    client: httpx.AsyncClient, headers: Headers, queue_id: int = RAW
+) -> dict[str, int]:
+    """The queue's system address, salutation and signature, and one template per screen."""
+
+    async def post(path: str, body: dict[str, Any]) -> int:
+        response = await client.post(f"/api/v1/{path}", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        created: int = response.json()["id"]
+        return created
+
+    ids = {
+        "address": await post(
+            "system-addresses",
+            {"email": "help@acme.example", "display_name": "Acme Help", "queue_id": queue_id},
+        ),
+        "salutation": await post(
+            "salutations", {"name": "Formal", "text": "Dear <OTRS_CUSTOMER_UserFirstname>,"}
+        ),
+        "signature": await post(
+            "signatures", {"name": "Team", "text": "-- \nYour <OTRS_QUEUE> team"}
+        ),
+    }
+    for kind, subject in (("answer", None), ("forward", None), ("create", "Welcome")):
+        ids[kind] = await post(
+            "templates",
+            {
+                "name": f"{kind.capitalize()} template",
+                "type": kind,
+                "subject": subject,
+                "text": f"{kind} text for <OTRS_CURRENT_UserFirstname>",
+                "queue_ids": [queue_id],
+            },
+        )
+    patched = await client.patch(
+        f"/api/v1/queues/{queue_id}",
+        json={
+            "system_address_id": ids["address"],
+            "salutation_id": ids["salutation"],
+            "signature_id": ids["signature"],
+        },
+        headers=headers,
+    )
+    assert patched.status_code == 200, patched.text
+    return ids

@@ -67,7 +67,7 @@ async def test_a_retried_mail_keeps_its_message_id_and_bytes(
             await do_send_email_article(
                 tx, admin, ticket["id"], reply(ticket["id"], ticket["first_article_id"])
             )
-        factory, config = web.session_factory, web.runtime.config
+        factory, config = web.session_factory, web.runtime
         assert await deliver_due(factory, config, "w1", clock=lambda: T0) == 1
         assert await deliver_due(factory, config, "w1", clock=lambda: T0 + timedelta(hours=1)) == 1
 
@@ -90,7 +90,7 @@ async def test_a_mail_is_given_up_after_the_configured_attempts(
             sent = await do_send_email_article(
                 tx, admin, ticket["id"], reply(ticket["id"], ticket["first_article_id"])
             )
-        factory, config = web.session_factory, web.runtime.config
+        factory, config = web.session_factory, web.runtime
         for hours in (0, 1, 2):
             moment = T0 + timedelta(hours=hours)
             await deliver_due(factory, config, "w1", clock=lambda moment=moment: moment)

@@ -35,6 +35,7 @@ from frontdesk.domain.email.settings import (
     SUBJECT_RE,
     TICKET_HOOK,
 )
+from frontdesk.domain.mail_setup.queries import queue_mail_profile
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets import actions as ticket_actions
@@ -62,8 +63,13 @@ def subject_rules(tx: Tx) -> SubjectRules:
 
 
 async def sender_for_queue(tx: Tx, queue_id: int) -> Mailbox:
-    """The address a queue's e-mail goes out from."""
-    del queue_id
+    """The address a queue's e-mail goes out from: its system address, else the fallback."""
+    profile = await queue_mail_profile(tx.session, queue_id)
+    if profile.system_address_email:
+        return Mailbox(
+            email=profile.system_address_email,
+            display_name=_one_line(profile.system_address_display_name or ""),
+        )
     return Mailbox(
         email=str(tx.setting(FALLBACK_SENDER_EMAIL)),
         display_name=_one_line(str(tx.setting(FALLBACK_SENDER_NAME))),

@@ -43,7 +43,7 @@ FALLBACK_SENDER_EMAIL = declare(
     "Email::FallbackSenderAddress",
     "string",
     "support@localhost.localdomain",
-    "Address agents' e-mails are sent from when the ticket's queue has no system address.",
+    "Address agents' e-mails are sent from when the ticket's queue has no (valid) system address.",
     navigation="Core::Email",
     pattern=r"^[^\s<>@]+@[^\s<>@]+$",
 )

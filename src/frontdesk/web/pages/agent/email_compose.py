@@ -18,10 +18,15 @@ from frontdesk.domain.email.actions import (
     do_create_email_ticket,
     do_send_email_article,
     sender_for_queue,
-    subject_rules,
 )
 from frontdesk.domain.email.composing import Mailbox
-from frontdesk.domain.email.drafts import COMPOSE_MODES, ComposeMode, Draft, compose_draft
+from frontdesk.domain.email.drafts import (
+    COMPOSE_MODES,
+    ComposeMode,
+    Draft,
+    compose_draft,
+    new_ticket_draft,
+)
 from frontdesk.domain.email.schemas import EmailArticleCreate, EmailTicketCreate
 from frontdesk.domain.tickets import queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
@@ -86,29 +91,33 @@ async def compose_form(
     ticket_id: int, request: Request, caller: AgentPage, tx: TxDep
 ) -> HTMLResponse:
     """``?mode=reply|reply_all|forward&article_id=N`` answers or forwards that article;
-    without them a fresh e-mail to the ticket's customer."""
+    without them a fresh e-mail to the ticket's customer. ``template_id`` applies one of the
+    queue's templates."""
     params = request.query_params
     try:
         mode, article_id = _mode(params.get("mode", "")), _article_id(params.get("article_id", ""))
-        draft = await _draft(tx, caller, ticket_id, mode, article_id)
+        template_id = optional_id(params.get("template_id", ""), "template_id")
+        draft = await _draft(tx, caller, ticket_id, mode, article_id, template_id)
         return await _compose_page(request, tx, caller, ticket_id, draft)
     except DomainError as exc:
         return await agent_error_page(request, tx, caller, exc, "queues")
 
 
 async def _draft(
-    tx: TxDep, caller: Caller, ticket_id: int, mode: ComposeMode, article_id: int | None
+    tx: TxDep,
+    caller: Caller,
+    ticket_id: int,
+    mode: ComposeMode,
+    article_id: int | None,
+    template_id: int | None = None,
 ) -> Draft:
-    ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
-    sender = await sender_for_queue(tx, ticket.queue_id)
     return await compose_draft(
-        tx.session,
+        tx,
         caller.actor,
         ticket_id,
         mode,
         article_id,
-        rules=subject_rules(tx),
-        own_addresses={sender.email.lower()},
+        template_id=template_id,
         when=localtime_for(caller.actor),
     )
 
@@ -194,9 +203,16 @@ async def _new_ticket_page(
     *,
     values: dict[str, str] | None = None,
     failed: FormErrors | None = None,
+    draft: Draft | None = None,
 ) -> HTMLResponse:
     options = await queries.ticket_form_options(tx.session, caller.actor, None)
-    context = {"nav": "new_email", "options": options, "values": values or {}, "failed": failed}
+    context = {
+        "nav": "new_email",
+        "options": options,
+        "values": values or {},
+        "failed": failed,
+        "draft": draft or Draft(mode="new"),
+    }
     status = failed.status if failed else 200
     return await agent_page(
         request, tx, caller, "agent/email_ticket_new.html", context, status_code=status
@@ -205,7 +221,16 @@ async def _new_ticket_page(
 
 @router.get("/agent/email-tickets/new", response_class=HTMLResponse)
 async def new_email_ticket_form(request: Request, caller: AgentPage, tx: TxDep) -> HTMLResponse:
-    return await _new_ticket_page(request, tx, caller)
+    """``?queue_id=N&template_id=M`` starts the text from one of the queue's templates."""
+    params = request.query_params
+    try:
+        queue_id = optional_id(params.get("queue_id", ""), "queue_id")
+        template_id = optional_id(params.get("template_id", ""), "template_id")
+        draft = await new_ticket_draft(tx, caller.actor, queue_id, template_id)
+    except DomainError as exc:
+        return await _new_ticket_page(request, tx, caller, failed=errors_from_domain(exc))
+    values = {"queue_id": str(queue_id or ""), "subject": draft.subject, "body": draft.body}
+    return await _new_ticket_page(request, tx, caller, values=values, draft=draft)
 
 
 @router.post("/agent/email-tickets/new")
