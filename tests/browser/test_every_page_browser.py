@@ -101,6 +101,18 @@ PAGES: tuple[PageCase, ...] = (
         lambda data: f"/agent/tickets/{data['ticket']}/attachments",
     ),
     PageCase("/agent/tickets/{ticket_id}", "agent", fixed("/agent/tickets/999999"), "not found"),
+    *(
+        PageCase(
+            "/agent/tickets/{ticket_id}/email",
+            "agent",
+            lambda data, mode=mode: (
+                f"/agent/tickets/{data['ticket']}/email?mode={mode}&article_id={data['article']}"
+            ),
+            f"e-mail, {mode}",
+        )
+        for mode in ("reply", "reply_all", "forward", "new")
+    ),
+    PageCase("/agent/email-tickets/new", "agent", fixed("/agent/email-tickets/new")),
     PageCase("/agent/search", "agent", fixed("/agent/search?query=printer")),
     PageCase("/agent/customers", "agent", fixed("/agent/customers")),
     PageCase("/agent/customers/{login}", "agent", fixed("/agent/customers/jane")),
@@ -178,6 +190,8 @@ NOT_PAGES = {
     "/healthz": "service check",
     "/agent/dashboard/panels": "fragment of the dashboard",
     "/agent/search/suggest": "fragment of the top bar's search box",
+    "/agent/email/recipients": "fragment of the e-mail screens' recipient fields",
+    "/agent/tickets/{ticket_id}/articles/{article_id}/source": "an article's .eml file",
     "/agent/chat/toolbar": "fragment of the agent top bar",
     "/agent/chat/preferences": "fragment of the chat manager",
     "/agent/chat/{chat_id}/invitable": "fragment of the chat manager",
@@ -282,6 +296,9 @@ def seed(live_server: LiveServer) -> dict[str, Any]:
             },
         )
         data["ticket"] = ticket["id"]
+        data["article"] = api.get(
+            f"/api/v1/tickets/{ticket['id']}/articles", headers=headers
+        ).json()["items"][0]["id"]
         post(
             f"/api/v1/tickets/{ticket['id']}/articles",
             {"channel": "email", "subject": "Re: Blank pages", "body": "A technician comes."},

@@ -12,6 +12,7 @@ from frontdesk.web.pages.agent import (
     bulk,
     customers,
     dashboard,
+    email_compose,
     escalated,
     lists,
     preferences,
@@ -33,6 +34,7 @@ router.include_router(ticket_new.router)
 router.include_router(bulk.router)
 router.include_router(zoom.router)
 router.include_router(ticket_actions.router)
+router.include_router(email_compose.router)
 # The suggestions before the search, so no later /agent/search/… route can take them.
 router.include_router(suggest.router)
 router.include_router(search.router)
