@@ -85,6 +85,7 @@ PAGES: tuple[PageCase, ...] = (
     PageCase("/agent", "agent", fixed("/agent")),
     PageCase("/agent/queues", "agent", fixed("/agent/queues")),
     PageCase("/agent/queues", "agent", fixed(f"/agent/queues?queue_id={RAW}"), "one queue"),
+    PageCase("/agent/escalated", "agent", fixed("/agent/escalated")),
     PageCase("/agent/tickets/new", "agent", fixed("/agent/tickets/new")),
     *(
         PageCase(

@@ -1,6 +1,6 @@
-"""HTML pages of the agent interface, one module per screen: dashboard, queue view, new ticket,
-ticket zoom and its actions, bulk actions on lists, search, customer information, preferences,
-and the agent's list columns, density and saved views.
+"""HTML pages of the agent interface, one module per screen: dashboard, queue view, escalated
+tickets, new ticket, ticket zoom and its actions, bulk actions on lists, search, customer
+information, preferences, and the agent's list columns, density and saved views.
 
 Every route parses its input, makes one domain call and renders or redirects. What an agent may
 do is decided by the domain; a refusal comes back as an inline message with its status code.
