@@ -102,7 +102,13 @@ async def test_system_address_lifecycle_and_validation(
         if status == 422:
             assert [d["field"] for d in details][-1].endswith(field), details
         else:
-            assert details == {"field": "email"}
+            assert details == [
+                {
+                    "field": "email",
+                    "message": "A system address with the e-mail address"
+                    " 'support@example.com' already exists.",
+                }
+            ]
     response = await client.patch(
         f"/api/v1/system-addresses/{address_id}", json={"email": None}, headers=admin_headers
     )
@@ -385,11 +391,16 @@ async def test_auto_responses_one_per_type_and_queue(
         json={**body, "name": "Received too", "queue_ids": [RAW, MISC]},
         headers=admin_headers,
     )
-    assert error_of(second) == (409, "queue_has_auto_response", {"field": "queue_ids"})
-    assert second.json()["error"]["message"] == (
+    message = (
         "The queue 'Misc' already sends the reply_new_ticket response 'Received';"
         " take it off that response first."
     )
+    assert error_of(second) == (
+        409,
+        "queue_has_auto_response",
+        [{"field": "queue_ids", "message": message}],
+    )
+    assert second.json()["error"]["message"] == message
     for bad, field in (
         ({**body, "name": "X", "type": "reply_maybe"}, "type"),
         ({**body, "name": "X", "system_address_id": 999}, "system_address_id"),
