@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,6 +41,12 @@ class ProcessSettings(BaseSettings):
     demo: bool = Field(default=True, description="Load demo data on first start (0 skips it)")
     data_dir: Path = Field(
         default=Path("var"), description="Folder for local state (the default SQLite file)"
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that encrypts stored credentials (SMTP, mail accounts): a Fernet key "
+        "(`frontdesk secret-key` prints a new one); unset, one is created in data_dir/secret.key. "
+        "Every process of one installation needs the same key",
     )
     session_hours: int = Field(default=12, description="Idle hours before a browser session ends")
     token_days: int = Field(default=30, description="Days an API token lives")
