@@ -212,6 +212,14 @@ async def test_queue_follow_up_policy(client: httpx.AsyncClient, admin_headers: 
             f"/api/v1/queues/{queue['id']}", json={"follow_up": policy}, headers=admin_headers
         )
         assert patched.json()["follow_up"] == policy
+    unknown = await client.patch(
+        f"/api/v1/queues/{queue['id']}", json={"system_address_id": 999}, headers=admin_headers
+    )
+    assert error_of(unknown) == (
+        422,
+        "validation_failed",
+        [{"field": "system_address_id", "message": "There is no system address with id 999."}],
+    )
     for bad in ("maybe", None):
         refused = await client.patch(
             f"/api/v1/queues/{queue['id']}", json={"follow_up": bad}, headers=admin_headers
