@@ -8,6 +8,7 @@ from frontdesk.web.api import accounts as api_accounts
 from frontdesk.web.api import auth as api_auth
 from frontdesk.web.api import business_calendars as api_business_calendars
 from frontdesk.web.api import chat as api_chat
+from frontdesk.web.api import mail_inbound as api_mail_inbound
 from frontdesk.web.api import mail_queue as api_mail_queue
 from frontdesk.web.api import service as api_service
 from frontdesk.web.api import settings as api_settings
@@ -35,6 +36,7 @@ def include_routes(app: FastAPI) -> None:
         api_settings,
         api_chat,
         api_mail_queue,
+        api_mail_inbound,
     ):
         app.include_router(api.router, prefix="/api/v1")
     # System configuration pages first: the admin pages end in a catch-all /admin/{slug}.
