@@ -92,11 +92,20 @@ async def receive_mail(
 
 
 async def receive_in(tx: Tx, raw: bytes, source: MailSource | None = None) -> Outcome:
-    """Process one message in the caller's transaction. Processing runs in a savepoint: if it
-    fails for any reason, its writes and events are undone and the raw message is stored as a
-    failure for the admin instead. Only a failure to store even that (the database is gone)
-    raises."""
+    """Process one message in the caller's transaction. If processing fails for any reason,
+    its writes and events are undone and the raw message is stored as a failure for the admin
+    instead. Only a failure to store even that (the database is gone) raises."""
     source = source or MailSource()
+    result = await attempt(tx, raw, source)
+    if isinstance(result, BaseException):
+        failure = await store_failure(tx, raw, describe(result), source.account_id)
+        return Failed(failure_id=failure.id, error=failure.error)
+    return result
+
+
+async def attempt(tx: Tx, raw: bytes, source: MailSource) -> Stored | Ignored | Exception:
+    """``ingest`` in a savepoint: its outcome, or the error it raised (everything it wrote and
+    every event it queued undone)."""
     events_before = len(queued_events(tx.session))
     try:
         async with tx.session.begin_nested():
@@ -104,8 +113,7 @@ async def receive_in(tx: Tx, raw: bytes, source: MailSource | None = None) -> Ou
     except Exception as error:  # anything at all: the mail must not be lost
         drop_events_after(tx.session, events_before)
         log.exception("mail_processing_failed", account_id=source.account_id, size=len(raw))
-        failure = await store_failure(tx, raw, describe(error), source.account_id)
-        return Failed(failure_id=failure.id, error=failure.error)
+        return error
 
 
 def describe(error: BaseException) -> str:
