@@ -237,3 +237,45 @@ async def test_only_admins_may_hand_in_mail_and_nothing_is_stored_otherwise(
     empty = await post_mail(client, admin_headers, b"  ")
     assert (empty.status_code, empty.json()["error"]["details"][0]["field"]) == (422, "body")
     assert await counts(web) == (0, 0, 0, 0)
+
+
+async def test_mail_accounts_are_checked_and_for_admins_only(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    url = "/api/v1/mail-accounts"
+    good = {"type": "imaps", "host": "mail.example.com", "login": "support", "password": "pw"}
+    no_queue = await client.post(url, headers=admin_headers, json=good)
+    assert no_queue.status_code == 422
+    assert no_queue.json()["error"]["details"][0]["field"] == "queue_id"
+    for change in ({"host": "bad host\r\n"}, {"type": "smtp"}, {"port": 0}, {"login": "a\nb"}):
+        response = await client.post(
+            url, headers=admin_headers, json={**good, "queue_id": 4, **change}
+        )
+        assert response.status_code == 422, change
+    unknown_queue = await client.post(url, headers=admin_headers, json={**good, "queue_id": 999})
+    assert unknown_queue.json()["error"]["details"][0]["field"] == "queue_id"
+    created = await client.post(
+        url, headers=admin_headers, json={**good, "dispatch": "recipient", "trusted": True}
+    )
+    assert created.status_code == 201, created.text
+    assert created.json() == {
+        "id": created.json()["id"],
+        "type": "imaps",
+        "host": "mail.example.com",
+        "port": 993,
+        "login": "support",
+        "folder": None,
+        "dispatch": "recipient",
+        "queue_id": None,
+        "trusted": True,
+        "valid": True,
+        "last_fetch_at": None,
+        "last_error": "",
+    }
+    _agent_id, agent = await make_agent(web, "agnes", ["rw"])
+    assert (await client.get(url, headers=agent)).status_code == 403
+    account_url = f"{url}/{created.json()['id']}"
+    assert (await client.post(f"{account_url}/fetch", headers=agent)).status_code == 403
+    assert (await client.delete(account_url, headers=agent)).status_code == 403
+    assert (await client.delete(account_url, headers=admin_headers)).status_code == 204
+    assert (await client.get(account_url, headers=admin_headers)).status_code == 404

@@ -15,8 +15,10 @@ from fastapi.responses import JSONResponse
 from frontdesk.core.errors import DomainError, ValidationFailed
 from frontdesk.core.pagination import PageRequest
 from frontdesk.domain.mail_inbound import actions, queries
+from frontdesk.domain.mail_inbound.fetching import do_fetch_account
 from frontdesk.domain.mail_inbound.ingest import Failed, Ignored, receive_in
 from frontdesk.domain.mail_inbound.schemas import (
+    FetchResult,
     MailAccountCreate,
     MailAccountOut,
     MailAccountUpdate,
@@ -88,6 +90,11 @@ async def list_accounts(
 @router.post("/mail-accounts", status_code=201)
 async def create_account(tx: TxDep, actor: ApiAdmin, data: MailAccountCreate) -> MailAccountOut:
     return await actions.do_create_account(tx, actor, data)
+
+
+@router.post("/mail-accounts/{account_id}/fetch")
+async def fetch_account_now(tx: TxDep, actor: ApiAdmin, account_id: int) -> FetchResult:
+    return await do_fetch_account(tx, actor, account_id)
 
 
 @router.get("/mail-accounts/{account_id}")
