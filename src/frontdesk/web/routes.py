@@ -23,6 +23,7 @@ from frontdesk.web.pages import chat_public as page_chat_public
 from frontdesk.web.pages import customer as page_customer
 from frontdesk.web.pages import mail_queue as page_mail_queue
 from frontdesk.web.pages import sysconfig as page_sysconfig
+from frontdesk.web.pages.admin import mail_inbound_pages as page_mail_inbound
 
 
 def include_routes(app: FastAPI) -> None:
@@ -46,6 +47,7 @@ def include_routes(app: FastAPI) -> None:
         page_customer,
         page_sysconfig,
         page_mail_queue,
+        page_mail_inbound,
         page_chat_public,  # before page_chat_agent: /agent/chat/integration is not a chat id
         page_chat_agent,
         page_chat_customer,

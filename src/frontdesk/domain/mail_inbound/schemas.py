@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from frontdesk.core.clock import isoformat_z
+from frontdesk.core.input_model import InputModel
 from frontdesk.domain.mail_inbound.filters import SET_KEYS
 from frontdesk.domain.mail_inbound.models import MailAccount, PostmasterFilter, ReceivedMailFailure
 from frontdesk.domain.ticket_catalogue.schemas import MAX_ID
@@ -26,7 +27,7 @@ def _no_controls(value: str | None, what: str) -> str | None:
     return value
 
 
-class MailAccountCreate(BaseModel):
+class MailAccountCreate(InputModel):
     type: AccountType
     host: str = Field(min_length=1, max_length=255)
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -51,7 +52,7 @@ class MailAccountCreate(BaseModel):
         return _no_controls(value, "the value")
 
 
-class MailAccountUpdate(BaseModel):
+class MailAccountUpdate(InputModel):
     """Only the fields present change; a missing ``password`` keeps the stored one."""
 
     type: AccountType | None = None
@@ -115,7 +116,7 @@ class FetchResult(BaseModel):
     failed: int
 
 
-class FilterCondition(BaseModel):
+class FilterCondition(InputModel):
     header: str = Field(min_length=1, max_length=100)
     pattern: str = Field(min_length=1, max_length=500)
     negate: bool = False
@@ -150,7 +151,7 @@ def _check_set(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-class PostmasterFilterCreate(BaseModel):
+class PostmasterFilterCreate(InputModel):
     name: str = Field(min_length=1, max_length=200)
     match: list[FilterCondition] = Field(min_length=1, max_length=20)
     set: dict[str, Any] = Field(min_length=1)
@@ -163,7 +164,7 @@ class PostmasterFilterCreate(BaseModel):
         return _check_set(value)
 
 
-class PostmasterFilterUpdate(BaseModel):
+class PostmasterFilterUpdate(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     match: list[FilterCondition] | None = Field(default=None, min_length=1, max_length=20)
     set: dict[str, Any] | None = Field(default=None, min_length=1)

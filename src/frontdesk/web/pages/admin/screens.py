@@ -44,6 +44,10 @@ from frontdesk.web.pages.admin.choices import (
     sla_choices,
     state_type_choices,
 )
+from frontdesk.web.pages.admin.mail_inbound_screens import (
+    MAIL_ACCOUNT_SCREEN,
+    POSTMASTER_FILTER_SCREEN,
+)
 from frontdesk.web.pages.admin.screen import (
     COMMENT_FIELD,
     VALID_COLUMN,
@@ -416,5 +420,7 @@ SCREENS: dict[str, AdminScreen] = {
             reads_tx=True,
         ),
         CALENDAR_SCREEN,
+        MAIL_ACCOUNT_SCREEN,
+        POSTMASTER_FILTER_SCREEN,
     )
 }
