@@ -18,7 +18,11 @@ FEATURES = (
     "chat",
     "outbox",
     "email",
+<<<<<<< HEAD
     "mail_inbound",
+=======
+    "mail_setup",
+>>>>>>> main
 )
 
 

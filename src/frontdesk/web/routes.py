@@ -10,6 +10,7 @@ from frontdesk.web.api import business_calendars as api_business_calendars
 from frontdesk.web.api import chat as api_chat
 from frontdesk.web.api import mail_inbound as api_mail_inbound
 from frontdesk.web.api import mail_queue as api_mail_queue
+from frontdesk.web.api import mail_setup as api_mail_setup
 from frontdesk.web.api import service as api_service
 from frontdesk.web.api import settings as api_settings
 from frontdesk.web.api import ticket_catalogue as api_ticket_catalogue
@@ -38,6 +39,7 @@ def include_routes(app: FastAPI) -> None:
         api_chat,
         api_mail_queue,
         api_mail_inbound,
+        api_mail_setup,
     ):
         app.include_router(api.router, prefix="/api/v1")
     # System configuration pages first: the admin pages end in a catch-all /admin/{slug}.
