@@ -18,11 +18,8 @@ FEATURES = (
     "chat",
     "outbox",
     "email",
-<<<<<<< HEAD
-    "mail_inbound",
-=======
     "mail_setup",
->>>>>>> main
+    "mail_inbound",
 )
 
 
