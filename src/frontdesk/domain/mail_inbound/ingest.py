@@ -27,10 +27,12 @@ from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts.models import CustomerUser
 from frontdesk.domain.email.models import ArticleMail
 from frontdesk.domain.email.queries import received_message_exists, ticket_of_message_ids
+from frontdesk.domain.mail_inbound.auto_responses import send_auto_response
 from frontdesk.domain.mail_inbound.filters import run_filters, trusted_header_values, valid_filters
 from frontdesk.domain.mail_inbound.models import ReceivedMailFailure
 from frontdesk.domain.mail_inbound.parsing import ParsedMail, parse_mail
 from frontdesk.domain.mail_inbound.settings import DEFAULT_QUEUE
+from frontdesk.domain.mail_setup.queries import queue_mail_profile, system_address_by_email
 from frontdesk.domain.runtime import Runtime, Tx
 from frontdesk.domain.ticket_catalogue.models import Priority, Queue, TicketState, TicketType
 from frontdesk.domain.tickets.actions import (
@@ -55,7 +57,8 @@ class MailSource:
 
     account_id: int | None = None
     queue_id: int | None = None
-    dispatch: str = "queue"
+    # The pipe and the API dispatch by recipient: the system address the mail was sent to.
+    dispatch: str = "recipient"
     trusted: bool = False
 
 
@@ -165,16 +168,28 @@ async def ingest(tx: Tx, raw: bytes, source: MailSource) -> Stored | Ignored:
 
     customer_user = await _customer_user(session, mail, values.get("customer_user"))
     article = _article(mail)
+    hook = ticket_hook(tx)
+    new_ticket_kind = "reply_new_ticket"
     ticket_id = await find_follow_up_ticket(tx, mail)
     if ticket_id is not None:
-        created = await do_add_mail_follow_up(tx, ticket_id, article, reopen=True)
-        await _keep_source(tx, created.id, ticket_id, mail, raw)
-        return Stored(ticket_id=ticket_id, article_id=created.id, follow_up=True)
+        policy = await _follow_up_policy(tx, ticket_id)
+        answered = await session.get(Ticket, ticket_id)
+        assert answered is not None
+        if policy == "reject":
+            await send_auto_response(tx, answered, mail, "reply_reject", hook)
+            log.info("mail_follow_up_rejected", ticket_id=ticket_id, message_id=mail.message_id)
+            return Ignored("follow_up_rejected")
+        if policy == "possible":
+            created = await do_add_mail_follow_up(tx, ticket_id, article, reopen=True)
+            await _keep_source(tx, created.id, ticket_id, mail, raw)
+            await send_auto_response(tx, answered, mail, "reply_follow_up", hook)
+            return Stored(ticket_id=ticket_id, article_id=created.id, follow_up=True)
+        new_ticket_kind = "reply_new_ticket_on_closed"  # new_ticket: a closed one stays closed
 
     ticket = await do_create_ticket_from_mail(
         tx,
         title=mail.subject,
-        queue_id=await _queue_id(tx, source, values.get("queue")),
+        queue_id=await _queue_id(tx, source, values.get("queue"), mail),
         customer_user=customer_user,
         article=article,
         state=await _named(session, TicketState, values.get("state")),
@@ -183,7 +198,20 @@ async def ingest(tx: Tx, raw: bytes, source: MailSource) -> Stored | Ignored:
     )
     first_article = await _first_article_id(session, ticket.id)
     await _keep_source(tx, first_article, ticket.id, mail, raw)
+    await send_auto_response(tx, ticket, mail, new_ticket_kind, hook)
     return Stored(ticket_id=ticket.id, article_id=first_article, follow_up=False)
+
+
+async def _follow_up_policy(tx: Tx, ticket_id: int) -> str:
+    """What a follow-up does: "possible" (add, reopening a closed ticket), or — only for a
+    closed ticket — what its queue says ("reject", "new_ticket")."""
+    ticket = await tx.session.get(Ticket, ticket_id)
+    assert ticket is not None
+    state = await tx.session.get(TicketState, ticket.state_id)
+    if state is None or state.state_type != "closed":
+        return "possible"
+    profile = await queue_mail_profile(tx.session, ticket.queue_id)
+    return profile.follow_up if profile.follow_up in ("reject", "new_ticket") else "possible"
 
 
 # --- threading ---------------------------------------------------------------------------------
@@ -293,18 +321,26 @@ async def _customer_user(
     )
 
 
-async def _queue_id(tx: Tx, source: MailSource, name: Any) -> int:
-    """A filter's queue, else the account's fixed queue, else the default queue."""
+async def _queue_id(tx: Tx, source: MailSource, name: Any, mail: ParsedMail) -> int:
+    """A filter's queue, else the account's fixed queue (dispatch "queue") or the queue of the
+    first system address among the recipients (dispatch "recipient"), else the default queue."""
     session = tx.session
     if name:
         by_name = await _valid_id(session, Queue, str(name))
         if by_name is not None:
             return by_name
         log.warning("mail_filter_unknown_queue", queue=str(name))
-    if source.queue_id is not None:
+    if source.dispatch == "queue" and source.queue_id is not None:
         queue = await session.get(Queue, source.queue_id)
         if queue is not None and queue.valid:
             return queue.id
+    if source.dispatch == "recipient":
+        for recipient in mail.recipients:
+            address = await system_address_by_email(session, recipient)
+            if address is not None:
+                queue = await session.get(Queue, address.queue_id)
+                if queue is not None and queue.valid:
+                    return queue.id
     default = await _valid_id(session, Queue, str(tx.setting(DEFAULT_QUEUE)))
     if default is not None:
         return default
