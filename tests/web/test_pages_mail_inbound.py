@@ -9,7 +9,7 @@ import httpx
 
 from frontdesk.domain.mail_inbound.models import PostmasterFilter
 from frontdesk.web.state import WebState
-from tests.domain.mail_inbound.corpus import plain_mail
+from tests.domain.mail_inbound.corpus import corpus_mail, plain_mail
 from tests.domain.mail_inbound.dovecot import PASSWORD, dovecot_server
 from tests.domain.mail_inbound.stored import counts, failures, post_mail
 from tests.domain.tickets.people import make_agent, transaction
@@ -206,3 +206,15 @@ async def test_agents_who_are_not_admins_see_none_of_it(
         assert (await client.get(path)).status_code == 403, path
     response = await client.post("/admin/mail-failures/1/delete", data={"csrf_token": csrf})
     assert response.status_code == 403
+
+
+async def test_the_zoom_shows_an_html_only_mail_as_text_and_runs_none_of_it(
+    client: httpx.AsyncClient, admin_headers: Headers
+) -> None:
+    created = (await post_mail(client, admin_headers, corpus_mail("html-only.eml"))).json()
+    await log_in_admin(client)
+    zoom = await client.get(f"/agent/tickets/{created['ticket_id']}")
+    assert zoom.status_code == 200
+    assert "Please see the order [https://example.com/order]." in html.unescape(zoom.text)
+    for dangerous in ('alert("stolen")', "onload=", "onclick=", "onerror=", "javascript:alert"):
+        assert dangerous not in zoom.text
