@@ -27,6 +27,7 @@ from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts.models import CustomerUser
 from frontdesk.domain.email.models import ArticleMail
 from frontdesk.domain.email.queries import received_message_exists, ticket_of_message_ids
+from frontdesk.domain.email.settings import TICKET_HOOK
 from frontdesk.domain.mail_inbound.auto_responses import send_auto_response
 from frontdesk.domain.mail_inbound.filters import run_filters, trusted_header_values, valid_filters
 from frontdesk.domain.mail_inbound.models import ReceivedMailFailure
@@ -44,7 +45,6 @@ from frontdesk.domain.tickets.actions import (
     sanitize_filename,
 )
 from frontdesk.domain.tickets.models import Article, Ticket
-from frontdesk.sysconfig.registry import declared
 
 log = structlog.get_logger(__name__)
 
@@ -218,11 +218,8 @@ async def _follow_up_policy(tx: Tx, ticket_id: int) -> str:
 
 
 def ticket_hook(tx: Tx) -> str:
-    """The subject prefix of ticket numbers (``Ticket::Hook``, declared by outgoing mail)."""
-    setting = declared().get("Ticket::Hook")
-    if setting is None:
-        return DEFAULT_TICKET_HOOK
-    return str(tx.setting(setting)) or DEFAULT_TICKET_HOOK
+    """The subject prefix of ticket numbers (``Ticket::Hook``)."""
+    return str(tx.setting(TICKET_HOOK)) or DEFAULT_TICKET_HOOK
 
 
 def numbers_in_subject(subject: str, hook: str) -> list[str]:
