@@ -1,4 +1,4 @@
-"""The ``frontdesk`` command: serve, migrate, worker, admin, demo-data."""
+"""The ``frontdesk`` command: serve, migrate, worker, mail-receive, admin, demo-data."""
 
 from __future__ import annotations
 
@@ -164,6 +164,43 @@ def secret_key() -> None:
     from frontdesk.core.credentials import new_secret_key
 
     click.echo(new_secret_key())
+
+
+# sysexits.h EX_TEMPFAIL: an MTA keeps the message and delivers it again later.
+EX_TEMPFAIL = 75
+
+
+@main.command("mail-receive")
+def mail_receive() -> None:
+    """Read one e-mail (RFC 822) from standard input into a ticket: for an MTA pipe.
+
+    Exit status 0 when the mail was stored, ignored or kept as failed incoming mail; 75 when the
+    database cannot be reached, so that the MTA delivers it again later.
+    """
+    import sys
+
+    from frontdesk.domain.mail_inbound.ingest import Failed, Ignored, receive_mail
+
+    settings = _settings()
+    raw = sys.stdin.buffer.read()
+    if not raw.strip():
+        raise click.ClickException("No message on standard input.")
+
+    async def _receive() -> str:
+        async with open_runtime(settings) as (runtime, factory):
+            outcome = await receive_mail(factory, runtime, raw)
+        if isinstance(outcome, Ignored):
+            return f"ignored: {outcome.reason}"
+        if isinstance(outcome, Failed):
+            return f"kept as failed incoming mail {outcome.failure_id}: {outcome.error}"
+        kind = "follow-up to" if outcome.follow_up else "new"
+        return f"{kind} ticket {outcome.ticket_id}, article {outcome.article_id}"
+
+    try:
+        click.echo(asyncio.run(_receive()))
+    except Exception as error:  # the database or the settings store is unreachable
+        click.echo(f"Cannot store the mail now, try again later: {error}", err=True)
+        sys.exit(EX_TEMPFAIL)
 
 
 @main.command()

@@ -20,6 +20,7 @@ FEATURES = (
     "email",
     "mail_setup",
     "escalations",
+    "mail_inbound",
 )
 
 

@@ -6,6 +6,7 @@ from frontdesk.domain.business_calendars import models as business_calendars_mod
 from frontdesk.domain.chat import models as chat_models
 from frontdesk.domain.email import models as email_models
 from frontdesk.domain.escalations import models as escalations_models
+from frontdesk.domain.mail_inbound import models as mail_inbound_models
 from frontdesk.domain.mail_setup import models as mail_setup_models
 from frontdesk.domain.outbox import models as outbox_models
 from frontdesk.domain.ticket_catalogue import models as ticket_catalogue_models
@@ -21,6 +22,7 @@ __all__ = [
     "email_models",
     "escalations_models",
     "jobs_models",
+    "mail_inbound_models",
     "mail_setup_models",
     "outbox_models",
     "sysconfig_models",

@@ -78,6 +78,14 @@ def queued_events(session: AsyncSession) -> list[Event]:
     return list(session.info.get(_QUEUED, []))
 
 
+def drop_events_after(session: AsyncSession, count: int) -> None:
+    """Forget the events queued after the first ``count``: for a savepoint that rolled back
+    (its events describe changes that did not happen)."""
+    queued: list[Event] | None = session.info.get(_QUEUED)
+    if queued is not None:
+        del queued[count:]
+
+
 def create_bus(redis_url: str | None, *, channel: str = "frontdesk:events") -> EventBus:
     if redis_url:
         from frontdesk.bus.backends.redis import RedisBus

@@ -8,6 +8,7 @@ from frontdesk.web.api import accounts as api_accounts
 from frontdesk.web.api import auth as api_auth
 from frontdesk.web.api import business_calendars as api_business_calendars
 from frontdesk.web.api import chat as api_chat
+from frontdesk.web.api import mail_inbound as api_mail_inbound
 from frontdesk.web.api import mail_queue as api_mail_queue
 from frontdesk.web.api import mail_setup as api_mail_setup
 from frontdesk.web.api import service as api_service
@@ -23,6 +24,7 @@ from frontdesk.web.pages import chat_public as page_chat_public
 from frontdesk.web.pages import customer as page_customer
 from frontdesk.web.pages import mail_queue as page_mail_queue
 from frontdesk.web.pages import sysconfig as page_sysconfig
+from frontdesk.web.pages.admin import mail_inbound_pages as page_mail_inbound
 
 
 def include_routes(app: FastAPI) -> None:
@@ -36,6 +38,7 @@ def include_routes(app: FastAPI) -> None:
         api_settings,
         api_chat,
         api_mail_queue,
+        api_mail_inbound,
         api_mail_setup,
     ):
         app.include_router(api.router, prefix="/api/v1")
@@ -46,6 +49,7 @@ def include_routes(app: FastAPI) -> None:
         page_customer,
         page_sysconfig,
         page_mail_queue,
+        page_mail_inbound,
         page_chat_public,  # before page_chat_agent: /agent/chat/integration is not a chat id
         page_chat_agent,
         page_chat_customer,

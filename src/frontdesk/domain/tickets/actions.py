@@ -88,6 +88,8 @@ class PreparedAttachment:
     content_type: str
     content: bytes
     sha256: str
+    # "inline" for parts shown inside the message (an e-mail's embedded images).
+    disposition: str = "attachment"
 
 
 @dataclass
@@ -99,6 +101,7 @@ class PreparedArticle:
     body: str
     from_display: str
     attachments: list[PreparedAttachment]
+    channel_data: dict[str, Any] = field(default_factory=dict)
 
 
 def sanitize_filename(raw: str) -> str:
@@ -200,7 +203,7 @@ async def write_article(
         subject=article.subject,
         body=article.body,
         from_display=article.from_display,
-        channel_data={},
+        channel_data=dict(article.channel_data),
         created_by_agent_id=actor.id if actor.is_agent else None,
         created_by_customer_user_id=actor.id if actor.is_customer else None,
         created_at=now,
@@ -217,7 +220,7 @@ async def write_article(
                 content_type=attachment.content_type,
                 size=len(attachment.content),
                 sha256=attachment.sha256,
-                disposition="attachment",
+                disposition=attachment.disposition,
                 content=attachment.content,
                 created_at=now,
             )
@@ -435,11 +438,16 @@ async def prepare_article(
 
 async def do_create_ticket(tx: Tx, actor: Actor, data: TicketCreate) -> Ticket:
     draft = await check_create_ticket(tx, actor, data)
+    return await write_new_ticket(tx, actor, data.title, draft)
+
+
+async def write_new_ticket(tx: Tx, actor: Actor, title: str, draft: TicketDraft) -> Ticket:
+    """Insert a checked draft: the ticket, its first article, history and events."""
     now = utcnow()
     system_id = int(tx.setting(SYSTEM_ID))
     ticket = Ticket(
         number=await next_ticket_number(tx.session, system_id, now),
-        title=data.title,
+        title=title,
         queue_id=draft.queue.id,
         state_id=draft.state.id,
         priority_id=draft.priority.id,
@@ -544,6 +552,18 @@ async def check_add_article(
 
 async def do_add_article(tx: Tx, actor: Actor, ticket_id: int, data: ArticleCreate) -> Article:
     draft = await check_add_article(tx, actor, ticket_id, data)
+    history_type = (
+        "FollowUp"
+        if actor.is_customer
+        else article_history_type(
+            draft.article.channel, draft.article.sender_type, customer_web=False
+        )
+    )
+    return await write_follow_up(tx, actor, draft, history_type)
+
+
+async def write_follow_up(tx: Tx, actor: Actor, draft: ArticleDraft, history_type: str) -> Article:
+    """Add a checked article to its ticket (reopening it when the draft says so)."""
     ticket = draft.ticket
     now = utcnow()
     article = await write_article(tx, actor, ticket, draft.article, now)
@@ -551,9 +571,7 @@ async def do_add_article(tx: Tx, actor: Actor, ticket_id: int, data: ArticleCrea
         tx.session,
         ticket.id,
         actor,
-        "FollowUp"
-        if actor.is_customer
-        else article_history_type(article.channel, article.sender_type, customer_web=False),
+        history_type,
         {"subject": article.subject},
         article_id=article.id,
         at=now,
@@ -971,3 +989,63 @@ async def do_set_zoom_preference(tx: Tx, actor: Actor, setting: Setting, value: 
         return False
     await do_set_user_value(tx.session, tx.runtime.bus, actor, setting.name, checked)
     return True
+
+
+# --- received e-mail ---------------------------------------------------------------------------
+
+
+async def do_create_ticket_from_mail(
+    tx: Tx,
+    *,
+    title: str,
+    queue_id: int,
+    customer_user: CustomerUser | None,
+    article: PreparedArticle,
+    state: str | None = None,
+    priority: str | None = None,
+    type_id: int | None = None,
+) -> Ticket:
+    """A ticket opened by a received e-mail, as the system: the sender may be no customer user
+    at all (then the ticket has none), and the article keeps the mail's own From."""
+    session = tx.session
+    queue = await resolve_queue(session, queue_id)
+    ticket_state = await resolve_state(session, state or DEFAULT_STATE, None, "state")
+    if ticket_state.state_type in PENDING_STATE_TYPES:  # no pending time comes with a mail
+        ticket_state = await resolve_state(session, DEFAULT_STATE, None, "state")
+    ticket_priority = await resolve_priority(
+        session, priority or DEFAULT_PRIORITY, None, "priority"
+    )
+    if type_id is not None:
+        await resolve_valid(session, TicketType, type_id)
+    draft = TicketDraft(
+        queue=queue,
+        state=ticket_state,
+        priority=ticket_priority,
+        owner_id=DEFAULT_OWNER_ID,
+        responsible_id=DEFAULT_OWNER_ID,
+        customer_user=customer_user,
+        pending_until=None,
+        article=article,
+        type_id=type_id,
+    )
+    return await write_new_ticket(tx, SYSTEM, title[:255] or "(no subject)", draft)
+
+
+async def do_add_mail_follow_up(
+    tx: Tx, ticket_id: int, article: PreparedArticle, *, reopen: bool
+) -> Article:
+    """A received e-mail answering a ticket, as the system; ``reopen`` opens a closed ticket
+    (the queue's follow-up policy decided that before)."""
+    ticket = await access_ticket_by_id(tx.session, SYSTEM, ticket_id, "rw")
+    reopen_state = None
+    if reopen:
+        state = await tx.session.get(TicketState, ticket.state_id)
+        if state is not None and state.state_type == "closed":
+            reopen_state = await resolve_state(tx.session, REOPEN_STATE, None, "state")
+    draft = ArticleDraft(
+        ticket=ticket,
+        group_id=await queue_group_id(tx.session, ticket.queue_id),
+        article=article,
+        reopen_state=reopen_state,
+    )
+    return await write_follow_up(tx, SYSTEM, draft, "FollowUp")

@@ -44,6 +44,10 @@ from frontdesk.web.pages.admin.choices import (
     sla_choices,
     state_type_choices,
 )
+from frontdesk.web.pages.admin.mail_inbound_screens import (
+    MAIL_ACCOUNT_SCREEN,
+    POSTMASTER_FILTER_SCREEN,
+)
 from frontdesk.web.pages.admin.mail_setup_screens import MAIL_SETUP_SCREENS
 from frontdesk.web.pages.admin.screen import (
     COMMENT_FIELD,
@@ -459,5 +463,7 @@ SCREENS: dict[str, AdminScreen] = {
         ),
         CALENDAR_SCREEN,
         *MAIL_SETUP_SCREENS,
+        MAIL_ACCOUNT_SCREEN,
+        POSTMASTER_FILTER_SCREEN,
     )
 }
