@@ -77,6 +77,45 @@ CALENDAR_FIELD = FormField(
     hint=ui_text("Escalation times count in its office hours; none: around the clock."),
 )
 
+
+def _target_fields(kind: str, label: str, warn_label: str) -> tuple[FormField, FormField]:
+    return (
+        FormField(
+            f"{kind}_minutes",
+            label,
+            "number",
+            "none",
+            hint=ui_text("Working minutes; empty: no target."),
+        ),
+        FormField(
+            f"{kind}_notify",
+            warn_label,
+            "number",
+            "none",
+            hint=ui_text("1 to 99; empty: no warning."),
+        ),
+    )
+
+
+# Escalation targets: an SLA's replace its queue's (docs/architecture/escalations.md).
+ESCALATION_FIELDS = (
+    *_target_fields(
+        "first_response",
+        ui_text("First response time (minutes)"),
+        ui_text("Warn before first response at (percent of its time)"),
+    ),
+    *_target_fields(
+        "update",
+        ui_text("Update time (minutes)"),
+        ui_text("Warn before update at (percent of its time)"),
+    ),
+    *_target_fields(
+        "solution",
+        ui_text("Solution time (minutes)"),
+        ui_text("Warn before solution at (percent of its time)"),
+    ),
+)
+
 SCREENS: dict[str, AdminScreen] = {
     screen.slug: screen
     for screen in (
@@ -259,6 +298,7 @@ SCREENS: dict[str, AdminScreen] = {
                     "omit",
                     hint=ui_text("What a customer's reply to a closed ticket does."),
                 ),
+                *ESCALATION_FIELDS,
                 COMMENT_FIELD,
             ),
             columns=(
@@ -367,27 +407,7 @@ SCREENS: dict[str, AdminScreen] = {
             fields=(
                 NAME_FIELD,
                 FormField("service_ids", ui_text("Services"), "multiselect"),
-                FormField(
-                    "first_response_minutes",
-                    ui_text("First response time (minutes)"),
-                    "number",
-                    "none",
-                    hint=ui_text("Empty: no target."),
-                ),
-                FormField(
-                    "update_minutes",
-                    ui_text("Update time (minutes)"),
-                    "number",
-                    "none",
-                    hint=ui_text("Empty: no target."),
-                ),
-                FormField(
-                    "solution_minutes",
-                    ui_text("Solution time (minutes)"),
-                    "number",
-                    "none",
-                    hint=ui_text("Empty: no target."),
-                ),
+                *ESCALATION_FIELDS,
                 CALENDAR_FIELD,
                 FormField(
                     "dialog_message",
