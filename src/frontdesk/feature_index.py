@@ -18,6 +18,7 @@ FEATURES = (
     "chat",
     "outbox",
     "email",
+    "notifications",
 )
 
 
