@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.core.clock import utcnow
@@ -49,13 +49,15 @@ class NotificationPreference(Base):
 
 
 class NotificationSent(Base):
-    """What one trigger already sent: the key that makes a retried trigger send nothing twice.
-    ``trigger_id`` is the id of the outbox item that carried the trigger; ``recipient`` is
-    ``agent:<id>`` or ``customer:<id>``."""
+    """What one trigger sent to whom and how: written with the messages, so a trigger that is
+    evaluated again (its first evaluation's commit was not seen) sends nothing twice, and the
+    record of who was told what. ``recipient`` is ``agent:<id>`` or ``customer:<id>``."""
 
     __tablename__ = "notification_sent"
 
-    trigger_id: Mapped[int] = mapped_column(primary_key=True)
+    trigger_id: Mapped[int] = mapped_column(
+        ForeignKey("notification_trigger.id", ondelete="CASCADE"), primary_key=True
+    )
     notification_id: Mapped[int] = mapped_column(
         ForeignKey("notification.id", ondelete="CASCADE"), primary_key=True
     )
@@ -90,3 +92,28 @@ class AgentMyQueue(Base):
     queue_id: Mapped[int] = mapped_column(
         ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class NotificationTrigger(Base):
+    """A notification-relevant change, written in the transaction of the change itself
+    (``triggers.py``) and turned into messages by the notification sweep (``dispatch.py``),
+    which marks it ``done`` in the transaction that queues the messages (kept, not deleted: on
+    SQLite a deleted last id is handed out again). A trigger that keeps failing waits longer
+    each time and is given up (``failed``) after a few attempts."""
+
+    __tablename__ = "notification_trigger"
+    __table_args__ = (
+        Index("ix_notification_trigger_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(60))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("article.id", ondelete="SET NULL"))
+    actor_kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|done|failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -211,6 +211,41 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "notification_trigger",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=60), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=True),
+        sa.Column("actor_kind", sa.String(length=20), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["article.id"],
+            name=op.f("fk_notification_trigger_article_id_article"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"],
+            ["ticket.id"],
+            name=op.f("fk_notification_trigger_ticket_id_ticket"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_trigger")),
+    )
+    op.create_index(
+        op.f("ix_notification_trigger_status_next_attempt_at"),
+        "notification_trigger",
+        ["status", "next_attempt_at"],
+    )
+    op.create_index(
+        op.f("ix_notification_trigger_ticket_id"), "notification_trigger", ["ticket_id"]
+    )
+    op.create_table(
         "notification_sent",
         sa.Column("trigger_id", sa.Integer(), nullable=False),
         sa.Column("notification_id", sa.Integer(), nullable=False),
@@ -221,6 +256,12 @@ def upgrade() -> None:
             ["notification_id"],
             ["notification.id"],
             name=op.f("fk_notification_sent_notification_id_notification"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["trigger_id"],
+            ["notification_trigger.id"],
+            name=op.f("fk_notification_sent_trigger_id_notification_trigger"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint(
@@ -318,5 +359,10 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_ticket_watcher_agent_id"), table_name="ticket_watcher")
     op.drop_table("ticket_watcher")
     op.drop_table("notification_sent")
+    op.drop_index(op.f("ix_notification_trigger_ticket_id"), table_name="notification_trigger")
+    op.drop_index(
+        op.f("ix_notification_trigger_status_next_attempt_at"), table_name="notification_trigger"
+    )
+    op.drop_table("notification_trigger")
     op.drop_table("notification_preference")
     op.drop_table("notification")

@@ -26,6 +26,7 @@ class Recipient:
     name: str
     email: str
     first_name: str
+    last_name: str
     language: str
 
     @property
