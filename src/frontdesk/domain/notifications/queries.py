@@ -16,6 +16,7 @@ from frontdesk.domain.notifications.models import (
     TicketWatcher,
 )
 from frontdesk.domain.notifications.schemas import NotificationOut, PreferenceOut
+from frontdesk.domain.ticket_catalogue.models import Queue
 from frontdesk.domain.tickets.access import access_ticket_by_id
 
 
@@ -107,3 +108,15 @@ async def my_queue_ids(session: AsyncSession, actor: Actor) -> list[int]:
             .order_by(AgentMyQueue.queue_id)
         )
     )
+
+
+async def readable_queues(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+    """Valid queues the agent can read, by name: what "My queues" may hold."""
+    if not actor.is_agent:
+        return []
+    rows = await session.execute(
+        select(Queue.id, Queue.name)
+        .where(Queue.valid.is_(True), Queue.group_id.in_(actor.groups_with("ro")))
+        .order_by(func.lower(Queue.name), Queue.id)
+    )
+    return [(row.id, row.name) for row in rows]

@@ -13,11 +13,13 @@ from frontdesk.web.pages.agent import (
     customers,
     dashboard,
     lists,
+    notification_preferences,
     preferences,
     search,
     suggest,
     ticket_actions,
     ticket_new,
+    ticket_watching,
     views,
     zoom,
 )
@@ -31,9 +33,11 @@ router.include_router(ticket_new.router)
 router.include_router(bulk.router)
 router.include_router(zoom.router)
 router.include_router(ticket_actions.router)
+router.include_router(ticket_watching.router)
 # The suggestions before the search, so no later /agent/search/… route can take them.
 router.include_router(suggest.router)
 router.include_router(search.router)
 router.include_router(customers.router)
 router.include_router(preferences.router)
+router.include_router(notification_preferences.router)
 router.include_router(views.router)
