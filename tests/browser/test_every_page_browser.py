@@ -63,6 +63,7 @@ ADMIN_SCREENS = (
     "slas",
     "chat-channels",
     "business-calendars",
+    "notifications",
 )
 
 
@@ -180,6 +181,8 @@ NOT_PAGES = {
     "/agent/search/suggest": "fragment of the top bar's search box",
     "/agent/chat/toolbar": "fragment of the agent top bar",
     "/agent/chat/preferences": "fragment of the chat manager",
+    "/agent/notifications/preferences": "fragment of the preferences page",
+    "/agent/tickets/{ticket_id}/watch": "fragment of the ticket zoom",
     "/agent/chat/{chat_id}/invitable": "fragment of the chat manager",
     "/agent/preferences/settings": "the agent's settings as JSON",
     "/customer/tickets/new/slas": "fragment of the new ticket form",

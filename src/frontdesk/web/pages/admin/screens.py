@@ -44,6 +44,7 @@ from frontdesk.web.pages.admin.choices import (
     sla_choices,
     state_type_choices,
 )
+from frontdesk.web.pages.admin.notification_screens import NOTIFICATION_SCREEN
 from frontdesk.web.pages.admin.screen import (
     COMMENT_FIELD,
     VALID_COLUMN,
@@ -416,5 +417,6 @@ SCREENS: dict[str, AdminScreen] = {
             reads_tx=True,
         ),
         CALENDAR_SCREEN,
+        NOTIFICATION_SCREEN,
     )
 }
