@@ -6,11 +6,13 @@ and retries, with the exact mails that arrive."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import ClassVar
 
 import httpx
 import pytest
 from sqlalchemy import update
 
+from frontdesk.bus.events import Event
 from frontdesk.core.errors import ValidationFailed
 from frontdesk.domain.accounts.models import CustomerUser
 from frontdesk.domain.accounts.queries import actor_for_customer
@@ -21,6 +23,7 @@ from frontdesk.domain.notifications.transports import (
     Rendered,
     register_transport,
 )
+from frontdesk.domain.notifications.triggers import EVENT_TRIGGERS, register_event_trigger
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets.actions import do_add_article
 from frontdesk.domain.tickets.schemas import ArticleCreate
@@ -264,3 +267,26 @@ async def test_filters_by_queue_and_state(scene: Scene) -> None:
     await scene.call("PATCH", path, "admin", {"queue_id": JUNK})
     await scene.call("PATCH", path, "bob", {"state_id": OPEN})
     assert await scene.mails() == []
+
+
+class _Escalated(Event):
+    """Stands for an escalation event: a ``name`` from the vocabulary and a ``ticket_id``."""
+
+    kind: ClassVar[str] = "test.notifications.escalated"
+    ticket_id: int
+    name: str
+
+
+async def test_a_bus_event_source_is_one_registration(scene: Scene) -> None:
+    register_event_trigger(_Escalated.kind)
+    try:
+        async with transaction(scene.web) as tx:
+            tx.emit(_Escalated(ticket_id=scene.ticket_id, name="escalation_solution"))
+        assert await scene.mails() == [("olga@example.com", "Ticket Escalation! Printer on fire")]
+        with pytest.raises(RuntimeError):
+            async with transaction(scene.web) as tx:
+                tx.emit(_Escalated(ticket_id=scene.ticket_id, name="escalation_solution"))
+                raise RuntimeError("rolled back")
+        assert await scene.mails() == []
+    finally:
+        EVENT_TRIGGERS.pop(_Escalated.kind)

@@ -82,7 +82,11 @@ def named_event(event: Event) -> Trigger | None:
     return Trigger(name, ticket_id, None, "system", None)
 
 
-EVENT_TRIGGERS: dict[str, EventTrigger] = {}
+EVENT_TRIGGERS: dict[str, EventTrigger] = {
+    # frontdesk.domain.escalations.events.TicketEscalationReached (named by kind, so this
+    # module does not depend on that feature).
+    "ticket.escalation": named_event,
+}
 
 
 def register_event_trigger(kind: str, trigger: EventTrigger = named_event) -> None:
