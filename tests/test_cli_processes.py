@@ -98,6 +98,7 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
         "chat.housekeeping",
         "outbox.deliver",
         "notifications.dispatch",
+        "notifications.pending_reminders",
     }
     assert "worker_stopped" in text
     assert "Traceback" not in text

@@ -6,6 +6,7 @@ and retries, with the exact mails that arrive."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 import httpx
@@ -23,9 +24,14 @@ from frontdesk.domain.notifications.transports import (
     Rendered,
     register_transport,
 )
-from frontdesk.domain.notifications.triggers import EVENT_TRIGGERS, register_event_trigger
+from frontdesk.domain.notifications.triggers import (
+    EVENT_TRIGGERS,
+    queue_pending_reminders,
+    register_event_trigger,
+)
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets.actions import do_add_article
+from frontdesk.domain.tickets.models import Ticket
 from frontdesk.domain.tickets.schemas import ArticleCreate
 from frontdesk.web.state import WebState
 from tests.domain.notifications.scene import (
@@ -290,3 +296,30 @@ async def test_a_bus_event_source_is_one_registration(scene: Scene) -> None:
         assert await scene.mails() == []
     finally:
         EVENT_TRIGGERS.pop(_Escalated.kind)
+
+
+async def test_a_reached_pending_time_reminds_once(scene: Scene) -> None:
+    path = f"tickets/{scene.ticket_id}"
+    later = datetime.now(UTC) + timedelta(days=1)
+    await scene.call(
+        "PATCH",
+        path,
+        "olga",
+        {"state": "pending reminder", "pending_until": later.isoformat().replace("+00:00", "Z")},
+    )
+    await scene.mails()
+    async with transaction(scene.web) as tx:
+        assert await queue_pending_reminders(tx.session, datetime.now(UTC)) == 0
+    # The time comes (moved to just now, as the clock of the worker would find it).
+    async with transaction(scene.web) as tx:
+        await tx.session.execute(
+            update(Ticket).values(pending_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    async with transaction(scene.web) as tx:
+        assert await queue_pending_reminders(tx.session, datetime.now(UTC)) == 1
+    assert await scene.mails() == [
+        ("olga@example.com", "Locked Ticket Pending Reminder Time Reached: Printer on fire")
+    ]
+    async with transaction(scene.web) as tx:
+        assert await queue_pending_reminders(tx.session, later) == 0
+    assert await scene.mails() == []

@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.bus.events import Event
+from frontdesk.core.clock import utcnow
+from frontdesk.db.unit_of_work import after_commit
 from frontdesk.domain.notifications.dispatch import dispatch_due
-from frontdesk.domain.notifications.triggers import EVENT_TRIGGERS
+from frontdesk.domain.notifications.triggers import EVENT_TRIGGERS, queue_pending_reminders
 from frontdesk.domain.runtime import Runtime
 from frontdesk.domain.tickets.events import ArticleCreated, TicketCreated, TicketUpdated
 from frontdesk.jobs.scheduler import JobBody, JobScheduler
@@ -15,6 +17,8 @@ from frontdesk.jobs.scheduler import JobBody, JobScheduler
 DISPATCH_JOB = "notifications.dispatch"
 DISPATCH_NOW_JOB = "notifications.dispatch_now"
 DISPATCH_SECONDS = 5
+PENDING_REMINDER_JOB = "notifications.pending_reminders"
+PENDING_REMINDER_SECONDS = 60
 NUDGING_KINDS = frozenset({TicketCreated.kind, ArticleCreated.kind, TicketUpdated.kind})
 
 
@@ -27,6 +31,16 @@ def register(scheduler: JobScheduler, runtime: Runtime) -> None:
             scheduler.run_soon(DISPATCH_NOW_JOB, body)
 
     runtime.bus.subscribe(_on_event)
+
+    async def _dispatch_now() -> None:
+        if scheduler.running:
+            scheduler.run_soon(DISPATCH_NOW_JOB, body)
+
+    async def _remind(session: AsyncSession) -> None:
+        if await queue_pending_reminders(session, utcnow()):
+            after_commit(session, DISPATCH_NOW_JOB, _dispatch_now)
+
+    scheduler.register_periodic(PENDING_REMINDER_JOB, _remind, seconds=PENDING_REMINDER_SECONDS)
 
 
 def sweep_body(scheduler: JobScheduler, runtime: Runtime) -> JobBody:

@@ -10,22 +10,29 @@ Two sources, each a table — adding a source is one line:
 * ``HISTORY_EVENTS``: ticket history rows (every ticket action writes one, with its actor);
 * ``EVENT_TRIGGERS``: bus events queued in the transaction (``tx.emit``), by kind — for a source
   that writes no ticket history (escalations: ``register_event_trigger(kind, named_event)``).
+
+Pending reminders have no change to listen to: ``queue_pending_reminders`` (a periodic job)
+writes their triggers when the time comes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from frontdesk.bus.bus import queued_events
 from frontdesk.bus.events import Event
 from frontdesk.core.clock import utcnow
 from frontdesk.domain.notifications.models import NotificationTrigger
-from frontdesk.domain.tickets.models import TicketHistory
+from frontdesk.domain.ticket_catalogue.models import TicketState
+from frontdesk.domain.tickets.models import Ticket, TicketHistory
 
 _SEEN = "frontdesk.notifications.history"
 
@@ -161,3 +168,49 @@ def install() -> None:
 
 
 install()
+
+
+PENDING_REMINDER_STATE_TYPE = "pending reminder"
+
+
+async def queue_pending_reminders(session: AsyncSession, now: datetime) -> int:
+    """One ``ticket_pending_reminder`` trigger per reached pending time (OTRS' PendingCheck):
+    tickets in a "pending reminder" state whose time has come and that have no reminder
+    trigger since that time. Idempotent; a new pending time gets a new reminder."""
+    reminded = (
+        select(NotificationTrigger.id)
+        .where(
+            NotificationTrigger.ticket_id == Ticket.id,
+            NotificationTrigger.event == "ticket_pending_reminder",
+            NotificationTrigger.created_at >= Ticket.pending_until,
+        )
+        .exists()
+    )
+    due = await session.scalars(
+        select(Ticket.id)
+        .join(TicketState, TicketState.id == Ticket.state_id)
+        .where(
+            TicketState.state_type == PENDING_REMINDER_STATE_TYPE,
+            Ticket.pending_until.is_not(None),
+            Ticket.pending_until <= now,
+            ~reminded,
+        )
+        .order_by(Ticket.id)
+    )
+    ticket_ids = list(due)
+    for ticket_id in ticket_ids:
+        session.add(
+            NotificationTrigger(
+                event="ticket_pending_reminder",
+                ticket_id=ticket_id,
+                article_id=None,
+                actor_kind="system",
+                actor_id=None,
+                status="queued",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    await session.flush()
+    return len(ticket_ids)
