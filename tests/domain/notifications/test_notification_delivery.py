@@ -323,3 +323,32 @@ async def test_a_reached_pending_time_reminds_once(scene: Scene) -> None:
     async with transaction(scene.web) as tx:
         assert await queue_pending_reminders(tx.session, later) == 0
     assert await scene.mails() == []
+
+
+async def test_queue_group_and_role_recipients(scene: Scene) -> None:
+    role = await scene.call("POST", "roles", "admin", {"name": "Printer experts"})
+    await scene.call("PUT", f"roles/{role['id']}/agents/{scene.ids['ann']}", "admin", {})
+    for name, recipients in (
+        ("Everyone with rw", ["queue_rw"]),
+        ("Administrators", [{"group_id": 2}]),
+        ("Experts", [{"role_id": role["id"]}]),
+    ):
+        await scene.call(
+            "POST",
+            "notifications",
+            "admin",
+            {
+                "name": name,
+                "events": ["ticket_priority_update"],
+                "recipients": recipients,
+                "messages": {"en": {"subject": name, "body": "-"}},
+            },
+        )
+    await scene.call("PATCH", f"tickets/{scene.ticket_id}", "bob", {"priority_id": 4})
+    assert await scene.mails() == [
+        ("admin@example.com", "Administrators"),
+        ("admin@example.com", "Everyone with rw"),
+        ("ann@example.com", "Everyone with rw"),
+        ("ann@example.com", "Experts"),
+        ("olga@example.com", "Everyone with rw"),
+    ]

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
@@ -123,7 +124,8 @@ def _collect(session: Session, flush_context: Any, instances: Any) -> None:
 def _add_triggers(session: Session) -> None:
     """Before commit (the commit flushes what is added here): one trigger per distinct
     (event, ticket, article)."""
-    rows: list[TicketHistory] = session.info.pop(_SEEN, [])
+    # A row flushed inside a savepoint that rolled back is no longer persistent: no trigger.
+    rows = [row for row in session.info.pop(_SEEN, []) if sa_inspect(row).persistent]
     rows += [obj for obj in session.new if isinstance(obj, TicketHistory)]
     found = triggers_of_history(rows)
     # The bus keeps the transaction's events in ``info``, shared by the async session.
