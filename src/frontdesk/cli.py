@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from frontdesk.bus import create_bus
 from frontdesk.core.actor import SYSTEM
+from frontdesk.core.credentials import credential_box
 from frontdesk.core.process_settings import ProcessSettings
 from frontdesk.core.structured_logging import configure_logging
 from frontdesk.db.engine import create_engine, create_session_factory
@@ -279,7 +280,14 @@ def config_set(name: str, value: str | None, reset: bool) -> None:
         else:
             setting = get_declaration(name)
             parsed = value if setting.takes_text else load_value(value)
-            await actions.do_stage_value(tx.session, tx.runtime.bus, SYSTEM, name, parsed)
+            await actions.do_stage_value(
+                tx.session,
+                tx.runtime.bus,
+                SYSTEM,
+                name,
+                parsed,
+                credentials=credential_box(tx.runtime.settings),
+            )
 
     _run_in_transaction(_set)
     click.echo(f"Staged {name}. Run 'frontdesk config deploy' to make it effective.")
@@ -321,7 +329,13 @@ def config_import(file: Any) -> None:
     text = file.read()
 
     async def _import(tx: Tx) -> list[str]:
-        return await actions.do_import(tx.session, tx.runtime.bus, SYSTEM, text)
+        return await actions.do_import(
+            tx.session,
+            tx.runtime.bus,
+            SYSTEM,
+            text,
+            credentials=credential_box(tx.runtime.settings),
+        )
 
     staged = _run_in_transaction(_import)
     if not staged:

@@ -19,6 +19,8 @@ FEATURES = (
     "chat",
     "outbox",
     "email",
+    "mail_setup",
+    "escalations",
     "notifications",
 )
 

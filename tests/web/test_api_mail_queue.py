@@ -68,13 +68,13 @@ async def test_retry_a_failed_mail_sends_it_and_cancel_is_refused_once_sent(
     with smtp_relay(handler) as relay:
         await use_relay(web, relay.port)
         item_id = await queue_mail(web, 4)
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
         assert await rows(web) == [(item_id, "failed", 1, "SMTP 554 5.7.1 Not now")]
 
         response = await client.post(f"/api/v1/mail-queue/{item_id}/retry", headers=admin_headers)
         assert response.status_code == 200, response.text
         assert (response.json()["status"], response.json()["attempts"]) == ("queued", 0)
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
 
     assert len(relay.received) == 1
     assert await rows(web) == [(item_id, "sent", 1, None)]
@@ -96,7 +96,7 @@ async def test_cancelled_mail_is_never_sent(
         item_id = await queue_mail(web, 5)
         response = await client.post(f"/api/v1/mail-queue/{item_id}/cancel", headers=admin_headers)
         assert response.json()["status"] == "cancelled"
-        assert await deliver_due(web.session_factory, web.runtime.config, "w1") == 0
+        assert await deliver_due(web.session_factory, web.runtime, "w1") == 0
     assert relay.received == []
     assert error_of(
         await client.post("/api/v1/mail-queue/999999/retry", headers=admin_headers)

@@ -145,6 +145,10 @@ async def test_queue_create_read_update_delete(
         "name": "Sales",
         "group_id": USERS,
         "business_calendar_id": None,
+        "system_address_id": None,
+        "salutation_id": None,
+        "signature_id": None,
+        "follow_up": "possible",
         "comment": "Leads",
         "valid": True,
     }
@@ -171,6 +175,10 @@ async def test_queue_create_read_update_delete(
         "name": "Sales EU",
         "group_id": STATS,
         "business_calendar_id": None,
+        "system_address_id": None,
+        "salutation_id": None,
+        "signature_id": None,
+        "follow_up": "possible",
         "comment": None,
         "valid": False,
     }

@@ -30,7 +30,7 @@ async def test_the_queue_shows_attempts_next_try_and_last_error(
     with smtp_relay(handler) as relay:
         await use_relay(web, relay.port)
         await queue_mail(web, 1)
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
         await queue_mail(web, 2)
     await log_in_admin(client)
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.bus.bus import EventBus, queue_event
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import utcnow
+from frontdesk.core.credentials import CredentialBox
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.sysconfig.errors import (
     DeploymentNotFound,
@@ -137,18 +138,41 @@ async def _stage(session: AsyncSession, actor: Actor, setting: Setting, entry: E
     return True
 
 
-async def check_stage_value(session: AsyncSession, actor: Actor, name: str, value: Any) -> Any:
+def sealed_if_secret(setting: Setting, value: Any, credentials: CredentialBox | None) -> Any:
+    """A new value as it is stored: a secret sealed (see core/credentials.py), others as given.
+    Stored values (restores) are sealed already and never pass here."""
+    if not setting.is_secret:
+        return value
+    if credentials is None:
+        raise RuntimeError(f"{setting.name} is a secret: the caller must pass the credential box")
+    return credentials.seal(value)
+
+
+async def check_stage_value(
+    session: AsyncSession,
+    actor: Actor,
+    name: str,
+    value: Any,
+    credentials: CredentialBox | None = None,
+) -> Any:
     setting = get_declaration(name)
     checked = await checked_value(session, setting, value)
     await check_lock_free(session, actor, name)
-    return checked
+    return sealed_if_secret(setting, checked, credentials)
 
 
 async def do_stage_value(
-    session: AsyncSession, bus: EventBus, actor: Actor, name: str, value: Any
+    session: AsyncSession,
+    bus: EventBus,
+    actor: Actor,
+    name: str,
+    value: Any,
+    *,
+    credentials: CredentialBox | None = None,
 ) -> None:
-    """Stage a new global value; it takes effect when deployed."""
-    checked = await check_stage_value(session, actor, name, value)
+    """Stage a new global value; it takes effect when deployed. A secret setting needs
+    ``credentials`` to seal the value."""
+    checked = await check_stage_value(session, actor, name, value, credentials)
     entry = await _current_entry(session, name)
     entry["value"] = checked
     await _stage(session, actor, get_declaration(name), entry)
@@ -156,10 +180,18 @@ async def do_stage_value(
 
 
 async def do_stage_values(
-    session: AsyncSession, bus: EventBus, actor: Actor, values: dict[str, Any]
+    session: AsyncSession,
+    bus: EventBus,
+    actor: Actor,
+    values: dict[str, Any],
+    *,
+    credentials: CredentialBox | None = None,
 ) -> None:
     """Stage several values; every one is checked first, so a bad entry stages nothing."""
-    checked = {name: await check_stage_value(session, actor, name, v) for name, v in values.items()}
+    checked = {
+        name: await check_stage_value(session, actor, name, v, credentials)
+        for name, v in values.items()
+    }
     for name, value in checked.items():
         entry = await _current_entry(session, name)
         entry["value"] = value
@@ -366,7 +398,9 @@ async def do_restore_setting_version(
 # --- YAML import ---------------------------------------------------------------------------------
 
 
-async def check_import(session: AsyncSession, actor: Actor, text: str) -> dict[str, Entry]:
+async def check_import(
+    session: AsyncSession, actor: Actor, text: str, credentials: CredentialBox | None = None
+) -> dict[str, Entry]:
     """Parse and validate every entry; one bad entry refuses the whole file. Returns what the
     file sets per setting (``value`` and/or ``users``); an empty file sets nothing."""
     data = load_config(text)
@@ -379,7 +413,8 @@ async def check_import(session: AsyncSession, actor: Actor, text: str) -> dict[s
             problems.append({"field": name, "message": "there is no such setting"})
             continue
         try:
-            checked.setdefault(name, {})["value"] = await checked_value(session, setting, value)
+            value = await checked_value(session, setting, value)
+            checked.setdefault(name, {})["value"] = sealed_if_secret(setting, value, credentials)
         except ValidationFailed as error:
             problems.append({"field": name, "message": error.message})
     for name, allowed in data.user_modification.items():
@@ -406,10 +441,17 @@ async def check_import(session: AsyncSession, actor: Actor, text: str) -> dict[s
     return checked
 
 
-async def do_import(session: AsyncSession, bus: EventBus, actor: Actor, text: str) -> list[str]:
+async def do_import(
+    session: AsyncSession,
+    bus: EventBus,
+    actor: Actor,
+    text: str,
+    *,
+    credentials: CredentialBox | None = None,
+) -> list[str]:
     """Stage every value (and allow/forbid decision) of an exported YAML file. Returns the names
-    now staged: none when the file changes nothing."""
-    changes = await check_import(session, actor, text)
+    now staged: none when the file changes nothing. Secrets in the file need ``credentials``."""
+    changes = await check_import(session, actor, text, credentials)
     staged = []
     for name, change in changes.items():
         entry = await _current_entry(session, name)

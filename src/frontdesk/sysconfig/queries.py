@@ -112,10 +112,12 @@ def _setting_out(
         description=setting.description,
         navigation=setting.navigation,
         default=setting.default,
-        value=entry_value(setting, entry),
+        value=setting.shown(entry_value(setting, entry)),
         modified="value" in entry,
         staged=change is not None,
-        staged_value=entry_value(setting, change.entry) if change is not None else None,
+        staged_value=(
+            setting.shown(entry_value(setting, change.entry)) if change is not None else None
+        ),
         user_modifiable=setting.user_modifiable,
         user_modification_active=entry_users(setting, entry),
         staged_user_modification_active=(
@@ -164,8 +166,8 @@ async def list_staged(session: AsyncSession) -> list[StagedOut]:
         result.append(
             StagedOut(
                 name=name,
-                old_value=entry_value(setting, old),
-                new_value=entry_value(setting, change.entry),
+                old_value=setting.shown(entry_value(setting, old)),
+                new_value=setting.shown(entry_value(setting, change.entry)),
                 old_is_default="value" not in old,
                 new_is_default="value" not in change.entry,
                 old_user_modification_active=entry_users(setting, old),
@@ -240,8 +242,8 @@ async def deployment_details(
             DeploymentChange(
                 name=row.name,
                 change=change_kind(row.previous, row.entry, modifiable=modifiable),
-                previous_value=row.previous.get("value", default),
-                deployed_value=row.entry.get("value", default),
+                previous_value=_shown(setting, row.previous.get("value", default)),
+                deployed_value=_shown(setting, row.entry.get("value", default)),
                 previous_is_default="value" not in row.previous,
                 deployed_is_default="value" not in row.entry,
                 previous_user_modification_active=modifiable and row.previous.get("users", True),
@@ -258,11 +260,25 @@ async def latest_deployment_id(session: AsyncSession) -> int | None:
     return await session.scalar(select(func.max(Deployment.id)))
 
 
+def _shown(setting: Setting | None, value: Any) -> Any:
+    return setting.shown(value) if setting is not None else value
+
+
+def _exportable(entries: dict[str, Entry]) -> dict[str, Entry]:
+    """Secrets stay out of exports: a file travels and is read, and a sealed value would be of
+    no use under another installation's key anyway."""
+    return {
+        name: entry
+        for name, entry in entries.items()
+        if (setting := declared().get(name)) is None or not setting.is_secret
+    }
+
+
 async def export_deployment(session: AsyncSession, actor: Actor, deployment_id: int) -> str:
     """YAML of the configuration in force after that deployment (defaults omitted)."""
     deployment = await check_restore_deployment(session, actor, deployment_id)
     return dump_entries(
-        deployment.snapshot,
+        _exportable(deployment.snapshot),
         title=f"Frontdesk configuration as of deployment {deployment.id} "
         f"({isoformat_z(deployment.created_at)}): {deployment.comment}",
     )
@@ -270,7 +286,9 @@ async def export_deployment(session: AsyncSession, actor: Actor, deployment_id: 
 
 async def export_current(session: AsyncSession) -> str:
     """YAML of the configuration in force now (defaults omitted)."""
-    return dump_entries(await deployed_entries(session), title="Frontdesk configuration in force")
+    return dump_entries(
+        _exportable(await deployed_entries(session)), title="Frontdesk configuration in force"
+    )
 
 
 def change_kind(previous: Entry, entry: Entry, *, modifiable: bool) -> ChangeKind:
@@ -302,7 +320,7 @@ async def setting_history(session: AsyncSession, name: str) -> list[HistoryOut]:
                 id=h.id,
                 deployment_id=h.deployment_id,
                 comment=comment,
-                value=entry_value(setting, h.entry),
+                value=setting.shown(entry_value(setting, h.entry)),
                 change=kind,
                 reset_to_default=kind == "reset_to_default",
                 user_modification_active=entry_users(setting, h.entry),

@@ -33,11 +33,15 @@ SettingType = Literal[
     "cron",
     "timezone",
     "color",
+    "secret",
 ]
 
 _TEXT_TYPES = frozenset(
-    {"string", "text", "email", "url", "group", "cron", "select", "timezone", "color"}
+    {"string", "text", "email", "url", "group", "cron", "select", "timezone", "color", "secret"}
 )
+# What every screen, answer, history and export shows for a secret that is set: the value itself
+# is stored sealed (core/credentials.py) and leaves the process only towards the system it is for.
+SECRET_SHOWN = "********"  # noqa: S105 - the mask shown, not a password
 INTEGER_MAX = 2**31 - 1
 INTEGER_MIN = -(2**31)
 
@@ -78,6 +82,16 @@ class Setting:
         high = self.maximum if self.maximum is not None else INTEGER_MAX
         return low, high
 
+    @property
+    def is_secret(self) -> bool:
+        return self.type == "secret"
+
+    def shown(self, value: Any) -> Any:
+        """The value as screens and answers may show it: a set secret is masked."""
+        if self.is_secret:
+            return SECRET_SHOWN if value else ""
+        return value
+
     def validate(self, value: Any) -> Any:
         """Return the normalised value or raise ValidationFailed naming ``value``."""
         return _validate(self, value)
@@ -111,6 +125,8 @@ def declare(
         options=tuple(options),
         pattern=pattern,
     )
+    if type == "secret" and user_modifiable:
+        raise ValueError(f"setting {name}: a secret cannot be user-modifiable")
     if name.startswith("_"):
         raise ValueError(f"setting {name}: names starting with _ are reserved (yaml_format)")
     setting.validate(default)  # a wrong default is a programming error: fail at import
@@ -189,10 +205,10 @@ def _validate(setting: Setting, value: Any) -> Any:
         if not isinstance(value, str) or value not in known_timezones():
             raise _fail("must be an IANA time zone such as UTC or Europe/Berlin")
         return value
-    if kind in ("string", "text", "email", "url", "group", "cron", "select"):
+    if kind in ("string", "text", "email", "url", "group", "cron", "select", "secret"):
         if not isinstance(value, str):
             raise _fail("must be text")
-        if kind == "string" and "\n" in value:
+        if kind in ("string", "secret") and ("\n" in value or "\r" in value):
             raise _fail("must be a single line")
         if kind == "email" and value and not _EMAIL.match(value):
             raise _fail("must be an e-mail address")

@@ -9,6 +9,7 @@ from frontdesk.web.api import auth as api_auth
 from frontdesk.web.api import business_calendars as api_business_calendars
 from frontdesk.web.api import chat as api_chat
 from frontdesk.web.api import mail_queue as api_mail_queue
+from frontdesk.web.api import mail_setup as api_mail_setup
 from frontdesk.web.api import notifications as api_notifications
 from frontdesk.web.api import service as api_service
 from frontdesk.web.api import settings as api_settings
@@ -36,6 +37,7 @@ def include_routes(app: FastAPI) -> None:
         api_settings,
         api_chat,
         api_mail_queue,
+        api_mail_setup,
         api_notifications,
     ):
         app.include_router(api.router, prefix="/api/v1")

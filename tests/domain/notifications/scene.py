@@ -39,7 +39,7 @@ class Scene:
         """The notification sweep, then the outbox sweep: (triggers evaluated, mails tried)."""
         factory = self.web.session_factory
         triggers = await dispatch_due(factory, self.web.runtime)
-        mails = await deliver_due(factory, self.web.runtime.config, "w1")
+        mails = await deliver_due(factory, self.web.runtime, "w1")
         return triggers, mails
 
     async def mails(self) -> list[tuple[str, str]]:

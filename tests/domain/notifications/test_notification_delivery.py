@@ -352,3 +352,19 @@ async def test_queue_group_and_role_recipients(scene: Scene) -> None:
         ("ann@example.com", "Experts"),
         ("olga@example.com", "Everyone with rw"),
     ]
+
+
+async def test_the_escalation_features_event_notifies(scene: Scene) -> None:
+    from frontdesk.domain.escalations.events import TicketEscalationReached
+
+    async with transaction(scene.web) as tx:
+        tx.emit(
+            TicketEscalationReached(
+                ticket_id=scene.ticket_id,
+                name="escalation_update_warning",
+                due_at="2030-01-07T09:00:00Z",
+            )
+        )
+    assert await scene.mails() == [
+        ("olga@example.com", "Ticket Escalation Warning! Printer on fire")
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from frontdesk.core.actor import SYSTEM
+from frontdesk.core.credentials import credential_box
 from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.outbox.models import OutboxItem
@@ -37,7 +38,13 @@ def raw_mail(number: int) -> bytes:
 async def set_settings(web: WebState, values: dict[str, Any]) -> None:
     """Stage and deploy setting values, then make this process see them at once."""
     async with unit_of_work(web.session_factory) as session:
-        await sysconfig_actions.do_stage_values(session, web.runtime.bus, SYSTEM, values)
+        await sysconfig_actions.do_stage_values(
+            session,
+            web.runtime.bus,
+            SYSTEM,
+            values,
+            credentials=credential_box(web.runtime.settings),
+        )
         await sysconfig_actions.do_deploy(session, web.runtime.bus, SYSTEM, "test")
     await web.runtime.config.reload()
 

@@ -30,7 +30,7 @@ async def test_mail_arrives_byte_for_byte_with_its_envelope(web: WebState) -> No
         item_id = await queue_mail(
             web, 1, recipients=["cora@example.com", "hidden-bcc@example.com"]
         )
-        tried = await deliver_due(web.session_factory, web.runtime.config, "w1")
+        tried = await deliver_due(web.session_factory, web.runtime, "w1")
 
     assert tried == 1
     assert relay.received == [
@@ -54,7 +54,7 @@ async def test_a_rolled_back_transaction_queues_and_sends_nothing(web: WebState)
             async with transaction(web) as tx:
                 await enqueue_email(tx, raw_mail(2), sender=SENDER, recipients=["a@example.com"])
                 raise RuntimeError("the change failed")
-        tried = await deliver_due(web.session_factory, web.runtime.config, "w1")
+        tried = await deliver_due(web.session_factory, web.runtime, "w1")
 
     assert (tried, relay.received, await items(web)) == (0, [], [])
 
@@ -76,17 +76,17 @@ async def test_a_refused_mail_is_retried_with_back_off_and_keeps_its_message_id(
     with smtp_relay(handler) as relay:
         await use_relay(web, relay.port, **{"Outbox::RetryDelaySeconds": 60})
         await queue_mail(web, 4)
-        factory, config = web.session_factory, web.runtime.config
+        factory, runtime = web.session_factory, web.runtime
 
-        assert await deliver_due(factory, config, "w1", clock=at(T0)) == 1
+        assert await deliver_due(factory, runtime, "w1", clock=at(T0)) == 1
         (item,) = await items(web)
         assert (item.status, item.attempts) == ("queued", 1)
         assert item.last_error == "SMTP 451 4.3.0 Mailbox busy"
         assert item.next_attempt_at == T0 + timedelta(seconds=60)
 
         # Not due before the back-off has passed.
-        assert await deliver_due(factory, config, "w1", clock=at(T0 + timedelta(seconds=59))) == 0
-        assert await deliver_due(factory, config, "w1", clock=at(T0 + timedelta(seconds=60))) == 1
+        assert await deliver_due(factory, runtime, "w1", clock=at(T0 + timedelta(seconds=59))) == 0
+        assert await deliver_due(factory, runtime, "w1", clock=at(T0 + timedelta(seconds=60))) == 1
 
     (item,) = await items(web)
     assert (item.status, item.attempts, item.last_error) == ("sent", 2, None)
@@ -103,14 +103,14 @@ async def test_back_off_doubles_and_the_mail_is_given_up_after_max_attempts(
             web, relay.port, **{"Outbox::MaxAttempts": 3, "Outbox::RetryDelaySeconds": 10}
         )
         await queue_mail(web, 5)
-        factory, config = web.session_factory, web.runtime.config
+        factory, runtime = web.session_factory, web.runtime
         moments = [T0, T0 + timedelta(seconds=10), T0 + timedelta(seconds=30)]
         waits = []
         for moment in moments:
-            assert await deliver_due(factory, config, "w1", clock=at(moment)) == 1
+            assert await deliver_due(factory, runtime, "w1", clock=at(moment)) == 1
             (item,) = await items(web)
             waits.append((item.status, item.attempts, item.next_attempt_at - moment))
-        assert await deliver_due(factory, config, "w1", clock=at(T0 + timedelta(days=1))) == 0
+        assert await deliver_due(factory, runtime, "w1", clock=at(T0 + timedelta(days=1))) == 0
 
     assert waits == [
         ("queued", 1, timedelta(seconds=10)),
@@ -127,7 +127,7 @@ async def test_a_permanent_refusal_gives_up_at_once(web: WebState) -> None:
     with smtp_relay(handler) as relay:
         await use_relay(web, relay.port)
         await queue_mail(web, 6)
-        await deliver_due(web.session_factory, web.runtime.config, "w1")
+        await deliver_due(web.session_factory, web.runtime, "w1")
 
     (item,) = await items(web)
     assert (item.status, item.attempts, item.last_error) == (
@@ -148,7 +148,7 @@ async def test_an_unreachable_relay_is_a_temporary_failure_and_the_password_is_m
         **{"SendmailModule::AuthUser": "frontdesk", "SendmailModule::AuthPassword": "s3cret"},
     )
     await queue_mail(web, 7)
-    await deliver_due(web.session_factory, web.runtime.config, "w1", clock=at(T0))
+    await deliver_due(web.session_factory, web.runtime, "w1", clock=at(T0))
 
     (item,) = await items(web)
     assert (item.status, item.attempts) == ("queued", 1)
@@ -163,7 +163,7 @@ async def test_an_expired_lease_is_taken_over_and_the_late_worker_records_nothin
     with smtp_relay() as relay:
         await use_relay(web, relay.port)
         item_id = await queue_mail(web, 8)
-        factory, config = web.session_factory, web.runtime.config
+        factory, runtime = web.session_factory, web.runtime
 
         first = await claim_next(factory, "w1", T0, lease_seconds=300)
         assert first is not None and (first.id, first.attempt) == (item_id, 1)
@@ -171,9 +171,9 @@ async def test_an_expired_lease_is_taken_over_and_the_late_worker_records_nothin
         second = await claim_next(factory, "w2", T0 + timedelta(seconds=300), 300)
         assert second is not None and (second.id, second.attempt) == (item_id, 2)
 
-        await deliver_one(factory, config, "w2", second, clock=at(T0 + timedelta(seconds=301)))
+        await deliver_one(factory, runtime, "w2", second, clock=at(T0 + timedelta(seconds=301)))
         # w1 wakes up late: at-least-once, so its copy goes out too, but the row stays w2's.
-        await deliver_one(factory, config, "w1", first, clock=at(T0 + timedelta(seconds=302)))
+        await deliver_one(factory, runtime, "w1", first, clock=at(T0 + timedelta(seconds=302)))
 
     (item,) = await items(web)
     assert (item.status, item.attempts) == ("sent", 2)
@@ -190,7 +190,7 @@ async def test_two_concurrent_workers_deliver_each_mail_once(web: WebState, db_u
         try:
             tried = await asyncio.gather(
                 *(
-                    deliver_due(create_session_factory(engine), web.runtime.config, f"w{n}")
+                    deliver_due(create_session_factory(engine), web.runtime, f"w{n}")
                     for n, engine in enumerate(engines)
                 )
             )
@@ -239,12 +239,12 @@ async def test_the_relay_login_is_used_and_the_password_never_kept_in_an_error(
             },
         )
         await queue_mail(web, 11)
-        factory, config = web.session_factory, web.runtime.config
-        await deliver_due(factory, config, "w1", clock=at(T0))
+        factory, runtime = web.session_factory, web.runtime
+        await deliver_due(factory, runtime, "w1", clock=at(T0))
         (item,) = await items(web)
         assert (item.status, item.last_error) == ("queued", "SMTP 451 4.3.0 quota of *** exceeded")
 
-        await deliver_due(factory, config, "w1", clock=at(T0 + timedelta(days=1)))
+        await deliver_due(factory, runtime, "w1", clock=at(T0 + timedelta(days=1)))
 
     assert [r.data for r in relay.received] == [raw_mail(11)]
     assert logins == ["frontdesk", "frontdesk"]

@@ -23,8 +23,8 @@ from frontdesk.domain.outbox.actions import FAILED, QUEUED, SENDING, SENT
 from frontdesk.domain.outbox.deliverers import OutboundMessage, deliverer_for
 from frontdesk.domain.outbox.errors import DeliveryFailed
 from frontdesk.domain.outbox.models import OutboxItem
+from frontdesk.domain.runtime import Runtime
 from frontdesk.jobs.scheduler import describe_error
-from frontdesk.sysconfig.store import SettingsStore
 
 MAX_RETRY_DELAY_SECONDS = 6 * 3600
 ERROR_LIMIT = 1000
@@ -100,7 +100,7 @@ async def claim_next(
 
 async def deliver_due(
     factory: async_sessionmaker[AsyncSession],
-    config: SettingsStore,
+    runtime: Runtime,
     worker: str,
     *,
     clock: Clock = utcnow,
@@ -111,18 +111,18 @@ async def deliver_due(
     tried = 0
     while tried < limit:
         message = await claim_next(
-            factory, worker, clock(), int(config.value(settings.LEASE_SECONDS))
+            factory, worker, clock(), int(runtime.config.value(settings.LEASE_SECONDS))
         )
         if message is None:
             break
         tried += 1
-        await deliver_one(factory, config, worker, message, clock=clock)
+        await deliver_one(factory, runtime, worker, message, clock=clock)
     return tried
 
 
 async def deliver_one(
     factory: async_sessionmaker[AsyncSession],
-    config: SettingsStore,
+    runtime: Runtime,
     worker: str,
     message: OutboundMessage,
     *,
@@ -136,20 +136,20 @@ async def deliver_one(
         error, permanent = f"no deliverer for kind {message.kind!r}", True
     else:
         try:
-            note = await deliverer.deliver(message, config)
+            note = await deliverer.deliver(message, runtime)
         except DeliveryFailed as failure:
             error, permanent = str(failure), failure.permanent
         except Exception as failure:  # a deliverer's bug must not stop the queue
             error = describe_error(failure)
         if error is not None:
-            error = _masked(error, deliverer.secrets(config))
+            error = _masked(error, deliverer.secrets(runtime))
     now = clock()
     if error is None:
         values: dict[str, object] = {"status": SENT, "sent_at": now, "last_error": note}
-    elif permanent or message.attempt >= int(config.value(settings.MAX_ATTEMPTS)):
+    elif permanent or message.attempt >= int(runtime.config.value(settings.MAX_ATTEMPTS)):
         values = {"status": FAILED, "last_error": error}
     else:
-        delay = retry_delay(message.attempt, int(config.value(settings.RETRY_DELAY)))
+        delay = retry_delay(message.attempt, int(runtime.config.value(settings.RETRY_DELAY)))
         values = {"status": QUEUED, "last_error": error, "next_attempt_at": now + delay}
     values |= {"claimed_by": None, "claim_expires_at": None}
     async with unit_of_work(factory) as session:

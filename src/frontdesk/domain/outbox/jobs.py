@@ -27,7 +27,7 @@ def sweep_body(scheduler: JobScheduler, runtime: Runtime) -> JobBody:
         # Each claim and each outcome is its own short transaction, never the sweep's session:
         # no transaction stays open while a relay is being talked to.
         del session
-        await deliver_due(scheduler.session_factory, runtime.config, scheduler.worker_id)
+        await deliver_due(scheduler.session_factory, runtime, scheduler.worker_id)
 
     return _deliver
 

@@ -38,7 +38,7 @@ SMTP_AUTH_USER = declare(
 )
 SMTP_AUTH_PASSWORD = declare(
     "SendmailModule::AuthPassword",
-    "string",
+    "secret",
     "",
     "Password for SMTP authentication.",
     navigation="Core::Email",

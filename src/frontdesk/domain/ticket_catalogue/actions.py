@@ -34,6 +34,7 @@ from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.access import check_admin
 from frontdesk.domain.accounts.models import Group
 from frontdesk.domain.business_calendars.models import BusinessCalendar
+from frontdesk.domain.mail_setup.models import Salutation, Signature, SystemAddress
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue import queries
 from frontdesk.domain.ticket_catalogue.access import ENTITY_LABELS, load_entry
@@ -147,10 +148,22 @@ async def _check_calendar_exists(session: AsyncSession, calendar_id: int | None)
         )
 
 
+async def _check_mail_setup_exists(session: AsyncSession, data: QueueCreate | QueueUpdate) -> None:
+    for field, model, label in (
+        ("system_address_id", SystemAddress, "system address"),
+        ("salutation_id", Salutation, "salutation"),
+        ("signature_id", Signature, "signature"),
+    ):
+        entry_id = getattr(data, field)
+        if entry_id is not None and await session.get(model, entry_id) is None:
+            raise ValidationFailed(field, f"There is no {label} with id {entry_id}.")
+
+
 async def check_create_queue(tx: Tx, actor: Actor, data: QueueCreate) -> None:
     await check_admin(tx.session, actor)
     await _check_group_exists(tx.session, data.group_id)
     await _check_calendar_exists(tx.session, data.business_calendar_id)
+    await _check_mail_setup_exists(tx.session, data)
     await _check_name_free(tx.session, Queue, data.name)
 
 
@@ -160,6 +173,10 @@ async def do_create_queue(tx: Tx, actor: Actor, data: QueueCreate) -> QueueOut:
         name=data.name,
         group_id=data.group_id,
         business_calendar_id=data.business_calendar_id,
+        system_address_id=data.system_address_id,
+        salutation_id=data.salutation_id,
+        signature_id=data.signature_id,
+        follow_up=data.follow_up,
         comment=data.comment,
         valid=data.valid,
     )
@@ -175,6 +192,7 @@ async def check_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpd
     if data.group_id is not None:
         await _check_group_exists(tx.session, data.group_id)
     await _check_calendar_exists(tx.session, data.business_calendar_id)
+    await _check_mail_setup_exists(tx.session, data)
     if data.name is not None:
         await _check_name_free(tx.session, Queue, data.name, except_id=queue.id)
     return queue
@@ -183,6 +201,7 @@ async def check_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpd
 async def do_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpdate) -> QueueOut:
     queue = await check_update_queue(tx, actor, queue_id, data)
     _apply(queue, data, ("name", "group_id", "business_calendar_id", "comment", "valid"))
+    _apply(queue, data, ("system_address_id", "salutation_id", "signature_id", "follow_up"))
     await _flush(tx.session, NameTaken("queue", queue.name))
     _emit(tx, "queue", queue.id, "updated")
     return QueueOut.of(queue)

@@ -28,6 +28,27 @@ class Queue(Timestamps, Base):
     business_calendar_id: Mapped[int | None] = mapped_column(
         ForeignKey("business_calendar.id"), index=True
     )
+    # Mail set-up (domain/mail_setup): the address answers go out from, the salutation and
+    # signature around them, and what a customer's reply to a closed ticket does.
+    # system_address points back at queue: use_alter adds this side of the cycle last, and
+    # SET NULL lets the pair be emptied table by table (the delete action refuses an address
+    # in use before it ever gets here).
+    system_address_id: Mapped[int | None] = mapped_column(
+        ForeignKey("system_address.id", use_alter=True, ondelete="SET NULL"), index=True
+    )
+    salutation_id: Mapped[int | None] = mapped_column(ForeignKey("salutation.id"), index=True)
+    signature_id: Mapped[int | None] = mapped_column(ForeignKey("signature.id"), index=True)
+    follow_up: Mapped[str] = mapped_column(
+        String(20), default="possible", server_default="possible"
+    )
+    # Escalation targets in working minutes for tickets without an SLA (None: no escalation),
+    # and when to warn, as percent of each target (OTRS FirstResponseNotify, …; None: never).
+    first_response_minutes: Mapped[int | None]
+    first_response_notify: Mapped[int | None]
+    update_minutes: Mapped[int | None]
+    update_notify: Mapped[int | None]
+    solution_minutes: Mapped[int | None]
+    solution_notify: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(String(250))
     valid: Mapped[bool] = mapped_column(default=True)
 
@@ -87,6 +108,10 @@ class Sla(Timestamps, Base):
     first_response_minutes: Mapped[int | None]
     update_minutes: Mapped[int | None]
     solution_minutes: Mapped[int | None]
+    # When to warn, as percent of each target time (None: never).
+    first_response_notify: Mapped[int | None]
+    update_notify: Mapped[int | None]
+    solution_notify: Mapped[int | None]
     # The SLA's target times count in this calendar (None: the queue's calendar).
     business_calendar_id: Mapped[int | None] = mapped_column(
         ForeignKey("business_calendar.id"), index=True

@@ -7,7 +7,7 @@ present in the request (``model_fields_set``). A field that may not be empty ref
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
@@ -49,6 +49,8 @@ def _check_service_name(value: str | None) -> str | None:
 
 StateTypeName = Annotated[str, AfterValidator(_check_state_type)]
 ServiceName = Annotated[EntryName, AfterValidator(_check_service_name)]
+# What a customer's reply to a closed ticket does (OTRS's queue follow-up option).
+FollowUp = Literal["possible", "reject", "new_ticket"]
 
 
 def _refuse_null(value: Any) -> Any:
@@ -64,6 +66,10 @@ class QueueCreate(InputModel):
     name: EntryName
     group_id: RowId
     business_calendar_id: RowId | None = None
+    system_address_id: RowId | None = None
+    salutation_id: RowId | None = None
+    signature_id: RowId | None = None
+    follow_up: FollowUp = "possible"
     comment: Comment = None
     valid: bool = True
 
@@ -74,10 +80,15 @@ class QueueUpdate(InputModel):
     name: EntryName | None = None
     group_id: RowId | None = None
     business_calendar_id: RowId | None = None
+    system_address_id: RowId | None = None
+    salutation_id: RowId | None = None
+    signature_id: RowId | None = None
+    follow_up: FollowUp | None = None
     comment: Comment = None
     valid: bool | None = None
 
     _not_null = field_validator("name", "group_id", "valid")(_refuse_null)
+    _follow_up_not_null = field_validator("follow_up")(_refuse_null)
 
 
 class StateCreate(InputModel):
@@ -181,6 +192,10 @@ class QueueOut(BaseModel):
     name: str
     group_id: int
     business_calendar_id: int | None
+    system_address_id: int | None
+    salutation_id: int | None
+    signature_id: int | None
+    follow_up: str
     comment: str | None
     valid: bool
     created_at: str
@@ -193,6 +208,10 @@ class QueueOut(BaseModel):
             name=queue.name,
             group_id=queue.group_id,
             business_calendar_id=queue.business_calendar_id,
+            system_address_id=queue.system_address_id,
+            salutation_id=queue.salutation_id,
+            signature_id=queue.signature_id,
+            follow_up=queue.follow_up,
             comment=queue.comment,
             valid=queue.valid,
             created_at=_stamp(queue.created_at),

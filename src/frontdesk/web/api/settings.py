@@ -11,6 +11,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Body, Path, Query, Response
 from pydantic import BaseModel, Field
 
+from frontdesk.core.credentials import credential_box
 from frontdesk.core.pagination import PageRequest
 from frontdesk.sysconfig import actions, queries
 from frontdesk.sysconfig.schemas import (
@@ -139,7 +140,9 @@ async def import_settings(
 ) -> ImportOut:
     """Stage the values (and allow/forbid decisions) of an exported YAML file; one invalid
     entry refuses the whole file. A file that changes nothing stages nothing (``staged: []``)."""
-    staged = await actions.do_import(tx.session, tx.runtime.bus, actor, body)
+    staged = await actions.do_import(
+        tx.session, tx.runtime.bus, actor, body, credentials=credential_box(tx.runtime.settings)
+    )
     return ImportOut(staged=staged)
 
 
@@ -162,7 +165,14 @@ async def get_setting(name: Name, _: ApiAdmin, tx: TxDep) -> SettingOut:
 @router.put("/settings/{name}", response_model=SettingOut)
 async def stage_value(name: Name, data: ValueInput, actor: ApiAdmin, tx: TxDep) -> SettingOut:
     """Stage a new global value (422 naming ``value`` when it does not fit the type)."""
-    await actions.do_stage_value(tx.session, tx.runtime.bus, actor, name, data.value)
+    await actions.do_stage_value(
+        tx.session,
+        tx.runtime.bus,
+        actor,
+        name,
+        data.value,
+        credentials=credential_box(tx.runtime.settings),
+    )
     return await queries.get_setting(tx.session, name)
 
 

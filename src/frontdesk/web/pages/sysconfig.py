@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from frontdesk.core.actor import Actor
+from frontdesk.core.credentials import credential_box
 from frontdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from frontdesk.core.pagination import PageRequest
 from frontdesk.db.unit_of_work import rollback
@@ -301,8 +302,18 @@ async def cancel_edit(name: Name, request: Request, visitor: AdminVisitor, tx: T
 @router.post(BASE + "/settings/{name}")
 async def save_setting(name: Name, request: Request, visitor: AdminVisitor, tx: TxDep) -> Response:
     async def change(form: FormData) -> None:
-        value = form_value(get_declaration(name), form)
-        await actions.do_stage_value(tx.session, tx.runtime.bus, visitor.actor, name, value)
+        setting = get_declaration(name)
+        value = form_value(setting, form)
+        if setting.is_secret and value == "":
+            return  # the field starts empty: left empty, the secret in force stays
+        await actions.do_stage_value(
+            tx.session,
+            tx.runtime.bus,
+            visitor.actor,
+            name,
+            value,
+            credentials=credential_box(tx.runtime.settings),
+        )
 
     return await _setting_post(
         request, visitor, tx, name, change, done="staged", keep_editing_on_error=True
@@ -486,7 +497,13 @@ async def import_file(request: Request, visitor: AdminVisitor, tx: TxDep) -> Res
         if len(raw) > 1_000_000:
             raise ValidationFailed("file", "must be at most 1 MB")
         text = raw.decode("utf-8", errors="replace")
-        staged = await actions.do_import(tx.session, tx.runtime.bus, visitor.actor, text)
+        staged = await actions.do_import(
+            tx.session,
+            tx.runtime.bus,
+            visitor.actor,
+            text,
+            credentials=credential_box(tx.runtime.settings),
+        )
     except DomainError as exc:
         await rollback(tx.session)
         return await _deployments_page(request, visitor, tx, error=exc)

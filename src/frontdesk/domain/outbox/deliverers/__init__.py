@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from frontdesk.domain.outbox.deliverers.email import EmailDeliverer
-from frontdesk.sysconfig.store import SettingsStore
+from frontdesk.domain.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,13 @@ class OutboundMessage:
 class Deliverer(Protocol):
     kind: str
 
-    async def deliver(self, message: OutboundMessage, config: SettingsStore) -> str | None:
+    async def deliver(self, message: OutboundMessage, runtime: Runtime) -> str | None:
         """Deliver or raise ``DeliveryFailed`` (any other exception counts as temporary).
-        May return a note kept as ``last_error`` on success (e.g. recipients refused)."""
+        May return a note kept as ``last_error`` on success (e.g. recipients refused).
+        ``runtime`` gives the settings in force and this installation's credential key."""
         ...
 
-    def secrets(self, config: SettingsStore) -> tuple[str, ...]:
+    def secrets(self, runtime: Runtime) -> tuple[str, ...]:
         """Configured secrets to mask out of any error text kept on the item."""
         ...
 

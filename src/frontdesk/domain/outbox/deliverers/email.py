@@ -11,9 +11,10 @@ import smtplib
 import ssl
 from typing import TYPE_CHECKING
 
+from frontdesk.core.credentials import CredentialUnreadable, credential_box
 from frontdesk.domain.outbox import settings
 from frontdesk.domain.outbox.errors import DeliveryFailed
-from frontdesk.sysconfig.store import SettingsStore
+from frontdesk.domain.runtime import Runtime
 
 if TYPE_CHECKING:
     from frontdesk.domain.outbox.deliverers import OutboundMessage
@@ -24,7 +25,8 @@ SMTP_TIMEOUT_SECONDS = 30
 class EmailDeliverer:
     kind = "email"
 
-    async def deliver(self, message: OutboundMessage, config: SettingsStore) -> str | None:
+    async def deliver(self, message: OutboundMessage, runtime: Runtime) -> str | None:
+        config = runtime.config
         sender = str(message.envelope["sender"])
         recipients = [str(r) for r in message.envelope["recipients"]]
         return await asyncio.to_thread(
@@ -33,15 +35,28 @@ class EmailDeliverer:
             int(config.value(settings.SMTP_PORT)),
             str(config.value(settings.SMTP_ENCRYPTION)),
             str(config.value(settings.SMTP_AUTH_USER)),
-            str(config.value(settings.SMTP_AUTH_PASSWORD)),
+            _relay_password(runtime),
             sender,
             recipients,
             message.payload,
         )
 
-    def secrets(self, config: SettingsStore) -> tuple[str, ...]:
-        password = str(config.value(settings.SMTP_AUTH_PASSWORD))
+    def secrets(self, runtime: Runtime) -> tuple[str, ...]:
+        try:
+            password = _relay_password(runtime)
+        except DeliveryFailed:
+            return ()
         return (password,) if password else ()
+
+
+def _relay_password(runtime: Runtime) -> str:
+    """The relay password, unsealed (it is stored sealed: a ``secret`` setting)."""
+    stored = str(runtime.config.value(settings.SMTP_AUTH_PASSWORD))
+    try:
+        return credential_box(runtime.settings).unseal(stored)
+    except CredentialUnreadable as error:
+        # Retried like any relay trouble: the admin enters the password again meanwhile.
+        raise DeliveryFailed(f"SendmailModule::AuthPassword: {error}") from None
 
 
 def _send(

@@ -12,6 +12,7 @@ from frontdesk.web.pages.agent import (
     bulk,
     customers,
     dashboard,
+    escalated,
     lists,
     notification_preferences,
     preferences,
@@ -28,6 +29,7 @@ router = APIRouter(include_in_schema=False)
 # The new ticket form comes before the zoom, whose /agent/tickets/{ticket_id} would take "new".
 router.include_router(dashboard.router)
 router.include_router(lists.router)
+router.include_router(escalated.router)
 router.include_router(ticket_new.router)
 # /agent/tickets/bulk, too, must come before the zoom's /agent/tickets/{ticket_id}.
 router.include_router(bulk.router)
