@@ -100,6 +100,7 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
         "escalations.announce",
         "notifications.dispatch",
         "notifications.pending_reminders",
+        "notifications.housekeeping",
     }
     assert "worker_stopped" in text
     assert "Traceback" not in text

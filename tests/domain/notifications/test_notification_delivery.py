@@ -17,6 +17,7 @@ from frontdesk.bus.events import Event
 from frontdesk.core.errors import ValidationFailed
 from frontdesk.domain.accounts.models import CustomerUser
 from frontdesk.domain.accounts.queries import actor_for_customer
+from frontdesk.domain.notifications.dispatch import delete_old_triggers
 from frontdesk.domain.notifications.models import NotificationTrigger
 from frontdesk.domain.notifications.transports import (
     TRANSPORTS,
@@ -368,3 +369,16 @@ async def test_the_escalation_features_event_notifies(scene: Scene) -> None:
     assert await scene.mails() == [
         ("olga@example.com", "Ticket Escalation Warning! Printer on fire")
     ]
+
+
+async def test_housekeeping_forgets_old_evaluated_triggers(scene: Scene) -> None:
+    await scene.follow_up()
+    await scene.run_sweeps()
+    events = [event for event, _status, _n in await triggers(scene.web)]
+    async with transaction(scene.web) as tx:
+        assert await delete_old_triggers(tx.session, datetime.now(UTC)) == 0
+    assert [event for event, _status, _n in await triggers(scene.web)] == events
+    async with transaction(scene.web) as tx:
+        later = datetime.now(UTC) + timedelta(days=31)
+        assert await delete_old_triggers(tx.session, later) == len(events)
+    assert await triggers(scene.web) == []

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import and_, select, union, update
+from sqlalchemy import and_, delete, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from frontdesk.core.clock import utcnow
@@ -433,3 +433,17 @@ async def dispatch_due(
     while tried < limit and await dispatch_next(factory, runtime, clock()):
         tried += 1
     return tried
+
+
+KEEP_DONE = timedelta(days=30)
+
+
+async def delete_old_triggers(session: AsyncSession, now: datetime) -> int:
+    """Housekeeping: forget evaluated triggers (and their sent-log) after 30 days. Safe on
+    SQLite although it may hand out their ids again: the sent-log rows go with them."""
+    result = await session.execute(
+        delete(NotificationTrigger).where(
+            NotificationTrigger.status == DONE, NotificationTrigger.created_at < now - KEEP_DONE
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from frontdesk.bus.events import Event
 from frontdesk.core.clock import utcnow
 from frontdesk.db.unit_of_work import after_commit
-from frontdesk.domain.notifications.dispatch import dispatch_due
+from frontdesk.domain.notifications.dispatch import delete_old_triggers, dispatch_due
 from frontdesk.domain.notifications.triggers import EVENT_TRIGGERS, queue_pending_reminders
 from frontdesk.domain.runtime import Runtime
 from frontdesk.domain.tickets.events import ArticleCreated, TicketCreated, TicketUpdated
@@ -19,6 +19,8 @@ DISPATCH_NOW_JOB = "notifications.dispatch_now"
 DISPATCH_SECONDS = 5
 PENDING_REMINDER_JOB = "notifications.pending_reminders"
 PENDING_REMINDER_SECONDS = 60
+HOUSEKEEPING_JOB = "notifications.housekeeping"
+HOUSEKEEPING_CRON = "23 3 * * *"
 NUDGING_KINDS = frozenset({TicketCreated.kind, ArticleCreated.kind, TicketUpdated.kind})
 
 
@@ -41,6 +43,11 @@ def register(scheduler: JobScheduler, runtime: Runtime) -> None:
             after_commit(session, DISPATCH_NOW_JOB, _dispatch_now)
 
     scheduler.register_periodic(PENDING_REMINDER_JOB, _remind, seconds=PENDING_REMINDER_SECONDS)
+
+    async def _housekeeping(session: AsyncSession) -> None:
+        await delete_old_triggers(session, utcnow())
+
+    scheduler.register_periodic(HOUSEKEEPING_JOB, _housekeeping, cron=HOUSEKEEPING_CRON)
 
 
 def sweep_body(scheduler: JobScheduler, runtime: Runtime) -> JobBody:
