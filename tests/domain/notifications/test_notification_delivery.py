@@ -382,3 +382,22 @@ async def test_housekeeping_forgets_old_evaluated_triggers(scene: Scene) -> None
         later = datetime.now(UTC) + timedelta(days=31)
         assert await delete_old_triggers(tx.session, later) == len(events)
     assert await triggers(scene.web) == []
+
+
+async def test_a_rolled_back_savepoint_triggers_nothing(scene: Scene) -> None:
+    async with transaction(scene.web) as tx:
+        cora = await tx.session.get(CustomerUser, scene.ids["cora"])
+        assert cora is not None
+        customer = await actor_for_customer(tx.session, cora, ["users"])
+    before = await triggers(scene.web)
+    async with transaction(scene.web) as tx:
+        savepoint = await tx.session.begin_nested()
+        await do_add_article(
+            tx,
+            customer,
+            scene.ticket_id,
+            ArticleCreate.model_validate({"channel": "email", "subject": "Hi", "body": "?"}),
+        )
+        await savepoint.rollback()
+    assert await triggers(scene.web) == before
+    assert await scene.mails() == []
