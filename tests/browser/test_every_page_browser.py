@@ -63,6 +63,11 @@ ADMIN_SCREENS = (
     "slas",
     "chat-channels",
     "business-calendars",
+    "system-addresses",
+    "salutations",
+    "signatures",
+    "templates",
+    "auto-responses",
     "notifications",
 )
 
@@ -86,6 +91,7 @@ PAGES: tuple[PageCase, ...] = (
     PageCase("/agent", "agent", fixed("/agent")),
     PageCase("/agent/queues", "agent", fixed("/agent/queues")),
     PageCase("/agent/queues", "agent", fixed(f"/agent/queues?queue_id={RAW}"), "one queue"),
+    PageCase("/agent/escalated", "agent", fixed("/agent/escalated")),
     PageCase("/agent/tickets/new", "agent", fixed("/agent/tickets/new")),
     *(
         PageCase(
@@ -102,6 +108,18 @@ PAGES: tuple[PageCase, ...] = (
         lambda data: f"/agent/tickets/{data['ticket']}/attachments",
     ),
     PageCase("/agent/tickets/{ticket_id}", "agent", fixed("/agent/tickets/999999"), "not found"),
+    *(
+        PageCase(
+            "/agent/tickets/{ticket_id}/email",
+            "agent",
+            lambda data, mode=mode: (
+                f"/agent/tickets/{data['ticket']}/email?mode={mode}&article_id={data['article']}"
+            ),
+            f"e-mail, {mode}",
+        )
+        for mode in ("reply", "reply_all", "forward", "new")
+    ),
+    PageCase("/agent/email-tickets/new", "agent", fixed("/agent/email-tickets/new")),
     PageCase("/agent/search", "agent", fixed("/agent/search?query=printer")),
     PageCase("/agent/customers", "agent", fixed("/agent/customers")),
     PageCase("/agent/customers/{login}", "agent", fixed("/agent/customers/jane")),
@@ -115,6 +133,11 @@ PAGES: tuple[PageCase, ...] = (
     PageCase("/admin/style-guide", "agent", fixed("/admin/style-guide")),
     PageCase("/admin/mail-queue", "agent", fixed("/admin/mail-queue")),
     *admin_cases(),
+    PageCase(
+        "/admin/templates/{item_id}/attachments",
+        "agent",
+        lambda data: f"/admin/templates/{data['items']['templates']}/attachments",
+    ),
     PageCase("/admin/groups/{owner_id}/agents", "agent", fixed("/admin/groups/1/agents")),
     PageCase("/admin/groups/{owner_id}/roles", "agent", fixed("/admin/groups/1/roles")),
     PageCase(
@@ -179,6 +202,8 @@ NOT_PAGES = {
     "/healthz": "service check",
     "/agent/dashboard/panels": "fragment of the dashboard",
     "/agent/search/suggest": "fragment of the top bar's search box",
+    "/agent/email/recipients": "fragment of the e-mail screens' recipient fields",
+    "/agent/tickets/{ticket_id}/articles/{article_id}/source": "an article's .eml file",
     "/agent/chat/toolbar": "fragment of the agent top bar",
     "/agent/chat/preferences": "fragment of the chat manager",
     "/agent/notifications/preferences": "fragment of the preferences page",
@@ -263,6 +288,33 @@ def seed(live_server: LiveServer) -> dict[str, Any]:
                 "holidays": [{"date": "2026-12-25", "name": "Christmas Day", "recurring": True}],
             },
         )
+        address = post(
+            "/api/v1/system-addresses",
+            {"email": "support@example.com", "display_name": "Support <ACME>", "queue_id": RAW},
+        )
+        post("/api/v1/salutations", {"name": "Formal", "text": "Dear <OTRS_CUSTOMER_REALNAME>,"})
+        post("/api/v1/signatures", {"name": "Team", "text": "-- \nThe support team"})
+        template = post(
+            "/api/v1/templates",
+            {"name": "Thanks", "text": "Thank you.", "queue_ids": [RAW]},
+        )
+        upload = api.post(
+            f"/api/v1/templates/{template['id']}/attachments",
+            files={"file": ("terms.pdf", b"%PDF-1.4 terms", "application/pdf")},
+            headers=headers,
+        )
+        assert upload.status_code == 201, upload.text
+        post(
+            "/api/v1/auto-responses",
+            {
+                "name": "Received",
+                "type": "reply_new_ticket",
+                "subject": "We got your mail",
+                "text": "Hello <OTRS_CUSTOMER_REALNAME>",
+                "system_address_id": address["id"],
+                "queue_ids": [RAW],
+            },
+        )
         ticket = post(
             "/api/v1/tickets",
             {
@@ -285,6 +337,9 @@ def seed(live_server: LiveServer) -> dict[str, Any]:
             },
         )
         data["ticket"] = ticket["id"]
+        data["article"] = api.get(
+            f"/api/v1/tickets/{ticket['id']}/articles", headers=headers
+        ).json()["items"][0]["id"]
         post(
             f"/api/v1/tickets/{ticket['id']}/articles",
             {"channel": "email", "subject": "Re: Blank pages", "body": "A technician comes."},

@@ -137,7 +137,17 @@ async def test_queue_create_read_update_delete(
 ) -> None:
     events.clear()
     created = await create(
-        client, admin_headers, "queues", {"name": " Sales ", "group_id": USERS, "comment": "Leads"}
+        client,
+        admin_headers,
+        "queues",
+        {
+            "name": " Sales ",
+            "group_id": USERS,
+            "comment": "Leads",
+            "first_response_minutes": 120,
+            "first_response_notify": 75,
+            "solution_minutes": 2400,
+        },
     )
     queue_id = created["id"]
     assert without_stamps(created) == {
@@ -149,6 +159,12 @@ async def test_queue_create_read_update_delete(
         "salutation_id": None,
         "signature_id": None,
         "follow_up": "possible",
+        "first_response_minutes": 120,
+        "first_response_notify": 75,
+        "update_minutes": None,
+        "update_notify": None,
+        "solution_minutes": 2400,
+        "solution_notify": None,
         "comment": "Leads",
         "valid": True,
     }
@@ -166,7 +182,14 @@ async def test_queue_create_read_update_delete(
 
     patched = await client.patch(
         f"/api/v1/queues/{queue_id}",
-        json={"name": "Sales EU", "group_id": STATS, "comment": None, "valid": False},
+        json={
+            "name": "Sales EU",
+            "group_id": STATS,
+            "comment": None,
+            "valid": False,
+            "first_response_minutes": None,
+            "update_minutes": 60,
+        },
         headers=admin_headers,
     )
     assert patched.status_code == 200
@@ -179,6 +202,12 @@ async def test_queue_create_read_update_delete(
         "salutation_id": None,
         "signature_id": None,
         "follow_up": "possible",
+        "first_response_minutes": None,
+        "first_response_notify": 75,
+        "update_minutes": 60,
+        "update_notify": None,
+        "solution_minutes": 2400,
+        "solution_notify": None,
         "comment": None,
         "valid": False,
     }
@@ -482,6 +511,7 @@ async def test_sla_lifecycle_with_services_and_dialog_message(
             "name": "Premium",
             "service_ids": [web_service["id"], mail["id"], mail["id"]],
             "first_response_minutes": 30,
+            "first_response_notify": 80,
             "update_minutes": 0,
             "solution_minutes": None,
             "dialog_message": "Premium is billed separately. Continue?",
@@ -494,8 +524,11 @@ async def test_sla_lifecycle_with_services_and_dialog_message(
         "name": "Premium",
         "service_ids": [mail["id"], web_service["id"]],
         "first_response_minutes": 30,
+        "first_response_notify": 80,
         "update_minutes": 0,
+        "update_notify": None,
         "solution_minutes": None,
+        "solution_notify": None,
         "business_calendar_id": None,
         "dialog_message": "Premium is billed separately. Continue?",
         "preferences": {"dialog_message": "Premium is billed separately. Continue?"},
@@ -516,8 +549,11 @@ async def test_sla_lifecycle_with_services_and_dialog_message(
         "name": "Premium",
         "service_ids": [mail["id"]],
         "first_response_minutes": 30,
+        "first_response_notify": 80,
         "update_minutes": 0,
+        "update_notify": None,
         "solution_minutes": 480,
+        "solution_notify": None,
         "business_calendar_id": None,
         "dialog_message": None,
         "preferences": {},
@@ -535,6 +571,11 @@ async def test_sla_lifecycle_with_services_and_dialog_message(
         f"/api/v1/slas/{sla_id}", json={"first_response_minutes": -5}, headers=admin_headers
     )
     assert [d["field"] for d in error_of(negative_patch)[2]] == ["first_response_minutes"]
+    for percent in (0, 100):
+        out_of_range = await client.patch(
+            f"/api/v1/slas/{sla_id}", json={"update_notify": percent}, headers=admin_headers
+        )
+        assert [d["field"] for d in error_of(out_of_range)[2]] == ["update_notify"]
     unknown_services = await client.post(
         "/api/v1/slas", json={"name": "Broken", "service_ids": [998, 999]}, headers=admin_headers
     )

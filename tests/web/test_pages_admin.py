@@ -318,8 +318,11 @@ async def test_add_a_group_a_queue_a_service_and_an_sla(
         "name",
         "service_ids",
         "first_response_minutes",
+        "first_response_notify",
         "update_minutes",
+        "update_notify",
         "solution_minutes",
+        "solution_notify",
         "dialog_message",
         "comment",
         "valid",
@@ -333,8 +336,11 @@ async def test_add_a_group_a_queue_a_service_and_an_sla(
             "name": "Gold",
             "service_ids": [str(email["id"]), str(outage[0]["id"])],
             "first_response_minutes": "30",
+            "first_response_notify": "80",
             "update_minutes": "",
+            "update_notify": "",
             "solution_minutes": "480",
+            "solution_notify": "",
             "dialog_message": "We answer within 30 minutes.",
             "comment": "",
             "valid": "1",
@@ -348,6 +354,11 @@ async def test_add_a_group_a_queue_a_service_and_an_sla(
         30,
         None,
         480,
+    )
+    assert (gold["first_response_notify"], gold["update_notify"], gold["solution_notify"]) == (
+        80,
+        None,
+        None,
     )
     assert gold["dialog_message"] == "We answer within 30 minutes."
     assert gold["comment"] is None

@@ -30,7 +30,7 @@ from tests.domain.escalations.clock import (
     set_queue_targets,
 )
 from tests.domain.tickets.people import Headers, actor_of, make_agent, transaction
-from tests.web.test_pages_agent import log_in
+from tests.web.test_pages_agent import CUSTOMER_PASSWORD, create_customer_user, log_in
 
 PASSWORD = "agent-password-1"
 ROW = re.compile(r'data-ticket-id="(\d+)"')
@@ -225,3 +225,23 @@ async def test_queue_view_and_zoom_show_the_escalation(
     assert "<dt>Solution due</dt>" not in zoom
     answered = (await client.get(f"/agent/tickets/{ids['answered']}")).text
     assert "data-escalation-time" not in answered and "badge-escalat" not in answered
+
+
+async def test_customers_see_no_escalation_on_their_pages(
+    web: WebState, client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    await create_customer_user(web, "jane")
+    assert seeded.clock is not None
+    seeded.clock.set("2026-01-09 15:00")
+    ticket_id = await _create(client, seeded.worker, customer_user="jane")
+    ticket = (await client.get(f"/api/v1/tickets/{ticket_id}", headers=seeded.worker)).json()
+    assert ticket["escalation_response_at"] == "2026-01-12T10:00:00.000Z"
+
+    await log_in(client, "jane", CUSTOMER_PASSWORD, "customer")
+    listing = await client.get("/customer")
+    assert listing.status_code == 200
+    assert f'data-ticket-id="{ticket_id}"' in listing.text
+    assert "badge-escalat" not in listing.text and "Escalat" not in listing.text
+    zoom = await client.get(f"/customer/tickets/{ticket_id}")
+    assert zoom.status_code == 200
+    assert "Escalat" not in zoom.text

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select, update
 
+from frontdesk.core.errors import PermissionDenied
 from frontdesk.domain.business_calendars import actions as calendar_actions
 from frontdesk.domain.business_calendars.schemas import BusinessCalendarUpdate
 from frontdesk.domain.escalations.actions import (
@@ -283,3 +284,26 @@ async def test_tickets_from_before_and_a_changed_calendar_are_recomputed_by_the_
     assert await _job_pass(web, utc("2027-01-08 15:03")) == (1, [])
     assert (await _times(web, ticket_id))["response"] == utc("2027-01-12 10:00")
     assert await _job_pass(web, utc("2027-01-08 15:04")) == (0, [])
+
+
+async def test_a_refused_answer_changes_no_escalation_and_announces_nothing(
+    web: WebState,
+    berlin_queue: int,
+    events: RecordedEvents,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = freeze(monkeypatch, "2027-01-08 15:00")
+    ticket_id = await _create(web)
+    before = await _times(web, ticket_id)
+    await make_agent(web, "reader", ["ro"])
+    reader = await actor_of(web, "agent", "reader")
+    clock.set("2027-01-11 09:30")
+    events.clear()
+    with pytest.raises(PermissionDenied):
+        async with transaction(web) as tx:
+            await actions.do_add_article(
+                tx, reader, ticket_id, ArticleCreate(channel="phone", body="Called back")
+            )
+    assert await _times(web, ticket_id) == before
+    assert await _escalation_history(web, ticket_id) == []
+    assert events == []

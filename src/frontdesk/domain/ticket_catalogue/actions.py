@@ -76,6 +76,17 @@ from frontdesk.domain.ticket_catalogue.schemas import (
 )
 from frontdesk.domain.tickets.models import Ticket
 
+# Escalation targets of queues and SLAs (minutes and notify-before percent), set as given.
+ESCALATION_TARGETS = (
+    "first_response_minutes",
+    "first_response_notify",
+    "update_minutes",
+    "update_notify",
+    "solution_minutes",
+    "solution_notify",
+)
+
+
 # States ticket actions look up by name: new tickets, follow-ups, closing, merging, removing.
 SYSTEM_STATE_NAMES: Final = frozenset(
     {"new", "open", "closed successful", "closed unsuccessful", "merged", "removed"}
@@ -177,6 +188,7 @@ async def do_create_queue(tx: Tx, actor: Actor, data: QueueCreate) -> QueueOut:
         salutation_id=data.salutation_id,
         signature_id=data.signature_id,
         follow_up=data.follow_up,
+        **data.model_dump(include=set(ESCALATION_TARGETS)),
         comment=data.comment,
         valid=data.valid,
     )
@@ -202,6 +214,7 @@ async def do_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpdate
     queue = await check_update_queue(tx, actor, queue_id, data)
     _apply(queue, data, ("name", "group_id", "business_calendar_id", "comment", "valid"))
     _apply(queue, data, ("system_address_id", "salutation_id", "signature_id", "follow_up"))
+    _apply(queue, data, ESCALATION_TARGETS)
     await _flush(tx.session, NameTaken("queue", queue.name))
     _emit(tx, "queue", queue.id, "updated")
     return QueueOut.of(queue)
@@ -522,9 +535,7 @@ async def do_create_sla(tx: Tx, actor: Actor, data: SlaCreate) -> SlaOut:
     await check_create_sla(tx, actor, data)
     sla = Sla(
         name=data.name,
-        first_response_minutes=data.first_response_minutes,
-        update_minutes=data.update_minutes,
-        solution_minutes=data.solution_minutes,
+        **data.model_dump(include=set(ESCALATION_TARGETS)),
         business_calendar_id=data.business_calendar_id,
         comment=data.comment,
         preferences=_with_dialog_message({}, data.dialog_message),
@@ -554,15 +565,7 @@ async def do_update_sla(tx: Tx, actor: Actor, sla_id: int, data: SlaUpdate) -> S
     _apply(
         sla,
         data,
-        (
-            "name",
-            "first_response_minutes",
-            "update_minutes",
-            "solution_minutes",
-            "business_calendar_id",
-            "comment",
-            "valid",
-        ),
+        ("name", *ESCALATION_TARGETS, "business_calendar_id", "comment", "valid"),
     )
     if "dialog_message" in data.model_fields_set:
         sla.preferences = _with_dialog_message(sla.preferences or {}, data.dialog_message)

@@ -33,6 +33,8 @@ EntryName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 Comment = Annotated[str, StringConstraints(max_length=250)] | None
 Minutes = Annotated[int, Field(ge=0, le=10_000_000)] | None
 DialogMessage = Annotated[str, StringConstraints(max_length=10_000)] | None
+# When to warn before an escalation, as percent of its target time (OTRS FirstResponseNotify, …).
+NotifyPercent = Annotated[int, Field(ge=1, le=99)] | None
 
 
 def _check_state_type(value: str | None) -> str | None:
@@ -70,12 +72,19 @@ class QueueCreate(InputModel):
     salutation_id: RowId | None = None
     signature_id: RowId | None = None
     follow_up: FollowUp = "possible"
+    first_response_minutes: Minutes = None
+    first_response_notify: NotifyPercent = None
+    update_minutes: Minutes = None
+    update_notify: NotifyPercent = None
+    solution_minutes: Minutes = None
+    solution_notify: NotifyPercent = None
     comment: Comment = None
     valid: bool = True
 
 
 class QueueUpdate(InputModel):
-    """``business_calendar_id: null`` counts the queue's escalations in wall-clock time."""
+    """``business_calendar_id: null`` counts the queue's escalations in wall-clock time; a
+    target of ``null`` means no escalation of that kind for tickets without an SLA."""
 
     name: EntryName | None = None
     group_id: RowId | None = None
@@ -84,6 +93,12 @@ class QueueUpdate(InputModel):
     salutation_id: RowId | None = None
     signature_id: RowId | None = None
     follow_up: FollowUp | None = None
+    first_response_minutes: Minutes = None
+    first_response_notify: NotifyPercent = None
+    update_minutes: Minutes = None
+    update_notify: NotifyPercent = None
+    solution_minutes: Minutes = None
+    solution_notify: NotifyPercent = None
     comment: Comment = None
     valid: bool | None = None
 
@@ -156,8 +171,11 @@ class SlaCreate(InputModel):
     name: EntryName
     service_ids: list[RowId] = Field(default_factory=list, max_length=1000)
     first_response_minutes: Minutes = None
+    first_response_notify: NotifyPercent = None
     update_minutes: Minutes = None
+    update_notify: NotifyPercent = None
     solution_minutes: Minutes = None
+    solution_notify: NotifyPercent = None
     business_calendar_id: RowId | None = None
     dialog_message: DialogMessage = None
     comment: Comment = None
@@ -168,8 +186,11 @@ class SlaUpdate(InputModel):
     name: EntryName | None = None
     service_ids: list[RowId] | None = Field(default=None, max_length=1000)
     first_response_minutes: Minutes = None
+    first_response_notify: NotifyPercent = None
     update_minutes: Minutes = None
+    update_notify: NotifyPercent = None
     solution_minutes: Minutes = None
+    solution_notify: NotifyPercent = None
     business_calendar_id: RowId | None = None
     dialog_message: DialogMessage = None
     comment: Comment = None
@@ -196,6 +217,12 @@ class QueueOut(BaseModel):
     salutation_id: int | None
     signature_id: int | None
     follow_up: str
+    first_response_minutes: int | None
+    first_response_notify: int | None
+    update_minutes: int | None
+    update_notify: int | None
+    solution_minutes: int | None
+    solution_notify: int | None
     comment: str | None
     valid: bool
     created_at: str
@@ -212,6 +239,12 @@ class QueueOut(BaseModel):
             salutation_id=queue.salutation_id,
             signature_id=queue.signature_id,
             follow_up=queue.follow_up,
+            first_response_minutes=queue.first_response_minutes,
+            first_response_notify=queue.first_response_notify,
+            update_minutes=queue.update_minutes,
+            update_notify=queue.update_notify,
+            solution_minutes=queue.solution_minutes,
+            solution_notify=queue.solution_notify,
             comment=queue.comment,
             valid=queue.valid,
             created_at=_stamp(queue.created_at),
@@ -308,8 +341,11 @@ class SlaOut(BaseModel):
     name: str
     service_ids: list[int]
     first_response_minutes: int | None
+    first_response_notify: int | None
     update_minutes: int | None
+    update_notify: int | None
     solution_minutes: int | None
+    solution_notify: int | None
     business_calendar_id: int | None
     dialog_message: str | None
     preferences: dict[str, Any]
@@ -327,8 +363,11 @@ class SlaOut(BaseModel):
             name=sla.name,
             service_ids=sorted(service_ids),
             first_response_minutes=sla.first_response_minutes,
+            first_response_notify=sla.first_response_notify,
             update_minutes=sla.update_minutes,
+            update_notify=sla.update_notify,
             solution_minutes=sla.solution_minutes,
+            solution_notify=sla.solution_notify,
             business_calendar_id=sla.business_calendar_id,
             dialog_message=message if isinstance(message, str) else None,
             preferences=preferences,

@@ -9,6 +9,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Response
 
 from frontdesk.core.pagination import PageRequest
+from frontdesk.domain.email.access import access_mail_source
+from frontdesk.domain.email.actions import do_send_email_article
+from frontdesk.domain.email.schemas import EmailArticleCreate
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.attachment_overview import (
@@ -17,7 +20,6 @@ from frontdesk.domain.tickets.attachment_overview import (
 )
 from frontdesk.domain.tickets.schemas import (
     MAX_ID,
-    ArticleCreate,
     ArticleOut,
     AttachmentArchiveRequest,
     HistoryOut,
@@ -114,10 +116,34 @@ async def list_articles(
 
 @router.post("/tickets/{ticket_id}/articles", status_code=201, response_model=ArticleOut)
 async def add_article(
-    ticket_id: Id, data: ArticleCreate, caller: ApiCaller, tx: TxDep
+    ticket_id: Id, data: EmailArticleCreate, caller: ApiCaller, tx: TxDep
 ) -> ArticleOut:
+    """Add an article. With ``channel`` "email" and ``to`` it is also sent as e-mail (``cc``,
+    ``bcc``, the answered article and the next state optional); otherwise only recorded."""
+    if data.channel == "email" and data.to is not None:
+        sent = await do_send_email_article(tx, caller.actor, ticket_id, data)
+        return await queries.article_out(tx.session, sent.article)
     article = await actions.do_add_article(tx, caller.actor, ticket_id, data)
     return await queries.article_out(tx.session, article)
+
+
+@router.get(
+    "/tickets/{ticket_id}/articles/{article_id}/source",
+    response_class=Response,
+    responses={200: {"content": {"message/rfc822": {}}}},
+)
+async def article_source(ticket_id: Id, article_id: Id, caller: ApiCaller, tx: TxDep) -> Response:
+    """The e-mail article's message exactly as received or sent (404 for other articles)."""
+    mail = await access_mail_source(tx.session, caller.actor, ticket_id, article_id)
+    return Response(
+        content=mail.raw,
+        headers={
+            "Content-Type": "message/rfc822",
+            "Content-Disposition": _content_disposition(f"article-{article_id}.eml"),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.get("/tickets/{ticket_id}/history")

@@ -44,6 +44,7 @@ from frontdesk.web.pages.admin.choices import (
     sla_choices,
     state_type_choices,
 )
+from frontdesk.web.pages.admin.mail_setup_screens import MAIL_SETUP_SCREENS
 from frontdesk.web.pages.admin.notification_screens import NOTIFICATION_SCREEN
 from frontdesk.web.pages.admin.screen import (
     COMMENT_FIELD,
@@ -71,6 +72,45 @@ CALENDAR_FIELD = FormField(
     "none",
     blank_choice=True,
     hint=ui_text("Escalation times count in its office hours; none: around the clock."),
+)
+
+
+def _target_fields(kind: str, label: str, warn_label: str) -> tuple[FormField, FormField]:
+    return (
+        FormField(
+            f"{kind}_minutes",
+            label,
+            "number",
+            "none",
+            hint=ui_text("Working minutes; empty: no target."),
+        ),
+        FormField(
+            f"{kind}_notify",
+            warn_label,
+            "number",
+            "none",
+            hint=ui_text("1 to 99; empty: no warning."),
+        ),
+    )
+
+
+# Escalation targets: an SLA's replace its queue's (docs/architecture/escalations.md).
+ESCALATION_FIELDS = (
+    *_target_fields(
+        "first_response",
+        ui_text("First response time (minutes)"),
+        ui_text("Warn before first response at (percent of its time)"),
+    ),
+    *_target_fields(
+        "update",
+        ui_text("Update time (minutes)"),
+        ui_text("Warn before update at (percent of its time)"),
+    ),
+    *_target_fields(
+        "solution",
+        ui_text("Solution time (minutes)"),
+        ui_text("Warn before solution at (percent of its time)"),
+    ),
 )
 
 SCREENS: dict[str, AdminScreen] = {
@@ -234,6 +274,28 @@ SCREENS: dict[str, AdminScreen] = {
                 NAME_FIELD,
                 FormField("group_id", ui_text("Group"), "select", required=True),
                 CALENDAR_FIELD,
+                FormField(
+                    "system_address_id",
+                    ui_text("E-mail address"),
+                    "select",
+                    "none",
+                    blank_choice=True,
+                    hint=ui_text("Answers from this queue are sent from it."),
+                ),
+                FormField(
+                    "salutation_id", ui_text("Salutation"), "select", "none", blank_choice=True
+                ),
+                FormField(
+                    "signature_id", ui_text("Signature"), "select", "none", blank_choice=True
+                ),
+                FormField(
+                    "follow_up",
+                    ui_text("Follow-up after close"),
+                    "select",
+                    "omit",
+                    hint=ui_text("What a customer's reply to a closed ticket does."),
+                ),
+                *ESCALATION_FIELDS,
                 COMMENT_FIELD,
             ),
             columns=(
@@ -342,27 +404,7 @@ SCREENS: dict[str, AdminScreen] = {
             fields=(
                 NAME_FIELD,
                 FormField("service_ids", ui_text("Services"), "multiselect"),
-                FormField(
-                    "first_response_minutes",
-                    ui_text("First response time (minutes)"),
-                    "number",
-                    "none",
-                    hint=ui_text("Empty: no target."),
-                ),
-                FormField(
-                    "update_minutes",
-                    ui_text("Update time (minutes)"),
-                    "number",
-                    "none",
-                    hint=ui_text("Empty: no target."),
-                ),
-                FormField(
-                    "solution_minutes",
-                    ui_text("Solution time (minutes)"),
-                    "number",
-                    "none",
-                    hint=ui_text("Empty: no target."),
-                ),
+                *ESCALATION_FIELDS,
                 CALENDAR_FIELD,
                 FormField(
                     "dialog_message",
@@ -417,6 +459,7 @@ SCREENS: dict[str, AdminScreen] = {
             reads_tx=True,
         ),
         CALENDAR_SCREEN,
+        *MAIL_SETUP_SCREENS,
         NOTIFICATION_SCREEN,
     )
 }

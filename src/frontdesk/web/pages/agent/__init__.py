@@ -1,6 +1,6 @@
-"""HTML pages of the agent interface, one module per screen: dashboard, queue view, new ticket,
-ticket zoom and its actions, bulk actions on lists, search, customer information, preferences,
-and the agent's list columns, density and saved views.
+"""HTML pages of the agent interface, one module per screen: dashboard, queue view, escalated
+tickets, new ticket, ticket zoom and its actions, bulk actions on lists, search, customer
+information, preferences, and the agent's list columns, density and saved views.
 
 Every route parses its input, makes one domain call and renders or redirects. What an agent may
 do is decided by the domain; a refusal comes back as an inline message with its status code.
@@ -12,6 +12,7 @@ from frontdesk.web.pages.agent import (
     bulk,
     customers,
     dashboard,
+    email_compose,
     escalated,
     lists,
     notification_preferences,
@@ -35,6 +36,7 @@ router.include_router(ticket_new.router)
 router.include_router(bulk.router)
 router.include_router(zoom.router)
 router.include_router(ticket_actions.router)
+router.include_router(email_compose.router)
 router.include_router(ticket_watching.router)
 # The suggestions before the search, so no later /agent/search/… route can take them.
 router.include_router(suggest.router)

@@ -35,6 +35,7 @@ def done_messages(caller: Caller) -> dict[str, str]:
         "created": _("Ticket created."),
         "note": _("Note added."),
         "reply": _("Reply sent."),
+        "email": _("E-mail queued for sending."),
         "owner": _("Owner changed."),
         "state": _("State changed."),
         "priority": _("Priority changed."),

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from frontdesk.core.errors import DomainError, ValidationFailed
 from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.email.drafts import ticket_mail_info
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.attachment_overview import (
@@ -118,6 +119,7 @@ async def zoom_page(
             context["history"] = await queries.ticket_history(tx.session, ticket)
             articles = await queries.list_articles(tx.session, caller.actor, ticket)
             context["articles"] = articles
+            context["article_mail"] = await ticket_mail_info(tx.session, ticket.id)
             # Read before marking: the articles new to the agent keep their marker this once.
             context["unread_ids"] = await queries.unread_article_ids(
                 tx.session, caller.actor, ticket.id, [a.id for a in articles]

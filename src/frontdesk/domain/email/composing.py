@@ -1,0 +1,207 @@
+"""Build an outgoing e-mail: addresses checked, the ticket number in the subject, threading
+headers, a UTF-8 text body and attachments, rendered once with the SMTP policy (CRLF) so the
+bytes stored on the article are the bytes delivered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, getaddresses, make_msgid
+
+from email_validator import EmailNotValidError, validate_email
+
+from frontdesk.core.errors import ValidationFailed
+
+# Reply and forward markers of common mail programs (English, German), matched without case.
+_REPLY_MARKERS = ("re", "aw")
+_FORWARD_MARKERS = ("fwd", "fw", "wg")
+# The article's subject column: a sent subject longer than this is shortened.
+SUBJECT_LENGTH = 255
+_LEADING_MARKERS = re.compile(r"^\s*((?:re|aw|fwd?|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    email: str
+    display_name: str = ""
+
+    def formatted(self) -> str:
+        """The header form: quoted where needed; non-ASCII is encoded when rendered."""
+        return str(Address(self.display_name, addr_spec=self.email))
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class SubjectRules:
+    """``Ticket::Hook``, ``Ticket::SubjectFormat`` (Left/Right/None), ``Ticket::SubjectRe`` and
+    ``Ticket::SubjectFwd``."""
+
+    hook: str = "Ticket#"
+    format: str = "Left"
+    reply_prefix: str = "Re"
+    forward_prefix: str = "Fwd"
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    sender: Mailbox
+    to: Sequence[Mailbox]
+    subject: str
+    body: str
+    message_id: str
+    date: datetime
+    cc: Sequence[Mailbox] = ()
+    in_reply_to: str | None = None
+    references: Sequence[str] = ()
+    attachments: Sequence[MailAttachment] = field(default_factory=tuple)
+
+
+def refuse_line_breaks(value: str, field_name: str) -> None:
+    """Header injection guard: a header value never carries CR or LF."""
+    if "\r" in value or "\n" in value:
+        raise ValidationFailed(field_name, "must not contain line breaks")
+
+
+def parse_recipients(values: Sequence[str], field_name: str) -> list[Mailbox]:
+    """Each value is one or more addresses ("Name <a@b>", comma separated); all must be valid
+    or the field is refused, naming the first bad one. Duplicates are dropped, order kept."""
+    mailboxes: list[Mailbox] = []
+    seen: set[str] = set()
+    for value in values:
+        refuse_line_breaks(value, field_name)
+        if not value.strip():
+            continue
+        for name, address in getaddresses([value]):
+            if not address:
+                raise ValidationFailed(field_name, f"{value.strip()} is not a valid e-mail address")
+            try:
+                checked = validate_email(address, check_deliverability=False)
+            except EmailNotValidError:
+                raise ValidationFailed(
+                    field_name, f"{address} is not a valid e-mail address"
+                ) from None
+            # The relay gets the ASCII form (an IDN domain as xn--…); a mailbox name beyond
+            # ASCII would need SMTPUTF8, which relays cannot be relied on for.
+            email = checked.ascii_email
+            if email is None:
+                raise ValidationFailed(
+                    field_name, f"{address}: addresses with non-ASCII names are not supported"
+                )
+            if email.lower() in seen:
+                continue
+            seen.add(email.lower())
+            mailboxes.append(Mailbox(email=email, display_name=name.strip()))
+    return mailboxes
+
+
+def new_message_id(sender: Mailbox) -> str:
+    """A unique Message-ID (with angle brackets) in the sender's domain."""
+    return make_msgid(domain=sender.email.rpartition("@")[2] or "localhost")
+
+
+def strip_ticket_hook(subject: str, hook: str) -> str:
+    """The subject without any "[<hook><number>]" and without a duplicate reply marker."""
+    without = re.sub(rf"\[\s*{re.escape(hook)}\s*\d+\s*\]", " ", subject)
+    return " ".join(without.split())
+
+
+def collapse_markers(subject: str, rules: SubjectRules) -> str:
+    """ "Re: AW: Re: x" → "Re: x": one marker, the configured one of its kind."""
+    match = _LEADING_MARKERS.match(subject)
+    if match is None:
+        return subject.strip()
+    first = re.match(r"\s*([a-z]+)", match.group(0), re.IGNORECASE)
+    marker = first.group(1).lower() if first else ""
+    prefix = rules.forward_prefix if marker in _FORWARD_MARKERS else rules.reply_prefix
+    rest = subject[match.end() :].strip()
+    return f"{prefix}: {rest}" if prefix else rest
+
+
+def answer_subject(original: str, rules: SubjectRules) -> str:
+    """The subject proposed for an answer to ``original``: "Re: <original>", never "Re: Re:"."""
+    base = strip_ticket_hook(original, rules.hook)
+    if not rules.reply_prefix:
+        return base
+    return collapse_markers(f"{rules.reply_prefix}: {base}", rules)
+
+
+def forward_subject(original: str, rules: SubjectRules) -> str:
+    base = strip_ticket_hook(original, rules.hook)
+    if not rules.forward_prefix:
+        return base
+    base = _LEADING_MARKERS.sub("", base).strip()
+    return f"{rules.forward_prefix}: {base}"
+
+
+def ticket_subject(
+    subject: str, number: str, rules: SubjectRules, max_length: int = SUBJECT_LENGTH
+) -> str:
+    """The subject as sent: ticket hooks already in it removed, reply markers collapsed, and
+    the ticket number placed as ``Ticket::SubjectFormat`` says; the text is shortened so the
+    whole fits ``max_length`` (the article's subject column)."""
+    text = strip_ticket_hook(subject, rules.hook)
+    if _LEADING_MARKERS.match(text):
+        text = collapse_markers(text, rules)
+    tag = f"[{rules.hook}{number}]"
+    if rules.format == "None":
+        return text[:max_length]
+    text = text[: max(0, max_length - len(tag) - 1)].strip()
+    if rules.format == "Right":
+        return f"{text} {tag}".strip()
+    return f"{tag} {text}".strip()
+
+
+def quote_text(body: str, when: str, author: str) -> str:
+    """The answered article under an attribution line, each line behind "> "."""
+    lines = [f"On {when}, {author} wrote:"]
+    lines += [f"> {line}" if line else ">" for line in body.splitlines()]
+    return "\n".join(lines)
+
+
+def threading_after(message_id: str | None, references: str) -> tuple[str | None, list[str]]:
+    """In-Reply-To and References of an answer to the message with these headers."""
+    if not message_id:
+        return None, []
+    chain = [ref for ref in references.split() if ref != message_id]
+    return message_id, [*chain, message_id]
+
+
+def build_message(mail: OutgoingMail) -> EmailMessage:
+    message = EmailMessage(policy=SMTP)
+    message["From"] = Address(mail.sender.display_name, addr_spec=mail.sender.email)
+    message["To"] = [Address(m.display_name, addr_spec=m.email) for m in mail.to]
+    if mail.cc:
+        message["Cc"] = [Address(m.display_name, addr_spec=m.email) for m in mail.cc]
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(mail.date)
+    message["Message-ID"] = mail.message_id
+    if mail.in_reply_to:
+        message["In-Reply-To"] = mail.in_reply_to
+    if mail.references:
+        message["References"] = " ".join(mail.references)
+    message.set_content(mail.body, subtype="plain", charset="utf-8")
+    for attachment in mail.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
+        )
+    return message
+
+
+def render_message(mail: OutgoingMail) -> bytes:
+    """The exact bytes that are stored and delivered (CRLF line ends)."""
+    return build_message(mail).as_bytes(policy=SMTP)
