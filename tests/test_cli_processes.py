@@ -99,6 +99,9 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
         "outbox.deliver",
         "escalations.announce",
         "mail_inbound.fetch",
+        "notifications.dispatch",
+        "notifications.pending_reminders",
+        "notifications.housekeeping",
     }
     assert "worker_stopped" in text
     assert "Traceback" not in text

@@ -1,5 +1,6 @@
-"""The list of features: imports their settings, events and models so declarations register,
-and collects their periodic jobs (``domain/<feature>/jobs.py`` may define ``register``)."""
+"""The list of features: imports their settings, events, models and transaction listeners
+(``triggers``) so declarations register, and collects their periodic jobs
+(``domain/<feature>/jobs.py`` may define ``register``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ FEATURES = (
     "mail_setup",
     "escalations",
     "mail_inbound",
+    "notifications",
 )
 
 
@@ -28,7 +30,7 @@ def load_features() -> None:
     from frontdesk import model_index  # noqa: F401 - registers every model
 
     for feature in FEATURES:
-        for part in ("settings", "events"):
+        for part in ("settings", "events", "triggers"):
             _import_optional(f"frontdesk.domain.{feature}.{part}")
 
 

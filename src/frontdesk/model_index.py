@@ -8,6 +8,7 @@ from frontdesk.domain.email import models as email_models
 from frontdesk.domain.escalations import models as escalations_models
 from frontdesk.domain.mail_inbound import models as mail_inbound_models
 from frontdesk.domain.mail_setup import models as mail_setup_models
+from frontdesk.domain.notifications import models as notifications_models
 from frontdesk.domain.outbox import models as outbox_models
 from frontdesk.domain.ticket_catalogue import models as ticket_catalogue_models
 from frontdesk.domain.tickets import models as tickets_models
@@ -24,6 +25,7 @@ __all__ = [
     "jobs_models",
     "mail_inbound_models",
     "mail_setup_models",
+    "notifications_models",
     "outbox_models",
     "sysconfig_models",
     "ticket_catalogue_models",

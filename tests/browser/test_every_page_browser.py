@@ -68,6 +68,7 @@ ADMIN_SCREENS = (
     "signatures",
     "templates",
     "auto-responses",
+    "notifications",
 )
 
 
@@ -205,6 +206,8 @@ NOT_PAGES = {
     "/agent/tickets/{ticket_id}/articles/{article_id}/source": "an article's .eml file",
     "/agent/chat/toolbar": "fragment of the agent top bar",
     "/agent/chat/preferences": "fragment of the chat manager",
+    "/agent/notifications/preferences": "fragment of the preferences page",
+    "/agent/tickets/{ticket_id}/watch": "fragment of the ticket zoom",
     "/agent/chat/{chat_id}/invitable": "fragment of the chat manager",
     "/agent/preferences/settings": "the agent's settings as JSON",
     "/customer/tickets/new/slas": "fragment of the new ticket form",

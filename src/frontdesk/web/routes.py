@@ -11,6 +11,7 @@ from frontdesk.web.api import chat as api_chat
 from frontdesk.web.api import mail_inbound as api_mail_inbound
 from frontdesk.web.api import mail_queue as api_mail_queue
 from frontdesk.web.api import mail_setup as api_mail_setup
+from frontdesk.web.api import notifications as api_notifications
 from frontdesk.web.api import service as api_service
 from frontdesk.web.api import settings as api_settings
 from frontdesk.web.api import ticket_catalogue as api_ticket_catalogue
@@ -40,6 +41,7 @@ def include_routes(app: FastAPI) -> None:
         api_mail_queue,
         api_mail_inbound,
         api_mail_setup,
+        api_notifications,
     ):
         app.include_router(api.router, prefix="/api/v1")
     # System configuration pages first: the admin pages end in a catch-all /admin/{slug}.

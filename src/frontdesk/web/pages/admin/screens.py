@@ -49,6 +49,7 @@ from frontdesk.web.pages.admin.mail_inbound_screens import (
     POSTMASTER_FILTER_SCREEN,
 )
 from frontdesk.web.pages.admin.mail_setup_screens import MAIL_SETUP_SCREENS
+from frontdesk.web.pages.admin.notification_screens import NOTIFICATION_SCREEN
 from frontdesk.web.pages.admin.screen import (
     COMMENT_FIELD,
     VALID_COLUMN,
@@ -465,5 +466,6 @@ SCREENS: dict[str, AdminScreen] = {
         *MAIL_SETUP_SCREENS,
         MAIL_ACCOUNT_SCREEN,
         POSTMASTER_FILTER_SCREEN,
+        NOTIFICATION_SCREEN,
     )
 }

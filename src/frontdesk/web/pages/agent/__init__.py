@@ -15,11 +15,13 @@ from frontdesk.web.pages.agent import (
     email_compose,
     escalated,
     lists,
+    notification_preferences,
     preferences,
     search,
     suggest,
     ticket_actions,
     ticket_new,
+    ticket_watching,
     views,
     zoom,
 )
@@ -35,9 +37,11 @@ router.include_router(bulk.router)
 router.include_router(zoom.router)
 router.include_router(ticket_actions.router)
 router.include_router(email_compose.router)
+router.include_router(ticket_watching.router)
 # The suggestions before the search, so no later /agent/search/… route can take them.
 router.include_router(suggest.router)
 router.include_router(search.router)
 router.include_router(customers.router)
 router.include_router(preferences.router)
+router.include_router(notification_preferences.router)
 router.include_router(views.router)

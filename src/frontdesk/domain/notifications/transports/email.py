@@ -1,0 +1,68 @@
+"""E-mail: one MIME message per recipient, queued in the outbox in the caller's transaction.
+
+The Message-ID comes from the delivery key, so a trigger that is evaluated twice (a worker died
+after queuing) would produce the same message, and the outbox sends the stored bytes on every
+attempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from typing import TYPE_CHECKING
+
+from frontdesk.core.clock import utcnow
+from frontdesk.domain.notifications import settings
+from frontdesk.domain.outbox.actions import enqueue_email
+from frontdesk.domain.runtime import Tx
+
+if TYPE_CHECKING:
+    from frontdesk.domain.notifications.transports import Recipient, Rendered
+
+
+class EmailTransport:
+    name = "email"
+    label = "Email"
+
+    async def send(self, tx: Tx, recipient: Recipient, rendered: Rendered) -> None:
+        if not recipient.email:
+            return
+        sender = str(tx.setting(settings.SENDER_EMAIL))
+        raw = build_message(
+            sender=sender,
+            sender_name=str(tx.setting(settings.SENDER_NAME)),
+            recipient=recipient,
+            rendered=rendered,
+            domain=str(tx.setting(settings.FQDN)),
+        )
+        await enqueue_email(
+            tx,
+            raw,
+            sender=sender,
+            recipients=[recipient.email],
+            article_id=rendered.article_id,
+            ticket_id=rendered.ticket_id,
+        )
+
+
+def message_id(delivery_key: str, domain: str) -> str:
+    digest = hashlib.sha256(delivery_key.encode()).hexdigest()[:32]
+    return f"<notification.{digest}@{domain or 'localhost'}>"
+
+
+def build_message(
+    *, sender: str, sender_name: str, recipient: Recipient, rendered: Rendered, domain: str
+) -> bytes:
+    message = EmailMessage(policy=SMTP)
+    message["From"] = formataddr((sender_name, sender))
+    message["To"] = formataddr((recipient.name, recipient.email))
+    # Header values never carry line breaks a user typed (they would end the header).
+    message["Subject"] = " ".join(rendered.subject.split())
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id(rendered.delivery_key, domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Frontdesk-Loop"] = "yes"
+    message.set_content(rendered.body, charset="utf-8")
+    return message.as_bytes()
