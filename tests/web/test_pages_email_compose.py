@@ -404,3 +404,56 @@ async def test_a_new_email_ticket_starts_from_the_queues_create_template(
         "create text for Admin\n\n-- \nYour Raw team"
     )
     assert '<option value="2" selected>Raw</option>' in page.text
+
+
+async def test_a_templates_files_go_out_with_the_answer(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ticket = await received_ticket(client, admin_headers, web)
+    ids = await set_up_queue_mail(client, admin_headers)
+    added = await client.post(
+        f"/api/v1/templates/{ids['answer']}/attachments",
+        files={"file": ("terms.txt", b"our terms", "text/plain")},
+        headers=admin_headers,
+    )
+    assert added.status_code == 201, added.text
+    file_id = added.json()["id"]
+    other = await client.post(
+        f"/api/v1/templates/{ids['create']}/attachments",
+        files={"file": ("other.txt", b"other", "text/plain")},
+        headers=admin_headers,
+    )
+    csrf = await log_in_admin(client)
+    url = f"/agent/tickets/{ticket['id']}/email"
+    article_id = ticket["first_article_id"]
+    page = (
+        await client.get(f"{url}?mode=reply&article_id={article_id}&template_id={ids['answer']}")
+    ).text
+    assert (
+        f'<input type="checkbox" id="template-attachment-{file_id}" '
+        f'name="template_attachment" value="{file_id}" checked>'
+    ) in page
+    assert f'<input type="hidden" name="template_id" value="{ids["answer"]}">' in page
+    form = {
+        "csrf_token": csrf,
+        "mode": "reply",
+        "in_reply_to_article_id": str(article_id),
+        "to": "jane@customer.example",
+        "subject": "Re: Printer on fire",
+        "body": "See the terms.",
+        "template_id": str(ids["answer"]),
+    }
+    with smtp_relay() as relay:
+        await use_sender(web, relay.port)
+        # A file of another template is not this template's to send.
+        wrong = await client.post(
+            url, data={**form, "template_attachment": str(other.json()["id"])}
+        )
+        assert wrong.status_code == 422
+        assert field_error(wrong.text, "attachment") == "Choose one of the offered files."
+        assert await items(web) == []
+        sent = await client.post(url, data={**form, "template_attachment": str(file_id)})
+        assert sent.status_code == 303, sent.text
+        await deliver_due(web.session_factory, web.runtime, "w1")
+    (received,) = relay.received
+    assert b'filename="terms.txt"' in received.data
