@@ -97,6 +97,7 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
         "tickets.pending_auto_close",
         "chat.housekeeping",
         "outbox.deliver",
+        "escalations.announce",
     }
     assert "worker_stopped" in text
     assert "Traceback" not in text

@@ -19,6 +19,7 @@ FEATURES = (
     "outbox",
     "email",
     "mail_setup",
+    "escalations",
 )
 
 

@@ -5,6 +5,7 @@ from frontdesk.domain.accounts import models as accounts_models
 from frontdesk.domain.business_calendars import models as business_calendars_models
 from frontdesk.domain.chat import models as chat_models
 from frontdesk.domain.email import models as email_models
+from frontdesk.domain.escalations import models as escalations_models
 from frontdesk.domain.mail_setup import models as mail_setup_models
 from frontdesk.domain.outbox import models as outbox_models
 from frontdesk.domain.ticket_catalogue import models as ticket_catalogue_models
@@ -18,6 +19,7 @@ __all__ = [
     "business_calendars_models",
     "chat_models",
     "email_models",
+    "escalations_models",
     "jobs_models",
     "mail_setup_models",
     "outbox_models",

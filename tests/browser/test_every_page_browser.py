@@ -63,6 +63,11 @@ ADMIN_SCREENS = (
     "slas",
     "chat-channels",
     "business-calendars",
+    "system-addresses",
+    "salutations",
+    "signatures",
+    "templates",
+    "auto-responses",
 )
 
 
@@ -85,6 +90,7 @@ PAGES: tuple[PageCase, ...] = (
     PageCase("/agent", "agent", fixed("/agent")),
     PageCase("/agent/queues", "agent", fixed("/agent/queues")),
     PageCase("/agent/queues", "agent", fixed(f"/agent/queues?queue_id={RAW}"), "one queue"),
+    PageCase("/agent/escalated", "agent", fixed("/agent/escalated")),
     PageCase("/agent/tickets/new", "agent", fixed("/agent/tickets/new")),
     *(
         PageCase(
@@ -126,6 +132,11 @@ PAGES: tuple[PageCase, ...] = (
     PageCase("/admin/style-guide", "agent", fixed("/admin/style-guide")),
     PageCase("/admin/mail-queue", "agent", fixed("/admin/mail-queue")),
     *admin_cases(),
+    PageCase(
+        "/admin/templates/{item_id}/attachments",
+        "agent",
+        lambda data: f"/admin/templates/{data['items']['templates']}/attachments",
+    ),
     PageCase("/admin/groups/{owner_id}/agents", "agent", fixed("/admin/groups/1/agents")),
     PageCase("/admin/groups/{owner_id}/roles", "agent", fixed("/admin/groups/1/roles")),
     PageCase(
@@ -272,6 +283,33 @@ def seed(live_server: LiveServer) -> dict[str, Any]:
                 "time_zone": "Europe/Berlin",
                 "week": {"mon": [["08:00", "17:00"]], "fri": [["08:00", "12:00"]]},
                 "holidays": [{"date": "2026-12-25", "name": "Christmas Day", "recurring": True}],
+            },
+        )
+        address = post(
+            "/api/v1/system-addresses",
+            {"email": "support@example.com", "display_name": "Support <ACME>", "queue_id": RAW},
+        )
+        post("/api/v1/salutations", {"name": "Formal", "text": "Dear <OTRS_CUSTOMER_REALNAME>,"})
+        post("/api/v1/signatures", {"name": "Team", "text": "-- \nThe support team"})
+        template = post(
+            "/api/v1/templates",
+            {"name": "Thanks", "text": "Thank you.", "queue_ids": [RAW]},
+        )
+        upload = api.post(
+            f"/api/v1/templates/{template['id']}/attachments",
+            files={"file": ("terms.pdf", b"%PDF-1.4 terms", "application/pdf")},
+            headers=headers,
+        )
+        assert upload.status_code == 201, upload.text
+        post(
+            "/api/v1/auto-responses",
+            {
+                "name": "Received",
+                "type": "reply_new_ticket",
+                "subject": "We got your mail",
+                "text": "Hello <OTRS_CUSTOMER_REALNAME>",
+                "system_address_id": address["id"],
+                "queue_ids": [RAW],
             },
         )
         ticket = post(

@@ -102,7 +102,13 @@ async def test_system_address_lifecycle_and_validation(
         if status == 422:
             assert [d["field"] for d in details][-1].endswith(field), details
         else:
-            assert details == {"field": "email"}
+            assert details == [
+                {
+                    "field": "email",
+                    "message": "A system address with the e-mail address"
+                    " 'support@example.com' already exists.",
+                }
+            ]
     response = await client.patch(
         f"/api/v1/system-addresses/{address_id}", json={"email": None}, headers=admin_headers
     )
@@ -206,6 +212,14 @@ async def test_queue_follow_up_policy(client: httpx.AsyncClient, admin_headers: 
             f"/api/v1/queues/{queue['id']}", json={"follow_up": policy}, headers=admin_headers
         )
         assert patched.json()["follow_up"] == policy
+    unknown = await client.patch(
+        f"/api/v1/queues/{queue['id']}", json={"system_address_id": 999}, headers=admin_headers
+    )
+    assert error_of(unknown) == (
+        422,
+        "validation_failed",
+        [{"field": "system_address_id", "message": "There is no system address with id 999."}],
+    )
     for bad in ("maybe", None):
         refused = await client.patch(
             f"/api/v1/queues/{queue['id']}", json={"follow_up": bad}, headers=admin_headers
@@ -385,11 +399,16 @@ async def test_auto_responses_one_per_type_and_queue(
         json={**body, "name": "Received too", "queue_ids": [RAW, MISC]},
         headers=admin_headers,
     )
-    assert error_of(second) == (409, "queue_has_auto_response", {"field": "queue_ids"})
-    assert second.json()["error"]["message"] == (
+    message = (
         "The queue 'Misc' already sends the reply_new_ticket response 'Received';"
         " take it off that response first."
     )
+    assert error_of(second) == (
+        409,
+        "queue_has_auto_response",
+        [{"field": "queue_ids", "message": message}],
+    )
+    assert second.json()["error"]["message"] == message
     for bad, field in (
         ({**body, "name": "X", "type": "reply_maybe"}, "type"),
         ({**body, "name": "X", "system_address_id": 999}, "system_address_id"),

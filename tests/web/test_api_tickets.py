@@ -94,6 +94,9 @@ async def test_create_and_get_ticket(
         "customer_user": "jane",
         "customer_id": "acme",
         "pending_until": None,
+        "escalation_response_at": None,
+        "escalation_update_at": None,
+        "escalation_solution_at": None,
         "created_at": created["created_at"],
         "updated_at": created["updated_at"],
     }

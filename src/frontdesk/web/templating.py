@@ -21,6 +21,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import as_utc
 from frontdesk.domain.accounts.settings import AGENT_THEME
 from frontdesk.domain.tickets.settings import TICKET_LIST_COLUMNS, TICKET_LIST_DENSITY
+from frontdesk.web.escalation_display import earliest_escalation, is_past
 from frontdesk.web.relative_time import initials, relative_time_for, utc_iso
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -119,6 +120,8 @@ def render(
         "ago": relative_time_for(language, timezone, translations.gettext),
         "utc_iso": utc_iso,
         "initials": initials,
+        "earliest_escalation": earliest_escalation,
+        "is_past": is_past,
         "gettext": translations.gettext,
         "ngettext": translations.ngettext,
         "_": translations.gettext,

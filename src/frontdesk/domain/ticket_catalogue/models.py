@@ -41,6 +41,14 @@ class Queue(Timestamps, Base):
     follow_up: Mapped[str] = mapped_column(
         String(20), default="possible", server_default="possible"
     )
+    # Escalation targets in working minutes for tickets without an SLA (None: no escalation),
+    # and when to warn, as percent of each target (OTRS FirstResponseNotify, …; None: never).
+    first_response_minutes: Mapped[int | None]
+    first_response_notify: Mapped[int | None]
+    update_minutes: Mapped[int | None]
+    update_notify: Mapped[int | None]
+    solution_minutes: Mapped[int | None]
+    solution_notify: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(String(250))
     valid: Mapped[bool] = mapped_column(default=True)
 
@@ -100,6 +108,10 @@ class Sla(Timestamps, Base):
     first_response_minutes: Mapped[int | None]
     update_minutes: Mapped[int | None]
     solution_minutes: Mapped[int | None]
+    # When to warn, as percent of each target time (None: never).
+    first_response_notify: Mapped[int | None]
+    update_notify: Mapped[int | None]
+    solution_notify: Mapped[int | None]
     # The SLA's target times count in this calendar (None: the queue's calendar).
     business_calendar_id: Mapped[int | None] = mapped_column(
         ForeignKey("business_calendar.id"), index=True

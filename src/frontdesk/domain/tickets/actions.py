@@ -32,6 +32,7 @@ from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.db.engine import upsert_insert
 from frontdesk.domain.accounts.models import Agent, CustomerUser
 from frontdesk.domain.accounts.queries import agent_group_permissions
+from frontdesk.domain.escalations.actions import recompute_escalation
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue.models import (
     Priority,
@@ -482,7 +483,7 @@ async def do_create_ticket(tx: Tx, actor: Actor, data: TicketCreate) -> Ticket:
         article_id=article.id,
         at=now,
     )
-    await tx.session.flush()
+    await recompute_escalation(tx, ticket, now=now)
     audience = ticket_audience(ticket, (draft.queue.group_id,), customer=True)
     tx.emit(
         TicketCreated(
@@ -569,7 +570,7 @@ async def do_add_article(tx: Tx, actor: Actor, ticket_id: int, data: ArticleCrea
         )
         ticket.state_id = draft.reopen_state.id
     ticket.updated_at = now
-    await tx.session.flush()
+    await recompute_escalation(tx, ticket, now=now)
     tx.emit(
         ArticleCreated(
             ticket_id=ticket.id,
@@ -837,7 +838,7 @@ async def do_update_ticket(tx: Tx, actor: Actor, ticket_id: int, data: TicketUpd
             at=now,
         )
     ticket.updated_at = now
-    await tx.session.flush()
+    await recompute_escalation(tx, ticket, now=now)
     tx.emit(
         TicketUpdated(
             ticket_id=ticket.id,
@@ -885,6 +886,7 @@ async def do_close_expired_pending_tickets(tx: Tx, now: datetime) -> list[int]:
             ticket.state_id = target.id
             ticket.pending_until = None
             ticket.updated_at = now
+            await recompute_escalation(tx, ticket, now=now)
             closed.append(ticket.id)
             group_id = await session.scalar(
                 select(Queue.group_id).where(Queue.id == ticket.queue_id)

@@ -43,6 +43,8 @@ class Ticket(Timestamps, Base):
     __table_args__ = (
         CheckConstraint("lock_state IN ('lock', 'unlock')", name="lock_state"),
         Index("ix_ticket_queue_state_created", "queue_id", "state_id", "created_at", "id"),
+        Index("ix_ticket_escalation_at", "escalation_at"),
+        Index("ix_ticket_escalation_notice_at", "escalation_notice_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +64,14 @@ class Ticket(Timestamps, Base):
     pending_until: Mapped[datetime | None]
     created_by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
     created_by_customer_user_id: Mapped[int | None] = mapped_column(ForeignKey("customer_user.id"))
+    # Escalation times in UTC, kept by domain/escalations on every change (None: does not
+    # escalate); ``escalation_at`` is the earliest of the three, ``escalation_notice_at`` the
+    # next warning or escalation the periodic job has to look at.
+    escalation_response_at: Mapped[datetime | None]
+    escalation_update_at: Mapped[datetime | None]
+    escalation_solution_at: Mapped[datetime | None]
+    escalation_at: Mapped[datetime | None]
+    escalation_notice_at: Mapped[datetime | None]
 
 
 class TicketStateCount(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import product
 from typing import Any
 
@@ -228,6 +228,9 @@ async def tickets_out(session: AsyncSession, ticket_ids: Sequence[int]) -> list[
             else None,
             customer_id=ticket.customer_id,
             pending_until=isoformat_z(ticket.pending_until),
+            escalation_response_at=isoformat_z(ticket.escalation_response_at),
+            escalation_update_at=isoformat_z(ticket.escalation_update_at),
+            escalation_solution_at=isoformat_z(ticket.escalation_solution_at),
             created_at=created_at,
             updated_at=updated_at,
         )
@@ -596,11 +599,22 @@ async def search_tickets(
         )
     if criteria.customer_id:
         query = query.where(Ticket.customer_id == criteria.customer_id)
+    if criteria.escalated is not None:
+        query = query.where(escalated_filter(utcnow(), escalated=criteria.escalated))
     if view is not None:
         query = narrowed_and_sorted(query, view)
+    elif criteria.escalated:
+        query = query.order_by(Ticket.escalation_at, Ticket.id)
     else:
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     return await _page_of_tickets(session, query, page)
+
+
+def escalated_filter(now: datetime, *, escalated: bool = True) -> ColumnElement[bool]:
+    """Tickets past one of their escalation times at ``now`` (or, with False, none of those)."""
+    if escalated:
+        return Ticket.escalation_at <= now
+    return or_(Ticket.escalation_at.is_(None), Ticket.escalation_at > now)
 
 
 def narrowed_by_owner_and_lock(

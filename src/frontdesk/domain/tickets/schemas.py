@@ -88,6 +88,8 @@ class TicketSearch(BaseModel):
     customer_id: str | None = None
     owner_id: DbId | None = None
     locked: bool | None = None
+    # True: only tickets past one of their escalation times, earliest first; False: none of those.
+    escalated: bool | None = None
 
 
 class AttachmentOut(BaseModel):
@@ -151,6 +153,10 @@ class TicketOut(BaseModel):
     customer_user: str | None
     customer_id: str | None
     pending_until: str | None
+    # When the ticket escalates (domain/escalations); None: it does not.
+    escalation_response_at: str | None = None
+    escalation_update_at: str | None = None
+    escalation_solution_at: str | None = None
     created_at: str
     updated_at: str
 

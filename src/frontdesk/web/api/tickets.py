@@ -65,10 +65,12 @@ async def search_tickets(
     customer_id: Annotated[str | None, Query(max_length=150)] = None,
     owner_id: IdFilter = None,
     locked: bool | None = None,
+    escalated: bool | None = None,
     limit: Limit = None,
     offset: Offset = None,
 ) -> dict[str, Any]:
-    """Tickets the caller may see, newest first; ``query`` searches titles and article text."""
+    """Tickets the caller may see, newest first; ``query`` searches titles and article text;
+    ``escalated=true`` keeps the escalated ones, earliest escalation first."""
     criteria = TicketSearch(
         query=query,
         state=state,
@@ -77,6 +79,7 @@ async def search_tickets(
         customer_id=customer_id,
         owner_id=owner_id,
         locked=locked,
+        escalated=escalated,
     )
     page = await queries.search_tickets(
         tx.session, caller.actor, criteria, PageRequest.build(limit, offset)

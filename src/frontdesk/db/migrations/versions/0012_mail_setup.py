@@ -182,6 +182,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # SQLite does not report the names of constraints added inline by ADD COLUMN; rebuilding
+    # the table without the columns (batch mode) drops their foreign keys with them.
+    sqlite = op.get_bind().dialect.name == "sqlite"
     with op.batch_alter_table("queue", schema=None) as batch_op:
         batch_op.drop_column("follow_up")
         for column, target in (
@@ -190,7 +193,10 @@ def downgrade() -> None:
             ("system_address_id", "system_address"),
         ):
             batch_op.drop_index(batch_op.f(f"ix_queue_{column}"))
-            batch_op.drop_constraint(batch_op.f(f"fk_queue_{column}_{target}"), type_="foreignkey")
+            if not sqlite:
+                batch_op.drop_constraint(
+                    batch_op.f(f"fk_queue_{column}_{target}"), type_="foreignkey"
+                )
             batch_op.drop_column(column)
     for table in (
         "auto_response_queue",

@@ -9,6 +9,7 @@ turns its refusal into an inline message with the error's status code, and write
 """
 
 from frontdesk.web.pages.admin import matrix_pages as matrix_pages
+from frontdesk.web.pages.admin import template_attachment_pages as template_attachment_pages
 from frontdesk.web.pages.admin.choices import ALL as ALL
 from frontdesk.web.pages.admin.matrices import MATRICES as MATRICES
 from frontdesk.web.pages.admin.matrices import MatrixRow as MatrixRow

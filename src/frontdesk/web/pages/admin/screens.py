@@ -44,6 +44,7 @@ from frontdesk.web.pages.admin.choices import (
     sla_choices,
     state_type_choices,
 )
+from frontdesk.web.pages.admin.mail_setup_screens import MAIL_SETUP_SCREENS
 from frontdesk.web.pages.admin.screen import (
     COMMENT_FIELD,
     VALID_COLUMN,
@@ -233,6 +234,27 @@ SCREENS: dict[str, AdminScreen] = {
                 NAME_FIELD,
                 FormField("group_id", ui_text("Group"), "select", required=True),
                 CALENDAR_FIELD,
+                FormField(
+                    "system_address_id",
+                    ui_text("E-mail address"),
+                    "select",
+                    "none",
+                    blank_choice=True,
+                    hint=ui_text("Answers from this queue are sent from it."),
+                ),
+                FormField(
+                    "salutation_id", ui_text("Salutation"), "select", "none", blank_choice=True
+                ),
+                FormField(
+                    "signature_id", ui_text("Signature"), "select", "none", blank_choice=True
+                ),
+                FormField(
+                    "follow_up",
+                    ui_text("Follow-up after close"),
+                    "select",
+                    "omit",
+                    hint=ui_text("What a customer's reply to a closed ticket does."),
+                ),
                 COMMENT_FIELD,
             ),
             columns=(
@@ -416,5 +438,6 @@ SCREENS: dict[str, AdminScreen] = {
             reads_tx=True,
         ),
         CALENDAR_SCREEN,
+        *MAIL_SETUP_SCREENS,
     )
 }

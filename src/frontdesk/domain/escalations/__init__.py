@@ -1,0 +1,1 @@
+"""Escalation times of tickets in working time, their warnings and notification events."""
