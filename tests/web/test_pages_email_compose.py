@@ -457,3 +457,20 @@ async def test_a_templates_files_go_out_with_the_answer(
         await deliver_due(web.session_factory, web.runtime, "w1")
     (received,) = relay.received
     assert b'filename="terms.txt"' in received.data
+
+
+async def test_send_email_writes_to_the_tickets_customer(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ticket = await received_ticket(client, admin_headers, web)
+    await log_in_admin(client)
+    page = (await client.get(f"/agent/tickets/{ticket['id']}/email")).text
+    assert "<h1>Send an e-mail</h1>" in page
+    assert field_value(page, "to") == "Jane Customer <jane@customer.example>"
+    assert field_value(page, "subject") == "Printer on fire"
+    assert textarea(page, "body") == ""
+    assert 'name="in_reply_to_article_id"' not in page
+    missing = await client.get("/agent/tickets/999999/email")
+    assert missing.status_code == 404
+    foreign = await client.get(f"/agent/tickets/{ticket['id']}/email?mode=reply&article_id=999999")
+    assert foreign.status_code == 422
