@@ -227,6 +227,9 @@ async def test_an_agent_without_rw_is_refused_and_nothing_is_sent(
     await use_sender(web)
     await make_agent(web, "reader", ["ro", "note"], password="reader-password-1")
     csrf = await log_in(client, "reader", "reader-password-1")
+    form = await client.get(f"/agent/tickets/{ticket['id']}/email")
+    assert form.status_code == 403
+    assert "You need the rw permission" in form.text
     response = await client.post(
         f"/agent/tickets/{ticket['id']}/email",
         data={"csrf_token": csrf, "to": "jane@customer.example", "body": "Hi"},

@@ -151,7 +151,8 @@ async def compose_draft(
     chosen template and the queue's signature (placeholders rendered), above the quoted or
     forwarded article. ``when`` formats the article's time for the reader."""
     session = tx.session
-    ticket = await access_ticket_by_id(session, actor, ticket_id)
+    # Only who may send it gets the form (the rw permission, as for the send itself).
+    ticket = await access_ticket_by_id(session, actor, ticket_id, "rw")
     rules = subject_rules(tx)
     profile = await queue_mail_profile(session, ticket.queue_id)
     context = await placeholder_context(session, ticket.id, actor.id, config=config_from(tx))
