@@ -176,6 +176,8 @@ async def test_the_next_state_is_set_with_the_mail(
         ({"subject": "Hi\r\nBcc: victim@example.com"}, "subject", None),
         ({"subject": "Hi\nX-Evil: 1"}, "subject", None),
         ({"state": "no such state"}, "state", None),
+        ({"in_reply_to_article_id": 999999}, "in_reply_to_article_id", None),
+        ({"bcc": ["jürgen@example.com"]}, "bcc", None),
     ],
 )
 async def test_bad_input_is_refused_with_nothing_stored_or_queued(
@@ -289,3 +291,19 @@ async def test_an_answer_without_a_subject_answers_the_articles_subject(
     )
     assert response.status_code == 201, response.text
     assert response.json()["subject"] == f"[Ticket#{ticket['number']}] Re: Printer on fire"
+
+
+async def test_a_too_large_attachment_is_refused_with_nothing_stored_or_queued(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ticket = await received_ticket(client, admin_headers, web)
+    await use_sender(web)
+    big = [{"filename": "big.bin", "content_base64": b64(b"x" * (1024 * 1024 + 1))}]
+    response = await client.post(
+        f"/api/v1/tickets/{ticket['id']}/articles",
+        json=answer(ticket, attachments=big),
+        headers=admin_headers,
+    )
+    assert response.status_code == 413
+    assert await article_count(client, admin_headers, ticket["id"]) == 1
+    assert await items(web) == []

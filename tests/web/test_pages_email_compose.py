@@ -227,6 +227,9 @@ async def test_an_agent_without_rw_is_refused_and_nothing_is_sent(
     await use_sender(web)
     await make_agent(web, "reader", ["ro", "note"], password="reader-password-1")
     csrf = await log_in(client, "reader", "reader-password-1")
+    form = await client.get(f"/agent/tickets/{ticket['id']}/email")
+    assert form.status_code == 403
+    assert "You need the rw permission" in form.text
     response = await client.post(
         f"/agent/tickets/{ticket['id']}/email",
         data={"csrf_token": csrf, "to": "jane@customer.example", "body": "Hi"},
@@ -404,3 +407,73 @@ async def test_a_new_email_ticket_starts_from_the_queues_create_template(
         "create text for Admin\n\n-- \nYour Raw team"
     )
     assert '<option value="2" selected>Raw</option>' in page.text
+
+
+async def test_a_templates_files_go_out_with_the_answer(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ticket = await received_ticket(client, admin_headers, web)
+    ids = await set_up_queue_mail(client, admin_headers)
+    added = await client.post(
+        f"/api/v1/templates/{ids['answer']}/attachments",
+        files={"file": ("terms.txt", b"our terms", "text/plain")},
+        headers=admin_headers,
+    )
+    assert added.status_code == 201, added.text
+    file_id = added.json()["id"]
+    other = await client.post(
+        f"/api/v1/templates/{ids['create']}/attachments",
+        files={"file": ("other.txt", b"other", "text/plain")},
+        headers=admin_headers,
+    )
+    csrf = await log_in_admin(client)
+    url = f"/agent/tickets/{ticket['id']}/email"
+    article_id = ticket["first_article_id"]
+    page = (
+        await client.get(f"{url}?mode=reply&article_id={article_id}&template_id={ids['answer']}")
+    ).text
+    assert (
+        f'<input type="checkbox" id="template-attachment-{file_id}" '
+        f'name="template_attachment" value="{file_id}" checked>'
+    ) in page
+    assert f'<input type="hidden" name="template_id" value="{ids["answer"]}">' in page
+    form = {
+        "csrf_token": csrf,
+        "mode": "reply",
+        "in_reply_to_article_id": str(article_id),
+        "to": "jane@customer.example",
+        "subject": "Re: Printer on fire",
+        "body": "See the terms.",
+        "template_id": str(ids["answer"]),
+    }
+    with smtp_relay() as relay:
+        await use_sender(web, relay.port)
+        # A file of another template is not this template's to send.
+        wrong = await client.post(
+            url, data={**form, "template_attachment": str(other.json()["id"])}
+        )
+        assert wrong.status_code == 422
+        assert field_error(wrong.text, "attachment") == "Choose one of the offered files."
+        assert await items(web) == []
+        sent = await client.post(url, data={**form, "template_attachment": str(file_id)})
+        assert sent.status_code == 303, sent.text
+        await deliver_due(web.session_factory, web.runtime, "w1")
+    (received,) = relay.received
+    assert b'filename="terms.txt"' in received.data
+
+
+async def test_send_email_writes_to_the_tickets_customer(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    ticket = await received_ticket(client, admin_headers, web)
+    await log_in_admin(client)
+    page = (await client.get(f"/agent/tickets/{ticket['id']}/email")).text
+    assert "<h1>Send an e-mail</h1>" in page
+    assert field_value(page, "to") == "Jane Customer <jane@customer.example>"
+    assert field_value(page, "subject") == "Printer on fire"
+    assert textarea(page, "body") == ""
+    assert 'name="in_reply_to_article_id"' not in page
+    missing = await client.get("/agent/tickets/999999/email")
+    assert missing.status_code == 404
+    foreign = await client.get(f"/agent/tickets/{ticket['id']}/email?mode=reply&article_id=999999")
+    assert foreign.status_code == 422

@@ -13,6 +13,7 @@ from frontdesk.domain.email.composing import (
     SubjectRules,
     answer_subject,
     forward_subject,
+    new_message_id,
     parse_recipients,
     quote_text,
     render_message,
@@ -118,3 +119,11 @@ def test_a_long_subject_is_shortened_to_fit_with_its_ticket_number() -> None:
     subject = ticket_subject("x" * 255, "2026120710000001", RULES)
     assert len(subject) == 255
     assert subject.startswith("[Ticket#2026120710000001] xxx")
+
+
+def test_message_ids_are_unique_in_the_senders_domain_and_fit_the_outbox() -> None:
+    first, second = (new_message_id(Mailbox("help@acme.example")) for _ in range(2))
+    assert first != second
+    assert first.startswith("<") and first.endswith("@acme.example>")
+    long_domain = "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + ".example"
+    assert new_message_id(Mailbox(f"x@{long_domain}")).endswith("@localhost.localdomain>")

@@ -105,9 +105,16 @@ def parse_recipients(values: Sequence[str], field_name: str) -> list[Mailbox]:
     return mailboxes
 
 
+# The outbox keeps a Message-ID in 250 characters; make_msgid's own part takes about 45.
+_MAX_ID_DOMAIN = 190
+
+
 def new_message_id(sender: Mailbox) -> str:
     """A unique Message-ID (with angle brackets) in the sender's domain."""
-    return make_msgid(domain=sender.email.rpartition("@")[2] or "localhost")
+    domain = sender.email.rpartition("@")[2]
+    if not domain or len(domain) > _MAX_ID_DOMAIN:
+        domain = "localhost.localdomain"
+    return make_msgid(domain=domain)
 
 
 def strip_ticket_hook(subject: str, hook: str) -> str:

@@ -23,14 +23,23 @@ from frontdesk.domain.email.composing import (
     quote_text,
 )
 from frontdesk.domain.email.models import ArticleMail
-from frontdesk.domain.mail_setup.models import SystemAddress, Template
+from frontdesk.domain.mail_setup.models import (
+    SystemAddress,
+    Template,
+    TemplateAttachment,
+    TemplateQueue,
+)
 from frontdesk.domain.mail_setup.placeholders import (
     PlaceholderContext,
     config_from,
     placeholder_context,
     render_placeholders,
 )
-from frontdesk.domain.mail_setup.queries import queue_mail_profile, templates_for_queue
+from frontdesk.domain.mail_setup.queries import (
+    queue_mail_profile,
+    template_attachments,
+    templates_for_queue,
+)
 from frontdesk.domain.outbox.models import OutboxItem
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue.models import Queue
@@ -52,9 +61,10 @@ class Draft:
     in_reply_to_article_id: int | None = None
     # The answered or forwarded article's files (a forward may send them on).
     attachments: list[tuple[int, str]] = field(default_factory=list)
-    # The queue's templates for this screen (id, name) and the one applied.
+    # The queue's templates for this screen (id, name), the one applied and its files.
     templates: list[tuple[int, str]] = field(default_factory=list)
     template_id: int | None = None
+    template_files: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -141,7 +151,8 @@ async def compose_draft(
     chosen template and the queue's signature (placeholders rendered), above the quoted or
     forwarded article. ``when`` formats the article's time for the reader."""
     session = tx.session
-    ticket = await access_ticket_by_id(session, actor, ticket_id)
+    # Only who may send it gets the form (the rw permission, as for the send itself).
+    ticket = await access_ticket_by_id(session, actor, ticket_id, "rw")
     rules = subject_rules(tx)
     profile = await queue_mail_profile(session, ticket.queue_id)
     context = await placeholder_context(session, ticket.id, actor.id, config=config_from(tx))
@@ -163,7 +174,12 @@ async def compose_draft(
     template_subject = rendered(template.subject) if template and template.subject else None
     signature = rendered(profile.signature)
     salutation = rendered(profile.salutation)
-    draft = Draft(mode=mode, templates=templates, template_id=template.id if template else None)
+    draft = Draft(
+        mode=mode,
+        templates=templates,
+        template_id=template.id if template else None,
+        template_files=await _template_files(session, template),
+    )
     if article is None:
         draft.to = customer
         draft.subject = template_subject or ticket.title
@@ -265,7 +281,39 @@ async def new_ticket_draft(
         body=_paragraphs(text, signature) if signature or text else "",
         templates=templates,
         template_id=template.id if template else None,
+        template_files=await _template_files(tx.session, template),
     )
+
+
+async def _template_files(
+    session: AsyncSession, template: Template | None
+) -> list[tuple[int, str]]:
+    if template is None:
+        return []
+    rows = await session.execute(
+        select(TemplateAttachment.id, TemplateAttachment.filename)
+        .where(TemplateAttachment.template_id == template.id)
+        .order_by(TemplateAttachment.id)
+    )
+    return [(row_id, filename) for row_id, filename in rows.all()]
+
+
+async def chosen_template_files(
+    session: AsyncSession, queue_id: int, template_id: int | None, file_ids: list[int]
+) -> list[TemplateAttachment]:
+    """The files of a template the queue offers (of any type) that the agent kept ticked;
+    anything else is refused, naming the attachments."""
+    if not file_ids:
+        return []
+    offered = await session.scalars(
+        select(TemplateQueue.template_id).where(TemplateQueue.queue_id == queue_id)
+    )
+    if template_id is None or template_id not in set(offered):
+        raise ValidationFailed("attachments", "Choose one of the offered files.")
+    files = {f.id: f for f in await template_attachments(session, template_id)}
+    if any(file_id not in files for file_id in file_ids):
+        raise ValidationFailed("attachments", "Choose one of the offered files.")
+    return [files[file_id] for file_id in dict.fromkeys(file_ids)]
 
 
 async def ticket_mail_info(session: AsyncSession, ticket_id: int) -> dict[int, ArticleMailInfo]:

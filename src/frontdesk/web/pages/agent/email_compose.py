@@ -24,6 +24,7 @@ from frontdesk.domain.email.drafts import (
     COMPOSE_MODES,
     ComposeMode,
     Draft,
+    chosen_template_files,
     compose_draft,
     new_ticket_draft,
 )
@@ -122,24 +123,43 @@ async def _draft(
     )
 
 
-async def _forwarded_files(
-    tx: TxDep, caller: Caller, ticket_id: int, article_id: int | None, form: FormData
+def _ticked(form: FormData, name: str) -> list[int]:
+    ids = [_article_id(raw) if isinstance(raw, str) else None for raw in form.getlist(name)]
+    if any(file_id is None for file_id in ids):
+        raise ValidationFailed("attachments", "Choose one of the offered files.")
+    return [file_id for file_id in ids if file_id is not None]
+
+
+def _as_input(filename: str, content_type: str, content: bytes) -> AttachmentIn:
+    return AttachmentIn(
+        filename=filename,
+        content_type=content_type,
+        content_base64=base64.b64encode(content).decode("ascii"),
+    )
+
+
+async def _offered_files(
+    tx: TxDep, caller: Caller, queue_id: int, ticket_id: int | None, form: FormData
 ) -> list[AttachmentIn]:
-    """The forwarded article's files the agent kept ticked, read with the article's access."""
+    """The forwarded article's and the template's files the agent kept ticked, each read
+    with its own access check (the article's, the queue's templates)."""
     files: list[AttachmentIn] = []
-    for raw in form.getlist("forward_attachment"):
-        attachment_id = _article_id(raw) if isinstance(raw, str) else None
-        if attachment_id is None or article_id is None:
-            raise ValidationFailed("attachments", "Choose one of the offered files.")
+    forwarded = _ticked(form, "forward_attachment")
+    article_id = _article_id(form_text(form, "in_reply_to_article_id"))
+    if forwarded and (ticket_id is None or article_id is None):
+        raise ValidationFailed("attachments", "Choose one of the offered files.")
+    for attachment_id in forwarded:
+        assert ticket_id is not None and article_id is not None
         attachment = await queries.get_attachment(
             tx.session, caller.actor, ticket_id, article_id, attachment_id
         )
+        files.append(_as_input(attachment.filename, attachment.content_type, attachment.content))
+    template_id = _article_id(form_text(form, "template_id"))
+    for template_file in await chosen_template_files(
+        tx.session, queue_id, template_id, _ticked(form, "template_attachment")
+    ):
         files.append(
-            AttachmentIn(
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                content_base64=base64.b64encode(attachment.content).decode("ascii"),
-            )
+            _as_input(template_file.filename, template_file.content_type, template_file.content)
         )
     return files
 
@@ -151,6 +171,7 @@ async def send_email(ticket_id: int, request: Request, caller: AgentPage, tx: Tx
     mode = _mode(form_text(form, "mode"))
     answered = _article_id(form_text(form, "in_reply_to_article_id"))
     try:
+        ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
         values: dict[str, Any] = {
             "channel": "email",
             "sender": "agent",
@@ -162,7 +183,7 @@ async def send_email(ticket_id: int, request: Request, caller: AgentPage, tx: Tx
             "body": form_text(form, "body"),
             "in_reply_to_article_id": answered,
             "attachments": [
-                *await _forwarded_files(tx, caller, ticket_id, answered, form),
+                *await _offered_files(tx, caller, ticket.queue_id, ticket_id, form),
                 *await uploaded_attachments(form),
             ],
         }
@@ -248,8 +269,12 @@ async def create_email_ticket(request: Request, caller: AgentPage, tx: TxDep) ->
             "bcc": [form_text(form, "bcc")],
             "subject": str(form.get("subject") or "").strip(" \t"),
             "body": form_text(form, "body"),
-            "attachments": await uploaded_attachments(form),
         }
+        queue_id = optional_id(form_text(form, "queue_id"), "queue_id")
+        values["attachments"] = [
+            *(await _offered_files(tx, caller, queue_id, None, form) if queue_id else []),
+            *await uploaded_attachments(form),
+        ]
         if form_text(form, "pending_until"):
             values["pending_until"] = local_input_to_utc(
                 form_text(form, "pending_until"), caller.actor.timezone, "pending_until"
