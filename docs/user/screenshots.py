@@ -58,6 +58,8 @@ class Shot:
     direction: str | None = None
     before: Callable[[Page], Awaitable[None]] | None = None
     login: str = AGENT
+    # Run once before the shot, with the server's URL: data the demo does not have.
+    prepare: Callable[[str], None] | None = None
 
 
 async def _open_shortcuts(page: Page) -> None:
@@ -87,6 +89,45 @@ async def _wait_for_escalation(page: Page) -> None:
         await page.reload()
 
 
+def _as_admin(url: str, calls: tuple[tuple[str, str, dict[str, object]], ...]) -> None:
+    with httpx.Client(base_url=url, timeout=10) as api:
+        token = api.post(
+            "/api/v1/auth/token",
+            json={"login": ADMIN, "password": ADMIN_PASSWORD, "realm": "agent"},
+        )
+        token.raise_for_status()
+        headers = {"Authorization": f"Bearer {token.json()['token']}"}
+        for method, path, body in calls:
+            api.request(method, path, json=body, headers=headers).raise_for_status()
+
+
+def _add_mail_account(url: str) -> None:
+    """The demo has no mail account: a demo must not poll a real mailbox."""
+    account = {
+        "type": "imaps",
+        "host": "mail.example.com",
+        "port": 993,
+        "login": "support",
+        "password": "demo-mailbox-1",
+        "dispatch": "queue",
+        "queue_id": 2,
+        "trusted": False,
+    }
+    _as_admin(url, (("POST", "/api/v1/mail-accounts", account),))
+
+
+def _escalate_a_ticket(url: str) -> None:
+    """A one-minute solution target on the Misc queue, taken up by the invoice ticket at its
+    next change; made just before its shot so that the other shots do not show it."""
+    _as_admin(
+        url,
+        (
+            ("PATCH", f"/api/v1/queues/{MISC}", {"solution_minutes": 1}),
+            ("PATCH", "/api/v1/tickets/4", {"priority": "5 very high"}),
+        ),
+    )
+
+
 SHOTS = (
     Shot("workspace-queue-light.png", "/agent/queues"),
     Shot("workspace-queue-dark.png", "/agent/queues", color_scheme="dark"),
@@ -103,44 +144,20 @@ SHOTS = (
         before=_reply_with_template,
     ),
     Shot("email-zoom.png", f"/agent/tickets/{EMAIL_TICKET}", before=_show_mail_source_link),
-    Shot("email-mail-accounts.png", "/admin/mail-accounts", login=ADMIN),
-    # Last: the one-minute target given in _prepare must have passed.
-    Shot("email-escalated.png", "/agent/escalated", before=_wait_for_escalation),
+    Shot(
+        "email-mail-accounts.png",
+        "/admin/mail-accounts",
+        login=ADMIN,
+        prepare=_add_mail_account,
+    ),
+    Shot(
+        "email-escalated.png",
+        "/agent/escalated",
+        prepare=_escalate_a_ticket,
+        before=_wait_for_escalation,
+    ),
 )
 PASSWORDS = {AGENT: AGENT_PASSWORD, ADMIN: ADMIN_PASSWORD}
-
-
-def _prepare(url: str) -> None:
-    """What the demo does not have: a mail account (the demo must not poll a real mailbox) and
-    a ticket that escalates (a one-minute solution target on the Misc queue, taken up by the
-    invoice ticket at its next change)."""
-    with httpx.Client(base_url=url, timeout=10) as api:
-        token = api.post(
-            "/api/v1/auth/token",
-            json={"login": ADMIN, "password": ADMIN_PASSWORD, "realm": "agent"},
-        )
-        token.raise_for_status()
-        headers = {"Authorization": f"Bearer {token.json()['token']}"}
-        calls = (
-            (
-                "POST",
-                "/api/v1/mail-accounts",
-                {
-                    "type": "imaps",
-                    "host": "mail.example.com",
-                    "port": 993,
-                    "login": "support",
-                    "password": "demo-mailbox-1",
-                    "dispatch": "queue",
-                    "queue_id": 2,
-                    "trusted": False,
-                },
-            ),
-            ("PATCH", f"/api/v1/queues/{MISC}", {"solution_minutes": 1}),
-            ("PATCH", "/api/v1/tickets/4", {"priority": "5 very high"}),
-        )
-        for method, path, body in calls:
-            api.request(method, path, json=body, headers=headers).raise_for_status()
 
 
 def _start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
@@ -180,6 +197,8 @@ async def _take(url: str, out: Path, shots: tuple[Shot, ...]) -> None:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for shot in shots:
+            if shot.prepare is not None:
+                shot.prepare(url)
             context = await browser.new_context(
                 viewport=shot.viewport or DESKTOP,  # type: ignore[arg-type]
                 color_scheme=shot.color_scheme,  # type: ignore[arg-type]
@@ -216,7 +235,6 @@ def main() -> None:
         process = _start_server(Path(folder), args.port)
         try:
             _wait_healthy(url, process)
-            _prepare(url)
             asyncio.run(_take(url, args.out, shots))
         finally:
             process.terminate()
