@@ -1,4 +1,4 @@
-"""Demo data for a first look: agents, customers and tickets. Loaded once.
+"""Demo data for a first look: agents, customers, tickets and e-mail set-up. Loaded once.
 
 Logins (change or delete them before real use):
 
@@ -27,7 +27,17 @@ from frontdesk.domain.accounts.schemas import (
     CustomerUserCreate,
 )
 from frontdesk.domain.accounts.settings import CUSTOMER_ALWAYS_GROUPS
+from frontdesk.domain.mail_inbound.ingest import Stored, receive_in
+from frontdesk.domain.mail_setup import actions as mail_setup_actions
+from frontdesk.domain.mail_setup.models import Salutation, Signature
+from frontdesk.domain.mail_setup.schemas import (
+    SnippetCreate,
+    SystemAddressCreate,
+    TemplateCreate,
+)
 from frontdesk.domain.runtime import Tx
+from frontdesk.domain.ticket_catalogue import actions as catalogue_actions
+from frontdesk.domain.ticket_catalogue.schemas import QueueUpdate
 from frontdesk.domain.tickets import actions as ticket_actions
 from frontdesk.domain.tickets.schemas import (
     ArticleCreate,
@@ -241,4 +251,69 @@ async def load_demo_data(tx: Tx) -> bool:
             await ticket_actions.do_update_ticket(
                 tx, actors["agent1"], ticket.id, TicketUpdate(state=demo.state)
             )
+    await _load_demo_mail(tx)
     return True
+
+
+# A customer's e-mail as it arrives from a mailbox: the ticket it opens keeps the exact source.
+DEMO_MAIL = (
+    b"From: Jane Doe <jane@acme.example>\r\n"
+    b"To: Demo Support <support@example.com>\r\n"
+    b"Subject: Scanner sends nothing to my inbox\r\n"
+    b"Message-ID: <scanner-1@acme.example>\r\n"
+    b"Date: Mon, 07 Dec 2026 08:30:00 +0000\r\n"
+    b"MIME-Version: 1.0\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"\r\n"
+    b"Hello,\r\n\r\nthe scanner on floor 2 says 'sent', but no e-mail reaches me.\r\n"
+    b"\r\nJane\r\n"
+)
+
+
+async def _load_demo_mail(tx: Tx) -> None:
+    """The Raw queue answers by e-mail: its address, salutation, signature and an answer
+    template; and one ticket opened by a received e-mail."""
+    address = await mail_setup_actions.do_create_system_address(
+        tx,
+        SYSTEM,
+        SystemAddressCreate(email="support@example.com", display_name="Demo Support", queue_id=RAW),
+    )
+    salutation = await mail_setup_actions.do_create_snippet(
+        tx,
+        SYSTEM,
+        Salutation,
+        SnippetCreate(name="Demo salutation", text="Dear <OTRS_CUSTOMER_UserFirstname>,"),
+    )
+    signature = await mail_setup_actions.do_create_snippet(
+        tx,
+        SYSTEM,
+        Signature,
+        SnippetCreate(name="Demo signature", text="Kind regards,\nThe Demo Support team"),
+    )
+    # Only administrators change queues: the link is made as the installation's admin, who
+    # exists whenever the server loads the demo (``frontdesk serve`` creates it first).
+    admin = await tx.session.scalar(select(Agent).where(Agent.login == "admin"))
+    if admin is not None:
+        await catalogue_actions.do_update_queue(
+            tx,
+            await actor_for_agent(tx.session, admin, tx.runtime.config),
+            RAW,
+            QueueUpdate(
+                system_address_id=address.id,
+                salutation_id=salutation.id,
+                signature_id=signature.id,
+            ),
+        )
+    await mail_setup_actions.do_create_template(
+        tx,
+        SYSTEM,
+        TemplateCreate(
+            name="Solved",
+            type="answer",
+            text="We have solved the problem. Please tell us if it comes back.",
+            queue_ids=[RAW],
+        ),
+    )
+    outcome = await receive_in(tx, DEMO_MAIL)
+    if not isinstance(outcome, Stored):  # the demo's own mail must arrive; say why it did not
+        raise RuntimeError(f"the demo e-mail was not stored: {outcome}")

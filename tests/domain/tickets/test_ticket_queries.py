@@ -186,13 +186,13 @@ async def test_demo_data_loads_once(web: WebState) -> None:
         tickets = await tx.session.scalar(select(func.count()).select_from(Ticket))
         articles = await tx.session.scalar(select(func.count()).select_from(Article))
         history = await tx.session.scalar(select(func.count()).select_from(TicketHistory))
-    assert (tickets, articles) == (12, 20)
+    assert (tickets, articles) == (13, 21)
     assert history is not None and history > 30
     jane = await actor_of(web, "customer", "jane")
     async with transaction(web) as tx:
         # Jane sees her own and John's tickets (same company), not the licence ticket.
         page = await queries.customer_tickets(tx.session, jane, PageRequest(limit=50))
-        assert page.total == 11
+        assert page.total == 12
 
 
 async def test_system_created_tickets_belong_to_agent_1(
