@@ -216,6 +216,7 @@ async def ingest_stage(
     outcomes: dict[str, int] = {}
     profiler = cProfile.Profile() if profile else None
     elapsed = 0.0
+    quarters = [0.0] * 4  # does a message cost more as the tables grow?
     for index in range(count):
         kind, raw = mix.message(index)
         sent.append(raw)
@@ -223,7 +224,9 @@ async def ingest_stage(
             profiler.enable()
         began = time.perf_counter()
         outcome = await receive_mail(factory, runtime, raw)
-        elapsed += time.perf_counter() - began
+        took = time.perf_counter() - began
+        elapsed += took
+        quarters[index * 4 // count] += took
         if profiler is not None:
             profiler.disable()
         if isinstance(outcome, Stored):
@@ -244,6 +247,8 @@ async def ingest_stage(
         outcomes[name] = outcomes.get(name, 0) + 1
     print(f"  mix: {mix.kinds}")
     print(f"  outcomes: {outcomes}")
+    per_quarter = [f"{(count / 4) / seconds:.1f}" for seconds in quarters if seconds]
+    print(f"  msgs/s in each quarter of the incoming stage: {', '.join(per_quarter)}")
     # Every planned follow-up must thread, and no message may end up as a failure.
     planned = mix.kinds.get("follow-up by subject", 0) + mix.kinds.get("follow-up by reply", 0)
     assert outcomes.get("follow-up", 0) == planned and "failed" not in outcomes, outcomes
@@ -251,7 +256,7 @@ async def ingest_stage(
         report = io.StringIO()
         stats = pstats.Stats(profiler, stream=report)
         stats.sort_stats("tottime").print_stats(25)
-        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(r"src/frontdesk/", 60)
         print(report.getvalue())
     stage = Stage("mail-receive (receive_mail)", count, elapsed, target=TARGET_RATIO)
     return stage, sent, outcomes
