@@ -133,6 +133,7 @@ async def zoom_page(
             context["event_types"] = list(EVENT_TYPES.values())
             context["shown"] = shown
             context["shown_step"] = TIMELINE_PAGE_ITEMS
+            context["article_mail"] = await ticket_mail_info(tx.session, ticket.id)
             # Only the shown (newest) events' articles are loaded: the answer is among them.
             answered = _answered_article_id(context["timeline"].articles.values())
             newly_seen = [i.article_id for i in context["timeline"].items if i.unread]
