@@ -60,7 +60,7 @@ async def test_timeline_shows_the_email_answers_download_and_delivery_state(
     for mode, label in (("reply", "Reply"), ("reply_all", "Reply all"), ("forward", "Forward")):
         link = f'href="{compose}?mode={mode}&amp;article_id={received_id}"'
         assert link in received, mode
-        assert re.search(rf'{re.escape(link)}[^>]*>(<svg.*?</svg>)?{label}</a>', received)
+        assert re.search(rf"{re.escape(link)}[^>]*>(<svg.*?</svg>)?{label}</a>", received)
     source = f"/agent/tickets/{ticket_id}/articles/{received_id}/source"
     assert f'href="{source}" download="article-{received_id}.eml"' in received
     assert "Download .eml" in received
