@@ -12,7 +12,11 @@ from frontdesk.domain.business_calendars import actions as calendar_actions
 from frontdesk.domain.business_calendars.schemas import BusinessCalendarCreate
 from frontdesk.domain.escalations import actions as escalation_actions
 from frontdesk.domain.ticket_catalogue.models import Queue
-from frontdesk.domain.tickets import actions as ticket_actions
+from frontdesk.domain.tickets.actions import articles as ticket_articles
+from frontdesk.domain.tickets.actions import creation as ticket_creation
+from frontdesk.domain.tickets.actions import history as ticket_history
+from frontdesk.domain.tickets.actions import seen as ticket_seen
+from frontdesk.domain.tickets.actions import updates as ticket_updates
 from frontdesk.web.state import WebState
 from tests.domain.tickets.people import transaction
 
@@ -45,7 +49,9 @@ class FrozenClock:
 
 def freeze(monkeypatch: pytest.MonkeyPatch, text: str) -> FrozenClock:
     clock = FrozenClock(utc(text))
-    for module in (ticket_actions, escalation_actions):
+    # Each module of the ticket actions that reads the clock imported ``utcnow`` itself.
+    ticket_modules = (ticket_articles, ticket_creation, ticket_history, ticket_seen, ticket_updates)
+    for module in (*ticket_modules, escalation_actions):
         monkeypatch.setattr(module, "utcnow", clock)
     return clock
 
