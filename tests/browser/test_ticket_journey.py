@@ -72,11 +72,21 @@ async def test_customer_asks_agent_answers_customer_reads(
     await agent.get_by_role("link", name="Printer <b>on fire</b>").click()
     await expect(agent.get_by_role("heading", level=1)).to_contain_text(number.group(1))
     await expect(agent.get_by_text("The printer on floor 2 is smoking.")).to_be_visible()
-    await agent.get_by_role("button", name="Reply", exact=True).click()
-    await agent.get_by_label("Subject", exact=True).last.fill("Re: Printer")
-    reply = agent.locator("#reply-body")
-    await reply.fill("A technician is on the way.")
-    await agent.get_by_role("button", name="Send reply").click()
+    # "Reply" opens the e-mail compose screen, addressed to the customer and quoting her.
+    await agent.get_by_role("link", name="Reply", exact=True).click()
+    await expect(agent.get_by_role("heading", level=1)).to_have_text("Reply by e-mail")
+    await expect(agent.get_by_role("combobox", name="To", exact=True)).to_have_value(
+        "Jane Doe <jane@example.com>"
+    )
+    await expect(agent.get_by_label("Subject", exact=True)).to_have_value(
+        "Re: Printer <b>on fire</b>"
+    )
+    await expect(agent.get_by_role("textbox", name="Text", exact=True)).to_have_value(
+        re.compile(r"^> The printer on floor 2 is smoking\.$", re.M)
+    )
+    await agent.get_by_role("textbox", name="Text", exact=True).fill("A technician is on the way.")
+    await agent.get_by_role("button", name="Send e-mail").click()
+    await expect(agent.get_by_text("E-mail queued for sending.")).to_be_visible()
     await expect(agent.get_by_text("A technician is on the way.")).to_be_visible()
     await agent.get_by_role("button", name="Note", exact=True).click()
     await agent.locator("#note-body").fill("Internal: call facilities.")

@@ -291,9 +291,17 @@ async def test_zoom_shows_attributes_article_and_history(
     assert "3 normal" in zoom.text
     assert "<summary>History (" in zoom.text
     assert "NewTicket" in zoom.text
+    first_article = (await articles_of(web, ticket_id))[0]
+    # "Reply" answers the customer's article on the e-mail compose screen; the zoom holds no
+    # form that would only record an answer without sending it.
+    assert (
+        f'<a class="btn btn-secondary" href="/agent/tickets/{ticket_id}/email?mode=reply&amp;'
+        f'article_id={first_article.id}">'
+    ) in zoom.text
+    assert f'action="/agent/tickets/{ticket_id}/reply"' not in zoom.text
+    assert 'for="reply-body"' not in zoom.text
     for label in (
         'for="note-body"',
-        'for="reply-body"',
         'for="owner-owner_id"',
         'for="state-state_id"',
         'for="priority-priority_id"',

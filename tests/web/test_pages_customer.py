@@ -10,6 +10,7 @@ import pytest
 
 from frontdesk.web.state import WebState
 from tests.conftest import ADMIN_PASSWORD, RecordedEvents
+from tests.domain.email.sending import use_sender
 from tests.web.test_pages_agent import (
     CUSTOMER_PASSWORD,
     articles_of,
@@ -54,16 +55,20 @@ async def test_reply_is_visible_to_the_customer_and_a_note_is_not(
         customer_user="carla",
     )
     number = (await ticket_row(web, ticket_id)).number
+    await use_sender(web)
+    first_article = (await articles_of(web, ticket_id))[0]
     reply = await client.post(
-        f"/agent/tickets/{ticket_id}/reply",
+        f"/agent/tickets/{ticket_id}/email",
         data={
             "csrf_token": agent_csrf,
-            "channel": "email",
+            "mode": "reply",
+            "in_reply_to_article_id": str(first_article.id),
+            "to": "carla@example.com",
             "subject": "Re: Invoice missing",
             "body": "We sent it again.",
         },
     )
-    assert reply.status_code == 303
+    assert reply.status_code == 303, reply.text
     note = await client.post(
         f"/agent/tickets/{ticket_id}/note",
         data={"csrf_token": agent_csrf, "body": "Accounting forgot it."},

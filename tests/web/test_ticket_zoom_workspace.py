@@ -77,7 +77,6 @@ async def test_header_avatars_and_relative_times(client: httpx.AsyncClient, web:
     ) in header
     for name, key, label in (
         ("note", "n", "Note"),
-        ("reply", "", "Reply"),
         ("owner", "o", "Owner"),
         ("state", "s", "State"),
         ("priority", "", "Priority"),
@@ -93,8 +92,17 @@ async def test_header_avatars_and_relative_times(client: httpx.AsyncClient, web:
         '<button type="submit" class="btn btn-secondary"><svg class="icon" aria-hidden="true">'
         '<use href="/static/icons/sprite.svg#icon-lock"></use></svg>Lock ticket</button>'
     ) in header
+    # "Reply" opens the e-mail compose screen answering the newest article the customer saw
+    # (here the note is internal, so the phone call).
+    assert (
+        f'<a class="btn btn-secondary" href="/agent/tickets/{ticket_id}/email?mode=reply&amp;'
+        f'article_id={first.id}"><svg class="icon" aria-hidden="true">'
+        '<use href="/static/icons/sprite.svg#icon-reply"></use></svg>Reply</a>'
+    ) in header
+    assert 'data-zoom-open="reply"' not in page
+    assert 'id="action-reply"' not in page
     # Every action's form sits in its dialog, still posting to its own route.
-    for name in ("note", "reply", "owner", "state", "priority", "move"):
+    for name in ("note", "owner", "state", "priority", "move"):
         dialog = re.search(
             rf'<dialog class="dialog zoom-action card" id="action-{name}"[^>]*>(.*?)</dialog>',
             page,

@@ -1,5 +1,6 @@
 """Automatic responses to received mail: the queue's follow-up policy, dispatch by recipient,
-and the loop protection (automatic mail and more than N answers an hour get none)."""
+the loop protection (automatic mail and more than N answers an hour get none), and the answer
+kept as a system article of its ticket."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from email import message_from_bytes
 from email.policy import default
 
 import httpx
+from sqlalchemy import select
 
+from frontdesk.domain.email.models import ArticleMail
+from frontdesk.domain.tickets.models import Article, TicketHistory
 from frontdesk.web.state import WebState
 from tests.domain.mail_inbound.corpus import corpus_mail, plain_mail
 from tests.domain.mail_inbound.stored import (
@@ -71,6 +75,18 @@ async def sent(web: WebState) -> list[tuple[str, str, str]]:
     return found
 
 
+async def ticket_articles(web: WebState, ticket_id: int) -> list[tuple[str, str, str]]:
+    """The ticket's articles in order: (sender, history entry, subject)."""
+    async with web.session_factory() as session:
+        rows = await session.execute(
+            select(Article.sender_type, TicketHistory.history_type, Article.subject)
+            .join(TicketHistory, TicketHistory.article_id == Article.id)
+            .where(Article.ticket_id == ticket_id)
+            .order_by(Article.id)
+        )
+        return [(sender, history, subject) for sender, history, subject in rows.all()]
+
+
 async def test_a_new_ticket_by_recipient_gets_the_queues_answer(
     client: httpx.AsyncClient, admin_headers: Headers, web: WebState
 ) -> None:
@@ -88,6 +104,33 @@ async def test_a_new_ticket_by_recipient_gets_the_queues_answer(
     assert str(message["In-Reply-To"]) == "<1.in@example.com>"
     assert str(message["Auto-Submitted"]) == "auto-replied"
     assert message.get_content() == f"Ticket {opened.number}.\r\n"  # SMTP line ends
+
+    # Agents see what the customer was told: a system article with the sent source.
+    assert await ticket_articles(web, opened.id) == [
+        ("customer", "EmailCustomer", "Offer for 10 printers"),
+        ("system", "SendAutoReply", f"[Ticket#{opened.number}] We got it: Offer for 10 printers"),
+    ]
+    async with web.session_factory() as session:
+        answer = await session.scalar(
+            select(Article).where(Article.ticket_id == opened.id).order_by(Article.id.desc())
+        )
+        assert answer is not None
+        mail = await session.get(ArticleMail, answer.id)
+    assert (answer.channel, answer.visible_for_customer) == ("email", True)
+    assert answer.body == f"Ticket {opened.number}."
+    assert answer.from_display == "Sales Team <sales@example.com>"
+    assert item.article_id == answer.id
+    assert mail is not None
+    assert (mail.direction, mail.ticket_id) == ("out", opened.id)
+    assert mail.message_id == str(message["Message-ID"])
+    assert mail.in_reply_to == "<1.in@example.com>"
+    assert mail.from_address == "Sales Team <sales@example.com>"
+    assert (mail.to_addresses, mail.cc_addresses, mail.bcc_addresses) == (
+        ["cora@example.com"],
+        [],
+        [],
+    )
+    assert mail.raw == item.payload
 
 
 async def test_automatic_mail_gets_no_answer(
@@ -136,7 +179,13 @@ async def test_follow_up_policies_of_a_closed_ticket(
         200,
         {"ignored": True, "reason": "follow_up_rejected"},
     )
-    assert (await counts(web))[:2] == (1, 1)  # no article
+    # The rejected mail is no article; the rejection is kept on the ticket it answered.
+    assert (await counts(web))[0] == 1
+    assert await ticket_articles(web, opened["ticket_id"]) == [
+        ("customer", "EmailCustomer", "Printer on fire"),
+        ("system", "SendAutoReply", f"[Ticket#{number}] We got it: Printer on fire"),
+        ("system", "SendAutoReject", f"[Ticket#{number}] Ticket closed"),
+    ]
     assert await state_name(web, opened["ticket_id"]) == "closed successful"
     assert (await sent(web))[-1][1] == f"[Ticket#{number}] Ticket closed"
 
@@ -160,6 +209,14 @@ async def test_follow_up_policies_of_a_closed_ticket(
     assert (reopened["ticket_id"], reopened["follow_up"]) == (opened["ticket_id"], True)
     assert await state_name(web, opened["ticket_id"]) == "open"
     assert (await sent(web))[-1][1] == f"[Ticket#{number}] Thanks for your reply"
+    assert (await ticket_articles(web, opened["ticket_id"]))[3:] == [
+        ("customer", "FollowUp", reply),
+        ("system", "SendAutoFollowUp", f"[Ticket#{number}] Thanks for your reply"),
+    ]
+    assert await ticket_articles(web, fresh["ticket_id"]) == [
+        ("customer", "EmailCustomer", reply),
+        ("system", "SendAutoReply", f"[Ticket#{new_number}] New ticket"),
+    ]
 
 
 async def test_a_subject_with_crlf_cannot_inject_into_the_answer(

@@ -3,6 +3,7 @@ the two sweeps (notifications, then the outbox) run the way the job workers run 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from frontdesk.domain.notifications.dispatch import dispatch_due
 from frontdesk.domain.notifications.models import NotificationTrigger
 from frontdesk.domain.outbox.delivery import deliver_due
+from frontdesk.domain.tickets.models import Ticket
 from frontdesk.web.state import WebState
 from tests.domain.outbox.mail import set_settings, use_relay
 from tests.domain.outbox.relay import Relay
@@ -43,13 +45,20 @@ class Scene:
         return triggers, mails
 
     async def mails(self) -> list[tuple[str, str]]:
-        """What reached the relay since the last call, as (recipient, subject), in order."""
+        """What reached the relay since the last call, as (recipient, subject), in order. Every
+        subject starts with the number of one of the tickets ("[Ticket#…] "), as ticket mail
+        does; the subject is given without it."""
         await self.run_sweeps()
-        received = [
-            (recipient, str(parse(item.data)["Subject"]))
-            for item in self.relay.received
-            for recipient in item.recipients
-        ]
+        async with self.web.session_factory() as session:
+            numbers = set(await session.scalars(select(Ticket.number)))
+        received = []
+        for item in self.relay.received:
+            # A subject that fills the first line is folded before its first word; unfolded,
+            # that leaves a leading blank (mail programs drop it).
+            subject = str(parse(item.data)["Subject"]).lstrip()
+            tagged = re.fullmatch(r"\[Ticket#(\d+)\] (.*)", subject)
+            assert tagged is not None and tagged[1] in numbers, subject
+            received += [(recipient, tagged[2]) for recipient in item.recipients]
         self.relay.received.clear()
         return sorted(received)
 

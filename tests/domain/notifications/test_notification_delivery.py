@@ -46,6 +46,7 @@ from tests.domain.notifications.scene import (
     parse,
     triggers,
 )
+from tests.domain.outbox.mail import set_settings
 from tests.domain.outbox.relay import smtp_relay
 from tests.domain.tickets.people import transaction
 
@@ -59,6 +60,19 @@ async def scene(
 ) -> AsyncIterator[Scene]:
     with smtp_relay() as relay:
         yield await build_scene(web, client, relay, admin_headers)
+
+
+async def test_the_subject_carries_the_ticket_number_as_the_subject_settings_say(
+    scene: Scene,
+) -> None:
+    await set_settings(scene.web, {"Ticket::Hook": "Case#", "Ticket::SubjectFormat": "Right"})
+    await scene.follow_up("Printer still broken after the weekend")
+    await scene.run_sweeps()
+    (mail,) = scene.relay.received
+    number = (await scene.call("GET", f"tickets/{scene.ticket_id}", "olga"))["number"]
+    assert parse(mail.data)["Subject"] == (
+        f"Locked Ticket Follow-Up: Printer still broken aft[...] [Case#{number}]"
+    )
 
 
 async def test_a_customer_follow_up_mails_the_owner_once_with_the_rendered_text(
@@ -76,12 +90,15 @@ async def test_a_customer_follow_up_mails_the_owner_once_with_the_rendered_text(
     assert mail.recipients == ["olga@example.com"]
     assert mail.sender == "frontdesk@localhost"
     message = parse(mail.data)
-    assert message["Subject"] == "Locked Ticket Follow-Up: Printer still broken aft[...]"
+    number = (await scene.call("GET", f"tickets/{scene.ticket_id}", "olga"))["number"]
+    # The ticket number as ticket mail carries it: an answer to it is a follow-up.
+    assert message["Subject"] == (
+        f"[Ticket#{number}] Locked Ticket Follow-Up: Printer still broken aft[...]"
+    )
     assert message["From"] == "Frontdesk Notifications <frontdesk@localhost>"
     assert message["To"] == "Olga Agent <olga@example.com>"
     assert message["Auto-Submitted"] == "auto-generated"
     assert str(message["Message-ID"]).endswith("@desk.example.com>")
-    number = (await scene.call("GET", f"tickets/{scene.ticket_id}", "olga"))["number"]
     assert message.get_content().replace("\r\n", "\n") == (
         "Hi Olga,\n\n"
         f"the locked ticket [{number}] received a follow-up.\n\n"

@@ -6,6 +6,11 @@ reports, other auto-replies) or that came from one of our own system addresses, 
 gets at most ``PostMaster::MaxAutoResponsesPerAddress`` answers an hour: two helpdesks answering
 each other stop there. Every answer carries ``Auto-Submitted: auto-replied`` so that others'
 systems do not answer it either (RFC 3834).
+
+As in OTRS, every answer is also an article of its ticket (sender "system", visible to the
+customer, channel e-mail, its source kept as an outgoing ``ArticleMail``), so agents see what
+the customer was told. A rejected follow-up gets no article of its own, but the rejection is
+kept on the ticket it answered.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from email.utils import format_datetime, formataddr, make_msgid
 import structlog
 from sqlalchemy import func, select
 
+from frontdesk.core.actor import SYSTEM
 from frontdesk.core.clock import utcnow
+from frontdesk.domain.email.models import ArticleMail
 from frontdesk.domain.mail_inbound.models import AutoResponseSent
 from frontdesk.domain.mail_inbound.parsing import ParsedMail, clean_header
 from frontdesk.domain.mail_inbound.settings import AUTO_RESPONSES_PER_HOUR
@@ -32,12 +39,22 @@ from frontdesk.domain.mail_setup.placeholders import (
 from frontdesk.domain.mail_setup.queries import auto_response_for, system_address_by_email
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.runtime import Tx
-from frontdesk.domain.tickets.models import Ticket
+from frontdesk.domain.tickets.access import queue_group_id
+from frontdesk.domain.tickets.actions import ArticleDraft, PreparedArticle, write_follow_up
+from frontdesk.domain.tickets.models import Article, Ticket
 
 log = structlog.get_logger(__name__)
 
 _DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
 _AUTO_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Loop", "X-Frontdesk-Loop")
+# The history entry of each kind of answer (OTRS's names; the timeline labels them).
+HISTORY_TYPES = {
+    "reply_new_ticket": "SendAutoReply",
+    "reply_new_ticket_on_closed": "SendAutoReply",
+    "reply_follow_up": "SendAutoFollowUp",
+    "reply_reject": "SendAutoReject",
+}
+SUBJECT_LENGTH = 255  # the article's subject column
 
 
 def automatic_reason(mail: ParsedMail) -> str | None:
@@ -111,11 +128,57 @@ async def send_auto_response(
         message["References"] = " ".join([*mail.references, mail.message_id][-10:])
     message["Auto-Submitted"] = "auto-replied"
     message["X-Frontdesk-Loop"] = "yes"
-    message.set_content(render_placeholders(response.text, context))
+    body = render_placeholders(response.text, context)
+    message.set_content(body)
+    raw = message.as_bytes()
+    article = await _store_article(tx, ticket, kind, message, body, raw)
     await enqueue_email(
-        tx, message.as_bytes(), sender=sender.email, recipients=[recipient], ticket_id=ticket.id
+        tx,
+        raw,
+        sender=sender.email,
+        recipients=[recipient],
+        article_id=article.id,
+        ticket_id=ticket.id,
     )
     tx.session.add(AutoResponseSent(address=recipient))
     await tx.session.flush()
     bound.info("auto_response_queued", address=recipient)
     return True
+
+
+async def _store_article(
+    tx: Tx, ticket: Ticket, kind: str, message: EmailMessage, body: str, raw: bytes
+) -> Article:
+    """The answer as an article of ``ticket``, written by the system, with its source."""
+    draft = ArticleDraft(
+        ticket=ticket,
+        group_id=await queue_group_id(tx.session, ticket.queue_id),
+        article=PreparedArticle(
+            channel="email",
+            sender_type="system",
+            visible_for_customer=True,
+            subject=str(message["Subject"])[:SUBJECT_LENGTH],
+            body=body,
+            from_display=str(message["From"]),
+            attachments=[],
+        ),
+        reopen_state=None,
+    )
+    article = await write_follow_up(tx, SYSTEM, draft, HISTORY_TYPES.get(kind, "SendAutoReply"))
+    tx.session.add(
+        ArticleMail(
+            article_id=article.id,
+            ticket_id=ticket.id,
+            direction="out",
+            message_id=str(message["Message-ID"]),
+            in_reply_to=str(message["In-Reply-To"]) if message["In-Reply-To"] else None,
+            references=str(message["References"] or ""),
+            from_address=str(message["From"]),
+            to_addresses=[str(message["To"])],
+            cc_addresses=[],
+            bcc_addresses=[],
+            raw=raw,
+        )
+    )
+    await tx.session.flush()
+    return article

@@ -14,7 +14,14 @@ The texts are written by administrators and imported from OTRS, so they use OTRS
 * ``<OTRS_TICKET_…>`` — ``TicketNumber``, ``TicketID``, ``Title``, ``Queue``, ``State``,
   ``Priority``, ``Type``, ``Service``, ``SLA``, ``Lock``, ``CustomerID``, ``CustomerUserID``,
   ``Owner``, ``Responsible``, ``Created``; ``<OTRS_QUEUE>`` is the queue's name too;
+* ``<OTRS_AGENT_Subject>``, ``<OTRS_AGENT_Body>`` — the article a text is about (notifications:
+  the event's article), when the caller gives one;
+* ``<OTRS_NOTIFICATION_RECIPIENT_…>`` — the recipient of a notification (``UserFirstname``,
+  ``UserLastname``, ``UserFullname``);
 * ``<OTRS_CONFIG_Ticket::Hook>`` — only the settings in ``CONFIG_ALLOW_LIST``, never a secret.
+
+``<OTRS_…[N]>``: a body tag keeps its first N lines, any other tag its first N characters
+(followed by ``[...]`` when cut), as in OTRS.
 
 Anything else that looks like ``<OTRS_…>``, and a known tag without a value, becomes ``-`` as in
 OTRS. Tag and attribute names match in any case (OTRS matches them case-insensitively).
@@ -50,11 +57,22 @@ from frontdesk.sysconfig.registry import declared
 UNKNOWN: Final = "-"
 # Settings a text may show. Only names known to hold nothing secret belong here.
 CONFIG_ALLOW_LIST: Final = frozenset(
-    {"Ticket::Hook", "Ticket::HookDivider", "FQDN", "ProductName", "HttpType", "SystemID"}
+    {
+        "Ticket::Hook",
+        "Ticket::HookDivider",
+        "FQDN",
+        "ProductName",
+        "HttpType",
+        "SystemID",
+        "NotificationSenderName",
+        "NotificationSenderEmail",
+    }
 )
 
 _TAG = re.compile(r"<OTRS_([^<>]*)>", re.IGNORECASE)
 _BODY = re.compile(r"^(?:BODY|EMAIL)(?:\[(\d{1,6})\])?$", re.IGNORECASE)
+# A length limit on any other tag: ``<OTRS_CUSTOMER_SUBJECT[24]>``.
+_LIMIT = re.compile(r"^(.*?)\[(\d{1,6})\]$")
 
 ConfigLookup = Callable[[str], Any]
 
@@ -74,6 +92,14 @@ class PlaceholderContext:
     customer_subject: str | None = None
     customer_from: str | None = None
     customer_body: str | None = None
+    # Whether ``<OTRS_CUSTOMER_BODY>`` quotes the body with "> " (answers do, notifications,
+    # which show what the customer wrote, do not).
+    quote_customer_body: bool = True
+    # The article a text is about (``<OTRS_AGENT_Subject>``, ``<OTRS_AGENT_Body>``).
+    agent_subject: str | None = None
+    agent_body: str | None = None
+    # The person a notification goes to (``<OTRS_NOTIFICATION_RECIPIENT_…>``).
+    recipient: Mapping[str, str] = field(default_factory=dict)
     config: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -105,10 +131,23 @@ def _customer_tag(key: str, context: PlaceholderContext) -> str | None:
     if body is not None:
         if context.customer_body is None:
             return None
-        return quote_body(context.customer_body, int(body[1]) if body[1] else None)
+        lines = int(body[1]) if body[1] else None
+        if not context.quote_customer_body:
+            return "\n".join(context.customer_body.splitlines()[:lines])
+        return quote_body(context.customer_body, lines)
     if upper.startswith("DATA_"):
         key = key[len("DATA_") :]
     return _lookup(context.customer, key)
+
+
+def _agent_article_tag(key: str, context: PlaceholderContext) -> str | None:
+    upper = key.upper()
+    if upper == "SUBJECT":
+        return context.agent_subject
+    body = _BODY.match(key)
+    if body is not None and context.agent_body is not None:
+        return "\n".join(context.agent_body.splitlines()[: int(body[1]) if body[1] else None])
+    return None
 
 
 def _config_tag(name: str, context: PlaceholderContext) -> str | None:
@@ -124,6 +163,7 @@ _AGENT_PREFIXES: Final = (
     ("OWNER_", "owner"),
     ("RESPONSIBLE_", "responsible"),
     ("CURRENT_", "current_agent"),
+    ("NOTIFICATION_RECIPIENT_", "recipient"),
 )
 
 
@@ -134,6 +174,8 @@ def _resolve(tag: str, context: PlaceholderContext) -> str | None:
             return _lookup(getattr(context, attribute), tag[len(prefix) :])
     if upper.startswith("CUSTOMER_"):
         return _customer_tag(tag[len("CUSTOMER_") :], context)
+    if upper.startswith("AGENT_"):
+        return _agent_article_tag(tag[len("AGENT_") :], context)
     if upper.startswith("TICKET_"):
         return _lookup(context.ticket, tag[len("TICKET_") :])
     if upper == "QUEUE":
@@ -147,7 +189,14 @@ def render_placeholders(text: str, context: PlaceholderContext) -> str:
     """``text`` with every ``<OTRS_…>`` tag replaced; nothing else in it changes."""
 
     def replace(match: re.Match[str]) -> str:
-        value = _resolve(match[1], context)
+        tag = match[1]
+        value = _resolve(tag, context)
+        limited = _LIMIT.match(tag) if value is None else None
+        if limited is not None and not _BODY.match(limited[1].rsplit("_", 1)[-1]):
+            value = _resolve(limited[1], context)
+            limit = int(limited[2])
+            if value is not None and len(value) > limit:
+                value = value[:limit] + "[...]"
         return UNKNOWN if value is None or value == "" else value
 
     return _TAG.sub(replace, text)

@@ -33,6 +33,11 @@ from frontdesk.domain.accounts.models import (
     RoleGroupPermission,
 )
 from frontdesk.domain.accounts.queries import actor_for_agent
+from frontdesk.domain.mail_setup.placeholders import (
+    ConfigLookup,
+    config_from,
+    render_placeholders,
+)
 from frontdesk.domain.notifications import settings
 from frontdesk.domain.notifications.models import (
     AgentMyQueue,
@@ -44,10 +49,9 @@ from frontdesk.domain.notifications.models import (
 )
 from frontdesk.domain.notifications.rendering import (
     Acting,
+    for_recipient,
     message_for,
-    recipient_values,
-    render_text,
-    ticket_values,
+    notification_context,
 )
 from frontdesk.domain.notifications.transports import Recipient, Rendered, transport_for
 from frontdesk.domain.runtime import Runtime, Tx
@@ -208,14 +212,21 @@ def passes_filters(filters: Mapping[str, Any], ticket: Ticket, article: Article 
 # --- evaluation --------------------------------------------------------------------------------
 
 
-def _config_values(tx: Tx) -> dict[str, str]:
+def _config_lookup(tx: Tx) -> ConfigLookup:
+    """The settings a text may show; ``HttpType`` is ``http`` while no feature declares it."""
     http_type = declared().get("HttpType")
-    return {
+    own = {
         "HttpType": str(tx.setting(http_type)) if http_type is not None else "http",
         "FQDN": str(tx.setting(settings.FQDN)),
         "NotificationSenderName": str(tx.setting(settings.SENDER_NAME)),
         "NotificationSenderEmail": str(tx.setting(settings.SENDER_EMAIL)),
     }
+    declared_setting = config_from(tx)
+
+    def lookup(name: str) -> Any:
+        return own[name] if name in own else declared_setting(name)
+
+    return lookup
 
 
 async def _acting(session: AsyncSession, trigger: NotificationTrigger) -> Acting:
@@ -311,8 +322,8 @@ async def evaluate(tx: Tx, trigger: NotificationTrigger) -> int:
         return 0
     article = await session.get(Article, trigger.article_id) if trigger.article_id else None
     group_id = await queue_group_id(session, ticket.queue_id)
-    base = await ticket_values(
-        session, ticket, article, await _acting(session, trigger), _config_values(tx)
+    base = await notification_context(
+        session, ticket, article, await _acting(session, trigger), _config_lookup(tx)
     )
     handed = 0
     for notification in notifications:
@@ -322,10 +333,10 @@ async def evaluate(tx: Tx, trigger: NotificationTrigger) -> int:
         recipients += await _customer_recipient(tx, notification, ticket, trigger)
         for recipient, ways in recipients:
             text = message_for(notification.messages, recipient.language)
-            values = base | recipient_values(recipient.first_name, recipient.last_name)
+            context = for_recipient(base, recipient.first_name, recipient.last_name)
             rendered = Rendered(
-                subject=render_text(text["subject"], values),
-                body=render_text(text["body"], values),
+                subject=render_placeholders(text["subject"], context),
+                body=render_placeholders(text["body"], context),
                 delivery_key=f"{trigger.id}:{notification.id}:{recipient.key}",
                 ticket_id=ticket.id,
                 article_id=article.id if article is not None else None,

@@ -1,61 +1,28 @@
-"""Notification texts: OTRS tags replaced by plain string substitution.
+"""Notification texts: the OTRS tags of mail_setup's renderer (``render_placeholders``), with
+what a notification adds to a ticket's tags.
 
-Only the tags notification texts need (the default set's and the common ones). Values are
-inserted as they are, never evaluated: the text is no template and user text (a subject, a
-body) can never become code. A tag we do not know becomes ``-``, as in OTRS.
-
-``<OTRS_…[N]>``: a body tag keeps its first N lines, any other tag its first N characters
-(followed by ``[...]`` when cut).
+The same renderer as salutations, signatures, templates and automatic responses: plain string
+substitution, nothing evaluated, so user text (a subject, a body) can never become code, and a
+tag we do not know becomes ``-``. A notification's ``<OTRS_CUSTOMER_…>`` and ``<OTRS_AGENT_…>``
+tags name the event's article (its body unquoted: the reader sees what was written),
+``<OTRS_CURRENT_…>`` whoever caused the event (an agent, a customer or the system), and
+``<OTRS_NOTIFICATION_RECIPIENT_…>`` the person the message goes to.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from frontdesk.domain.accounts.models import Agent, CustomerUser
-from frontdesk.domain.ticket_catalogue.models import Priority, Queue, Service, TicketState
+from frontdesk.domain.mail_setup.placeholders import (
+    ConfigLookup,
+    PlaceholderContext,
+    placeholder_context,
+)
 from frontdesk.domain.tickets.models import Article, Ticket
-
-TAG = re.compile(r"<OTRS_([A-Za-z0-9_]+)(?:\[(\d{1,4})\])?>")
-UNKNOWN = "-"
-
-
-def render_text(text: str, values: Mapping[str, str]) -> str:
-    """Replace every OTRS tag in ``text``; ``values`` is keyed by the tag's name after
-    ``OTRS_``, in upper case (``TICKET_TICKETNUMBER``)."""
-
-    def _replace(match: re.Match[str]) -> str:
-        name = match[1].upper()
-        value = values.get(name)
-        if value is None:
-            return UNKNOWN
-        if match[2] is not None:
-            limit = int(match[2])
-            if name.endswith("BODY"):
-                lines = value.splitlines()
-                return "\n".join(lines[:limit])
-            if len(value) > limit:
-                return value[:limit] + "[...]"
-        return value
-
-    return TAG.sub(_replace, text)
-
-
-def _agent_values(prefix: str, agent: Agent | None) -> dict[str, str]:
-    if agent is None:
-        return {}
-    return {
-        f"{prefix}_USERFIRSTNAME": agent.first_name,
-        f"{prefix}_USERLASTNAME": agent.last_name,
-        f"{prefix}_USERFULLNAME": agent.full_name,
-        f"{prefix}_USERLOGIN": agent.login,
-        f"{prefix}_USEREMAIL": agent.email,
-    }
 
 
 @dataclass(frozen=True)
@@ -67,64 +34,40 @@ class Acting:
     full_name: str
 
 
-async def ticket_values(
+async def notification_context(
     session: AsyncSession,
     ticket: Ticket,
     article: Article | None,
     acting: Acting,
-    config: Mapping[str, str],
-) -> dict[str, str]:
-    """The values of every tag that does not depend on the recipient."""
-
-    async def _name(model: Any, key: int | None) -> str:
-        row = await session.get(model, key) if key is not None else None
-        return str(row.name) if row is not None else ""
-
-    owner = await session.get(Agent, ticket.owner_id)
-    responsible = await session.get(Agent, ticket.responsible_id)
-    customer = (
-        await session.get(CustomerUser, ticket.customer_user_id)
-        if ticket.customer_user_id is not None
-        else None
+    config: ConfigLookup,
+) -> PlaceholderContext:
+    """The tags of one event that do not depend on the recipient."""
+    base = await placeholder_context(session, ticket.id, None, config=config)
+    return dataclasses.replace(
+        base,
+        current_agent={
+            "UserFirstname": acting.first_name,
+            "UserLastname": acting.last_name,
+            "UserFullname": acting.full_name,
+        },
+        customer_subject=article.subject if article is not None else None,
+        customer_body=article.body if article is not None else None,
+        quote_customer_body=False,
+        agent_subject=article.subject if article is not None else None,
+        agent_body=article.body if article is not None else None,
     )
-    values = {
-        "TICKET_TICKETID": str(ticket.id),
-        "TICKET_TICKETNUMBER": ticket.number,
-        "TICKET_TITLE": ticket.title,
-        "TICKET_QUEUE": await _name(Queue, ticket.queue_id),
-        "TICKET_STATE": await _name(TicketState, ticket.state_id),
-        "TICKET_PRIORITY": await _name(Priority, ticket.priority_id),
-        "TICKET_SERVICE": await _name(Service, ticket.service_id),
-        "TICKET_LOCK": ticket.lock_state,
-        "TICKET_CUSTOMERID": ticket.customer_id or "",
-        "TICKET_CUSTOMERUSERID": customer.login if customer is not None else "",
-        "CUSTOMER_REALNAME": (
-            f"{customer.first_name} {customer.last_name}".strip() if customer is not None else ""
-        ),
-        "CUSTOMER_USERFIRSTNAME": customer.first_name if customer is not None else "",
-        "CUSTOMER_USERLASTNAME": customer.last_name if customer is not None else "",
-        "CURRENT_USERFIRSTNAME": acting.first_name,
-        "CURRENT_USERLASTNAME": acting.last_name,
-        "CURRENT_USERFULLNAME": acting.full_name,
-        **_agent_values("OWNER", owner),
-        **_agent_values("TICKET_OWNER", owner),
-        **_agent_values("RESPONSIBLE", responsible),
-        **_agent_values("TICKET_RESPONSIBLE", responsible),
-        **{f"CONFIG_{key.upper()}": value for key, value in config.items()},
-    }
-    if article is not None:
-        for side in ("CUSTOMER", "AGENT"):
-            values[f"{side}_SUBJECT"] = article.subject
-            values[f"{side}_BODY"] = article.body
-    return values
 
 
-def recipient_values(first_name: str, last_name: str) -> dict[str, str]:
-    return {
-        "NOTIFICATION_RECIPIENT_USERFIRSTNAME": first_name,
-        "NOTIFICATION_RECIPIENT_USERLASTNAME": last_name,
-        "NOTIFICATION_RECIPIENT_USERFULLNAME": f"{first_name} {last_name}".strip(),
+def for_recipient(
+    context: PlaceholderContext, first_name: str, last_name: str
+) -> PlaceholderContext:
+    """``context`` with ``<OTRS_NOTIFICATION_RECIPIENT_…>`` naming the recipient."""
+    recipient = {
+        "UserFirstname": first_name,
+        "UserLastname": last_name,
+        "UserFullname": f"{first_name} {last_name}".strip(),
     }
+    return dataclasses.replace(context, recipient=recipient)
 
 
 def message_for(messages: Mapping[str, Mapping[str, str]], language: str) -> Mapping[str, str]:

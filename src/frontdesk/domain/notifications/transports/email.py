@@ -3,6 +3,9 @@
 The Message-ID comes from the delivery key, so a trigger that is evaluated twice (a worker died
 after queuing) would produce the same message, and the outbox sends the stored bytes on every
 attempt.
+
+The subject carries the ticket number as ticket mail does (``Ticket::Hook``,
+``Ticket::SubjectFormat``), so an answer to a notification is recognised as a follow-up.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from email.utils import format_datetime, formataddr
 from typing import TYPE_CHECKING
 
 from frontdesk.core.clock import utcnow
+from frontdesk.domain.email.actions import subject_rules
+from frontdesk.domain.email.composing import ticket_subject
 from frontdesk.domain.notifications import settings
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.runtime import Tx
+from frontdesk.domain.tickets.models import Ticket
 
 if TYPE_CHECKING:
     from frontdesk.domain.notifications.transports import Recipient, Rendered
@@ -30,10 +36,16 @@ class EmailTransport:
         if not recipient.email:
             return
         sender = str(tx.setting(settings.SENDER_EMAIL))
+        ticket = await tx.session.get(Ticket, rendered.ticket_id)
+        # Header values never carry line breaks a user typed (they would end the header).
+        subject = " ".join(rendered.subject.split())
+        if ticket is not None:
+            subject = ticket_subject(subject, ticket.number, subject_rules(tx))
         raw = build_message(
             sender=sender,
             sender_name=str(tx.setting(settings.SENDER_NAME)),
             recipient=recipient,
+            subject=subject,
             rendered=rendered,
             domain=str(tx.setting(settings.FQDN)),
         )
@@ -53,13 +65,18 @@ def message_id(delivery_key: str, domain: str) -> str:
 
 
 def build_message(
-    *, sender: str, sender_name: str, recipient: Recipient, rendered: Rendered, domain: str
+    *,
+    sender: str,
+    sender_name: str,
+    recipient: Recipient,
+    subject: str,
+    rendered: Rendered,
+    domain: str,
 ) -> bytes:
     message = EmailMessage(policy=SMTP)
     message["From"] = formataddr((sender_name, sender))
     message["To"] = formataddr((recipient.name, recipient.email))
-    # Header values never carry line breaks a user typed (they would end the header).
-    message["Subject"] = " ".join(rendered.subject.split())
+    message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id(rendered.delivery_key, domain)
     message["Auto-Submitted"] = "auto-generated"

@@ -34,7 +34,6 @@ def done_messages(caller: Caller) -> dict[str, str]:
     return {
         "created": _("Ticket created."),
         "note": _("Note added."),
-        "reply": _("Reply sent."),
         "email": _("E-mail queued for sending."),
         "owner": _("Owner changed."),
         "state": _("State changed."),

@@ -1,4 +1,6 @@
-"""Actions from the ticket zoom: note, reply, owner, state, priority, move, lock."""
+"""Actions from the ticket zoom: note, owner, state, priority, move, lock.
+
+Answers to the customer go out from the e-mail compose screen (email_compose.py)."""
 
 from __future__ import annotations
 
@@ -70,26 +72,6 @@ async def add_note(ticket_id: int, request: Request, caller: AgentPage, tx: TxDe
         return await actions.do_add_article(tx, caller.actor, ticket_id, data)
 
     return await _zoom_action(request, tx, caller, ticket_id, "note", perform)
-
-
-@router.post("/agent/tickets/{ticket_id}/reply")
-async def add_reply(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
-    async def perform(form: FormData) -> object:
-        data = ArticleCreate.model_validate(
-            {
-                "channel": form_text(form, "channel") or "email",
-                "sender": "agent",
-                "subject": form_text(form, "subject"),
-                "body": form_text(form, "body"),
-                "visible_for_customer": True,
-                "attachments": await uploaded_attachments(form),
-            }
-        )
-        if data.channel not in ("email", "phone"):
-            raise ValidationFailed("channel", "A reply goes out by email or phone.")
-        return await actions.do_add_article(tx, caller.actor, ticket_id, data)
-
-    return await _zoom_action(request, tx, caller, ticket_id, "reply", perform)
 
 
 async def _change_ticket(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from frontdesk.domain.tickets.attachment_overview import (
     build_attachment_archive,
 )
 from frontdesk.domain.tickets.schemas import (
+    ArticleOut,
     AttachmentArchiveRequest,
 )
 from frontdesk.domain.tickets.settings import (
@@ -72,6 +74,23 @@ async def _zoom_view(tx: TxDep, caller: Caller, requested: str | None, *, rememb
     return "all" if view == "timeline" and not timeline_enabled else view
 
 
+def _answered_article_id(articles: Iterable[ArticleOut]) -> int | None:
+    """The article the header's "Reply" answers: the customer's newest one, else the newest
+    the customer saw; None (a fresh e-mail to the customer) when there is neither."""
+    visible = sorted(
+        (a for a in articles if a.visible_for_customer), key=lambda a: (a.created_at, a.id)
+    )
+    from_customer = [a for a in visible if a.sender == "customer"]
+    chosen = from_customer or visible
+    return chosen[-1].id if chosen else None
+
+
+def _reply_url(ticket_id: int, article_id: int | None) -> str:
+    if article_id is None:
+        return f"/agent/tickets/{ticket_id}/email"
+    return f"/agent/tickets/{ticket_id}/email?mode=reply&article_id={article_id}"
+
+
 async def zoom_page(
     request: Request,
     tx: TxDep,
@@ -114,6 +133,9 @@ async def zoom_page(
             context["event_types"] = list(EVENT_TYPES.values())
             context["shown"] = shown
             context["shown_step"] = TIMELINE_PAGE_ITEMS
+            context["article_mail"] = await ticket_mail_info(tx.session, ticket.id)
+            # Only the shown (newest) events' articles are loaded: the answer is among them.
+            answered = _answered_article_id(context["timeline"].articles.values())
             newly_seen = [i.article_id for i in context["timeline"].items if i.unread]
         else:
             context["history"] = await queries.ticket_history(tx.session, ticket)
@@ -124,6 +146,7 @@ async def zoom_page(
             context["unread_ids"] = await queries.unread_article_ids(
                 tx.session, caller.actor, ticket.id, [a.id for a in articles]
             )
+            answered = _answered_article_id(articles)
             shown_articles = articles
             if view == "one" and articles:
                 wanted = params.get("article_id", "")
@@ -132,6 +155,7 @@ async def zoom_page(
                 )
                 shown_articles = [context["article"]]
             newly_seen = [a.id for a in shown_articles if a.id in context["unread_ids"]]
+        context["reply_url"] = _reply_url(ticket.id, answered)
         await actions.do_mark_articles_seen(tx, caller.actor, ticket.id, newly_seen)
     except DomainError as exc:
         return await agent_error_page(request, tx, caller, exc, "queues")
