@@ -69,6 +69,8 @@ ADMIN_SCREENS = (
     "templates",
     "auto-responses",
     "notifications",
+    "mail-accounts",
+    "postmaster-filters",
 )
 
 
@@ -132,6 +134,12 @@ PAGES: tuple[PageCase, ...] = (
     PageCase("/admin", "agent", fixed("/admin")),
     PageCase("/admin/style-guide", "agent", fixed("/admin/style-guide")),
     PageCase("/admin/mail-queue", "agent", fixed("/admin/mail-queue")),
+    PageCase(
+        "/admin/mail-accounts/{account_id}/fetch",
+        "agent",
+        lambda data: f"/admin/mail-accounts/{data['items']['mail-accounts']}/fetch",
+    ),
+    PageCase("/admin/mail-failures", "agent", fixed("/admin/mail-failures")),
     *admin_cases(),
     PageCase(
         "/admin/templates/{item_id}/attachments",
@@ -214,6 +222,7 @@ NOT_PAGES = {
     "/public/chat/widget-config": "JSON for the embed widget",
     "/public/chat/theme.css": "the public chat's colours as CSS",
     "/admin/sysconfig/deployments/{deployment_id}/export": "a YAML file",
+    "/admin/mail-failures/{failure_id}/source": "a failed mail's raw message",
 }
 
 
@@ -313,6 +322,26 @@ def seed(live_server: LiveServer) -> dict[str, Any]:
                 "text": "Hello <OTRS_CUSTOMER_REALNAME>",
                 "system_address_id": address["id"],
                 "queue_ids": [RAW],
+            },
+        )
+        post(
+            "/api/v1/mail-accounts",
+            {
+                "type": "imaps",
+                "host": "mail.example.com",
+                "port": 993,
+                "login": "support <at> example",
+                "password": "never-shown-1",
+                "dispatch": "queue",
+                "queue_id": RAW,
+            },
+        )
+        post(
+            "/api/v1/postmaster-filters",
+            {
+                "name": "Invoices <to> Misc",
+                "match": [{"header": "Subject", "pattern": "invoice", "negate": False}],
+                "set": {"queue": "Misc"},
             },
         )
         ticket = post(
