@@ -12,6 +12,8 @@ from sqlalchemy import func, select, update
 from frontdesk.core.clock import utcnow
 from frontdesk.db.unit_of_work import unit_of_work
 from frontdesk.domain.accounts.models import AuthToken
+from frontdesk.domain.chat.actions import event_log as chat_event_log
+from frontdesk.domain.chat.actions import messages as chat_messages
 from frontdesk.domain.chat.models import ChatEvent, ChatMember
 from frontdesk.domain.tickets.models import Article
 from frontdesk.web.state import WebState
@@ -592,7 +594,14 @@ async def test_chat_disabled_refuses_every_call(desk: Desk) -> None:
     assert await count(desk.web, ChatEvent) == before
 
 
-async def test_abuse_limits_answer_429_and_store_nothing(desk: Desk) -> None:
+async def test_abuse_limits_answer_429_and_store_nothing(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One frozen instant for the messages and the rate check: on a loaded machine the four
+    # messages may otherwise take longer than the one-second window they are counted in.
+    frozen = utcnow()
+    monkeypatch.setattr(chat_messages, "utcnow", lambda: frozen)
+    monkeypatch.setattr(chat_event_log, "utcnow", lambda: frozen)
     await set_settings(desk.web, {"ChatEngine::MessagesPerSecond": 3})  # the first one counts
     chat_id, visitor = await desk.accepted_public_chat()
     assert (await desk.say(chat_id, visitor, "1")).status_code == 201
