@@ -110,6 +110,8 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# A wrong password is answered at once, not after the default two-second delay.
+auth_failure_delay = 0
 mail_location = maildir:{root}/mail/%u
 default_internal_user = {internal_user}
 default_internal_group = {group}
@@ -150,6 +152,12 @@ service submission-login {{
 service lmtp {{
   unix_listener lmtp {{
     mode = 0600
+  }}
+}}
+# No growing per-IP penalty after a wrong password: every test connects from 127.0.0.1.
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
   }}
 }}
 """
