@@ -95,6 +95,7 @@ async def test_worker_runs_the_feature_jobs_and_stops_cleanly(db_url: str, tmp_p
         "jobs.housekeeping",
         "accounts.housekeeping",
         "tickets.pending_auto_close",
+        "tickets.unlock_timeout",
         "chat.housekeeping",
         "outbox.deliver",
         "escalations.announce",

@@ -147,6 +147,7 @@ async def test_queue_create_read_update_delete(
             "first_response_minutes": 120,
             "first_response_notify": 75,
             "solution_minutes": 2400,
+            "unlock_timeout": 90,
         },
     )
     queue_id = created["id"]
@@ -165,6 +166,7 @@ async def test_queue_create_read_update_delete(
         "update_notify": None,
         "solution_minutes": 2400,
         "solution_notify": None,
+        "unlock_timeout": 90,
         "comment": "Leads",
         "valid": True,
     }
@@ -189,6 +191,7 @@ async def test_queue_create_read_update_delete(
             "valid": False,
             "first_response_minutes": None,
             "update_minutes": 60,
+            "unlock_timeout": 0,
         },
         headers=admin_headers,
     )
@@ -208,6 +211,7 @@ async def test_queue_create_read_update_delete(
         "update_notify": None,
         "solution_minutes": 2400,
         "solution_notify": None,
+        "unlock_timeout": 0,
         "comment": None,
         "valid": False,
     }
@@ -229,6 +233,58 @@ async def test_queue_create_read_update_delete(
         changed("queue", queue_id, "updated"),
         changed("queue", queue_id, "deleted"),
     ]
+
+
+async def test_a_queue_unlock_timeout_is_whole_minutes_from_zero(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState, events: RecordedEvents
+) -> None:
+    default = await create(client, admin_headers, "queues", {"name": "Hotline", "group_id": 1})
+    assert default["unlock_timeout"] == 0
+    before = await snapshot(web)
+    events.clear()
+    not_whole = "Input should be a valid integer, got a number with a fractional part"
+    for value, message in (
+        (-1, "Input should be greater than or equal to 0"),
+        (1.5, not_whole),
+        ("soon", "Input should be a valid integer, unable to parse string as an integer"),
+        (None, "Value error, must not be null"),
+    ):
+        patched = await client.patch(
+            f"/api/v1/queues/{default['id']}", json={"unlock_timeout": value}, headers=admin_headers
+        )
+        assert error_of(patched) == (
+            422,
+            "validation_failed",
+            [{"field": "unlock_timeout", "message": message}],
+        ), value
+    created = await client.post(
+        "/api/v1/queues",
+        json={"name": "Ghost", "group_id": 1, "unlock_timeout": 2.5},
+        headers=admin_headers,
+    )
+    assert error_of(created) == (
+        422,
+        "validation_failed",
+        [{"field": "unlock_timeout", "message": not_whole}],
+    )
+    assert await snapshot(web) == before
+    assert list(events) == []
+
+    patched = await client.patch(
+        f"/api/v1/queues/{default['id']}", json={"unlock_timeout": 45}, headers=admin_headers
+    )
+    assert patched.status_code == 200
+    fetched = await client.get(f"/api/v1/queues/{default['id']}", headers=admin_headers)
+    assert fetched.json()["unlock_timeout"] == 45
+    document = (await client.get("/api/openapi.json")).json()
+    field = document["components"]["schemas"]["QueueUpdate"]["properties"]["unlock_timeout"]
+    assert field["anyOf"][0] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 10_000_000,
+        "description": "Working minutes a locked ticket may go untouched by its owner before it"
+        " is unlocked (0: never).",
+    }
 
 
 async def test_queue_group_must_exist(

@@ -280,9 +280,16 @@ async def test_add_a_group_a_queue_a_service_and_an_sla(
 
     queue_form = await client.get("/admin/queues/new")
     assert f'<option value="{support["id"]}">support</option>' in queue_form.text
+    assert 'id="unlock_timeout" name="unlock_timeout" type="number"' in queue_form.text
     response = await client.post(
         "/admin/queues/new",
-        data={"csrf_token": csrf, "name": "Hotline", "group_id": str(support["id"]), "valid": "1"},
+        data={
+            "csrf_token": csrf,
+            "name": "Hotline",
+            "group_id": str(support["id"]),
+            "unlock_timeout": "30",
+            "valid": "1",
+        },
     )
     assert_created(response, "queues")
     listed = await client.get("/admin/queues")
@@ -295,6 +302,7 @@ async def test_add_a_group_a_queue_a_service_and_an_sla(
         None,
         True,
     )
+    assert hotline["unlock_timeout"] == 30
 
     response = await client.post(
         "/admin/services/new", data={"csrf_token": csrf, "name": "Email", "valid": "1"}
@@ -412,6 +420,23 @@ async def test_bad_forms_show_inline_errors_and_store_nothing(
     )
     assert bad_minutes.status_code == 422
     assert field_error(bad_minutes.text, "first_response_minutes") is not None
+
+    for typed, message in (
+        ("-5", "Input should be greater than or equal to 0"),
+        ("1.5", "Input should be a valid integer, unable to parse string as an integer"),
+    ):
+        bad_timeout = await client.post(
+            "/admin/queues/new",
+            data={
+                "csrf_token": csrf,
+                "name": "Hotline",
+                "group_id": str(USERS_GROUP_ID),
+                "unlock_timeout": typed,
+            },
+        )
+        assert bad_timeout.status_code == 422
+        assert field_error(bad_timeout.text, "unlock_timeout") == message
+        assert f'name="unlock_timeout" type="number" value="{typed}"' in bad_timeout.text
 
     no_group = await client.post("/admin/queues/new", data={"csrf_token": csrf, "name": "Nowhere"})
     assert no_group.status_code == 422

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email.policy import default
 
 import pytest
 
@@ -112,6 +114,47 @@ def test_a_plain_message_renders_with_crlf_and_encoded_names() -> None:
         b"MIME-Version: 1.0\r\n"
         b"\r\n"
         b"Gr\xc3\xbc\xc3\x9fe\r\n"
+    )
+
+
+def _subject_lines(subject: str) -> bytes:
+    raw = render_message(
+        OutgoingMail(
+            sender=Mailbox("support@example.com"),
+            to=[Mailbox("cora@example.com")],
+            subject=subject,
+            body="Hello\n",
+            message_id="<1.2@example.com>",
+            date=datetime(2026, 12, 7, 9, 0, tzinfo=UTC),
+        )
+    )
+    head = raw.split(b"\r\n\r\n")[0] + b"\r\n"
+    assert str(message_from_bytes(raw, policy=default)["Subject"]) == subject
+    return head[head.index(b"Subject:") : head.index(b"Date:")]
+
+
+def test_a_folded_subject_keeps_its_first_word_on_the_subject_line() -> None:
+    # 74 characters: too long after "Subject: ", short enough for a line of its own, which is
+    # where Python's folder put it ("Subject:" CRLF " [Ticket#…"): a leading blank unfolded.
+    assert _subject_lines(
+        "[Ticket#2026120710000001] Unlocked Ticket Follow-Up: Printer on fire again"
+    ) == (
+        b"Subject: [Ticket#2026120710000001] Unlocked Ticket Follow-Up: Printer on fire\r\n"
+        b" again\r\n"
+    )
+    assert _subject_lines("[Ticket#7] Printer") == b"Subject: [Ticket#7] Printer\r\n"
+    # Non-ASCII words are encoded one by one, the spaces around them kept once.
+    assert _subject_lines(
+        "[Ticket#2026120710000001] Grüße aus München: der Drucker brennt schon wieder seit"
+        " heute früh"
+    ) == (
+        b"Subject: [Ticket#2026120710000001] =?utf-8?q?Gr=C3=BC=C3=9Fe?= aus\r\n"
+        b" =?utf-8?q?M=C3=BCnchen=3A?= der Drucker brennt schon wieder seit heute\r\n"
+        b" =?utf-8?q?fr=C3=BCh?=\r\n"
+    )
+    # A word longer than a line is encoded in pieces that fit.
+    assert _subject_lines("x" * 90 + " end") == (
+        b"Subject: =?utf-8?q?" + b"x" * 57 + b"?=\r\n =?utf-8?q?" + b"x" * 33 + b"?= end\r\n"
     )
 
 

@@ -8,9 +8,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.headerregistry import Address
+from email import base64mime, quoprimime
+from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, Policy
 from email.utils import format_datetime, getaddresses, make_msgid
 
 from email_validator import EmailNotValidError, validate_email
@@ -184,8 +185,85 @@ def threading_after(message_id: str | None, references: str) -> tuple[str | None
     return message_id, [*chain, message_id]
 
 
+# RFC 5322 2.1.1: a header line should stay within 78 characters; RFC 2047 2: an encoded word
+# within 75.
+_LINE_LENGTH = 78
+_ENCODED_WORD_LENGTH = 75
+
+
+def _needs_encoding(word: str) -> bool:
+    """Beyond printable ASCII, text a reader would decode ("=?…?="), or too long for a line."""
+    return not (word.isascii() and word.isprintable()) or "=?" in word or len(word) >= _LINE_LENGTH
+
+
+def _encoded_word(text: str) -> str:
+    """UTF-8 text as one encoded word: Q (readable) unless base64 is 5 or more shorter, as
+    Python's own folder chooses."""
+    data = text.encode("utf-8")
+    q, b = quoprimime.header_encode(data, "utf-8"), base64mime.header_encode(data, "utf-8")
+    return q if len(q) - len(b) < 5 else b
+
+
+def fold_unstructured(name: str, value: str, linesep: str = "\r\n") -> str:
+    """``name: value`` folded at spaces into lines of at most 78 characters, non-ASCII words as
+    RFC 2047 encoded words; with the line ending.
+
+    The first word always stays on the name's line (a first word too long for it makes that
+    line longer than 78, within the 998 allowed). Python's folder moves a value that fits one
+    line but not after the name (70 to 77 characters after "Subject: ") to a continuation line,
+    "Subject:" CRLF " text", which unfolds to a subject with a leading blank. Runs of
+    whitespace become one space (subjects come normalised anyway).
+    """
+    lines = [f"{name}:"]
+
+    def place(token: str) -> None:
+        if lines == [f"{name}:"] or len(lines[-1]) + 1 + len(token) <= _LINE_LENGTH:
+            lines[-1] += " " + token
+        else:
+            lines.append(" " + token)
+
+    words = value.split()
+    index = 0
+    while index < len(words):
+        if not _needs_encoding(words[index]):
+            place(words[index])
+            index += 1
+            continue
+        end = index
+        while end < len(words) and _needs_encoding(words[end]):
+            end += 1
+        # Neighbouring encoded words join without the space between them, so a run of words
+        # to encode is encoded whole (its spaces inside), split only to fit the lines.
+        text = " ".join(words[index:end])
+        index = end
+        while text:
+            room = _LINE_LENGTH - len(lines[-1]) - 1
+            if room < len(_encoded_word(text[0])):
+                room = _LINE_LENGTH - 1
+            room = min(room, _ENCODED_WORD_LENGTH)
+            size = 1
+            while size < len(text) and len(_encoded_word(text[: size + 1])) <= room:
+                size += 1
+            place(_encoded_word(text[:size]))
+            text = text[size:]
+    return linesep.join(lines) + linesep
+
+
+class _SubjectHeader(UnstructuredHeader, BaseHeader):
+    """The Subject header, parsed as Python parses it, folded by ``fold_unstructured``."""
+
+    def fold(self, *, policy: Policy) -> str:
+        return fold_unstructured(self.name, str(self), policy.linesep)
+
+
+_HEADERS = HeaderRegistry()
+_HEADERS.map_to_type("subject", _SubjectHeader)
+# SMTP (CRLF) with our Subject folding; every other header as Python folds it.
+MAIL_POLICY = SMTP.clone(header_factory=_HEADERS)
+
+
 def build_message(mail: OutgoingMail) -> EmailMessage:
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = Address(mail.sender.display_name, addr_spec=mail.sender.email)
     message["To"] = [Address(m.display_name, addr_spec=m.email) for m in mail.to]
     if mail.cc:
@@ -211,4 +289,4 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
 
 def render_message(mail: OutgoingMail) -> bytes:
     """The exact bytes that are stored and delivered (CRLF line ends)."""
-    return build_message(mail).as_bytes(policy=SMTP)
+    return build_message(mail).as_bytes(policy=MAIL_POLICY)

@@ -189,6 +189,7 @@ async def do_create_queue(tx: Tx, actor: Actor, data: QueueCreate) -> QueueOut:
         signature_id=data.signature_id,
         follow_up=data.follow_up,
         **data.model_dump(include=set(ESCALATION_TARGETS)),
+        unlock_timeout=data.unlock_timeout,
         comment=data.comment,
         valid=data.valid,
     )
@@ -214,7 +215,7 @@ async def do_update_queue(tx: Tx, actor: Actor, queue_id: int, data: QueueUpdate
     queue = await check_update_queue(tx, actor, queue_id, data)
     _apply(queue, data, ("name", "group_id", "business_calendar_id", "comment", "valid"))
     _apply(queue, data, ("system_address_id", "salutation_id", "signature_id", "follow_up"))
-    _apply(queue, data, ESCALATION_TARGETS)
+    _apply(queue, data, (*ESCALATION_TARGETS, "unlock_timeout"))
     await _flush(tx.session, NameTaken("queue", queue.name))
     _emit(tx, "queue", queue.id, "updated")
     return QueueOut.of(queue)

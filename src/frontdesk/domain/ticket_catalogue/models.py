@@ -49,6 +49,9 @@ class Queue(Timestamps, Base):
     update_notify: Mapped[int | None]
     solution_minutes: Mapped[int | None]
     solution_notify: Mapped[int | None]
+    # OTRS "Unlock timeout": working minutes a locked ticket may go untouched by its owner
+    # before the tickets job unlocks it (0: never).
+    unlock_timeout: Mapped[int] = mapped_column(default=0, server_default="0")
     comment: Mapped[str | None] = mapped_column(String(250))
     valid: Mapped[bool] = mapped_column(default=True)
 

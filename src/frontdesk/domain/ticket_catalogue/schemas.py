@@ -35,6 +35,16 @@ Minutes = Annotated[int, Field(ge=0, le=10_000_000)] | None
 DialogMessage = Annotated[str, StringConstraints(max_length=10_000)] | None
 # When to warn before an escalation, as percent of its target time (OTRS FirstResponseNotify, …).
 NotifyPercent = Annotated[int, Field(ge=1, le=99)] | None
+# A queue's unlock timeout in working minutes (OTRS "Unlock timeout"; 0: never unlock).
+UnlockTimeout = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=10_000_000,
+        description="Working minutes a locked ticket may go untouched by its owner before it is"
+        " unlocked (0: never).",
+    ),
+]
 
 
 def _check_state_type(value: str | None) -> str | None:
@@ -78,6 +88,7 @@ class QueueCreate(InputModel):
     update_notify: NotifyPercent = None
     solution_minutes: Minutes = None
     solution_notify: NotifyPercent = None
+    unlock_timeout: UnlockTimeout = 0
     comment: Comment = None
     valid: bool = True
 
@@ -99,11 +110,12 @@ class QueueUpdate(InputModel):
     update_notify: NotifyPercent = None
     solution_minutes: Minutes = None
     solution_notify: NotifyPercent = None
+    unlock_timeout: UnlockTimeout | None = None
     comment: Comment = None
     valid: bool | None = None
 
     _not_null = field_validator("name", "group_id", "valid")(_refuse_null)
-    _follow_up_not_null = field_validator("follow_up")(_refuse_null)
+    _follow_up_not_null = field_validator("follow_up", "unlock_timeout")(_refuse_null)
 
 
 class StateCreate(InputModel):
@@ -223,6 +235,7 @@ class QueueOut(BaseModel):
     update_notify: int | None
     solution_minutes: int | None
     solution_notify: int | None
+    unlock_timeout: int
     comment: str | None
     valid: bool
     created_at: str
@@ -245,6 +258,7 @@ class QueueOut(BaseModel):
             update_notify=queue.update_notify,
             solution_minutes=queue.solution_minutes,
             solution_notify=queue.solution_notify,
+            unlock_timeout=queue.unlock_timeout,
             comment=queue.comment,
             valid=queue.valid,
             created_at=_stamp(queue.created_at),

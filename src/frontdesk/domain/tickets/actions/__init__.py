@@ -62,6 +62,10 @@ from frontdesk.domain.tickets.actions.resolving import (
     resolve_valid,
 )
 from frontdesk.domain.tickets.actions.seen import check_mark_articles_seen, do_mark_articles_seen
+from frontdesk.domain.tickets.actions.unlock_timeout import (
+    UNLOCK_STATE_TYPES,
+    do_unlock_timed_out_tickets,
+)
 from frontdesk.domain.tickets.actions.updates import (
     Change,
     UpdatePlan,
@@ -76,6 +80,7 @@ __all__ = [
     "PENDING_AUTO_TARGETS",
     "PENDING_STATE_TYPES",
     "REOPEN_STATE",
+    "UNLOCK_STATE_TYPES",
     "UNSETTABLE_STATE_TYPES",
     "ZOOM_PREFERENCES",
     "ArticleDraft",
@@ -102,6 +107,7 @@ __all__ = [
     "do_create_ticket_from_mail",
     "do_mark_articles_seen",
     "do_set_zoom_preference",
+    "do_unlock_timed_out_tickets",
     "do_update_ticket",
     "normalize_content_type",
     "prepare_article",

@@ -300,6 +300,16 @@ SCREENS: dict[str, AdminScreen] = {
                     hint=ui_text("What a customer's reply to a closed ticket does."),
                 ),
                 *ESCALATION_FIELDS,
+                FormField(
+                    "unlock_timeout",
+                    ui_text("Unlock timeout (minutes)"),
+                    "number",
+                    "omit",
+                    hint=ui_text(
+                        "Working minutes a locked ticket may go untouched by its owner before"
+                        " it is unlocked; 0: never."
+                    ),
+                ),
                 COMMENT_FIELD,
             ),
             columns=(
