@@ -53,9 +53,7 @@ class Scene:
             numbers = set(await session.scalars(select(Ticket.number)))
         received = []
         for item in self.relay.received:
-            # A subject that fills the first line is folded before its first word; unfolded,
-            # that leaves a leading blank (mail programs drop it).
-            subject = str(parse(item.data)["Subject"]).lstrip()
+            subject = str(parse(item.data)["Subject"])
             tagged = re.fullmatch(r"\[Ticket#(\d+)\] (.*)", subject)
             assert tagged is not None and tagged[1] in numbers, subject
             received += [(recipient, tagged[2]) for recipient in item.recipients]

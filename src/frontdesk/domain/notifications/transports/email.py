@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 from typing import TYPE_CHECKING
 
 from frontdesk.core.clock import utcnow
 from frontdesk.domain.email.actions import subject_rules
-from frontdesk.domain.email.composing import ticket_subject
+from frontdesk.domain.email.composing import MAIL_POLICY, ticket_subject
 from frontdesk.domain.notifications import settings
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.runtime import Tx
@@ -73,7 +72,8 @@ def build_message(
     rendered: Rendered,
     domain: str,
 ) -> bytes:
-    message = EmailMessage(policy=SMTP)
+    # The product's policy folds a long subject after its first word (no leading blank).
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = formataddr((sender_name, sender))
     message["To"] = formataddr((recipient.name, recipient.email))
     message["Subject"] = subject
@@ -82,4 +82,4 @@ def build_message(
     message["Auto-Submitted"] = "auto-generated"
     message["X-Frontdesk-Loop"] = "yes"
     message.set_content(rendered.body, charset="utf-8")
-    return message.as_bytes()
+    return message.as_bytes(policy=MAIL_POLICY)
