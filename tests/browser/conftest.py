@@ -6,13 +6,16 @@ database test), so the browser exercises exactly what an installation runs.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -30,16 +33,100 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 
 # Assertions wait for the page; a loaded CI machine needs more than Playwright's default 5 s.
 expect.set_options(timeout=15_000)
 
 
+class ServerLauncher:
+    """The worker's launcher process (tests/browser/server_launcher.py): it forks servers that
+    have the application imported already, which saves seconds per browser test."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.browser.server_launcher"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._read()["ready"]
+
+    def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the server launcher exited ({self.process.wait(timeout=10)})")
+        return dict(json.loads(line))
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def start(self, env: dict[str, str], log: Path) -> LaunchedServer:
+        return LaunchedServer(
+            self, int(self.ask({"op": "start", "env": env, "log": str(log)})["pid"])
+        )
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+@dataclass
+class LaunchedServer:
+    """A forked ``frontdesk serve``, handled like a ``subprocess.Popen``."""
+
+    launcher: ServerLauncher
+    pid: int
+    returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.launcher.ask({"op": "poll", "pid": self.pid})["returncode"]
+        return self.returncode
+
+    def wait(self, timeout: float) -> int:
+        if self.returncode is None:
+            request = {"op": "wait", "pid": self.pid, "timeout": timeout}
+            self.returncode = self.launcher.ask(request)["returncode"]
+        if self.returncode is None:
+            raise subprocess.TimeoutExpired(f"frontdesk serve (pid {self.pid})", timeout)
+        return self.returncode
+
+    def send_signal(self, number: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, number)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def server_launcher() -> Iterator[ServerLauncher]:
+    launcher = ServerLauncher()
+    yield launcher
+    launcher.close()
+
+
 @dataclass
 class LiveServer:
     url: str
-    process: subprocess.Popen[bytes]
+    process: LaunchedServer
     log: Path
 
     def api(self) -> httpx.Client:
@@ -57,7 +144,7 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(
-    db_url: str, tmp_path: Path, request: pytest.FixtureRequest
+    db_url: str, tmp_path: Path, request: pytest.FixtureRequest, server_launcher: ServerLauncher
 ) -> Iterator[LiveServer]:
     port = reserve_port()
     log = tmp_path / "server.log"
@@ -74,10 +161,7 @@ def live_server(
         "FRONTDESK_LOG_LEVEL": "WARNING",
     }
     env.pop("FRONTDESK_REDIS_URL", None)
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "frontdesk.cli", "serve"], env=env, stdout=out, stderr=out
-        )
+    process = server_launcher.start(env, log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60  # generous: a busy CI machine starts Python slowly
     while time.monotonic() < deadline:
