@@ -218,10 +218,11 @@ async def ingest(tx: Tx, raw: bytes, source: MailSource) -> Stored | Ignored:
             return Stored(ticket_id=ticket_id, article_id=created.id, follow_up=True)
         new_ticket_kind = "reply_new_ticket_on_closed"  # new_ticket: a closed one stays closed
 
+    queue = await _queue(tx, source, values.get("queue"), mail)
     ticket = await do_create_ticket_from_mail(
         tx,
         title=mail.subject,
-        queue_id=await _queue_id(tx, source, values.get("queue"), mail),
+        queue_id=queue.id,
         customer_user=customer_user,
         article=article,
         state=await _named(session, TicketState, values.get("state")),
@@ -347,33 +348,43 @@ async def _customer_user(
     )
 
 
-async def _queue_id(tx: Tx, source: MailSource, name: Any, mail: ParsedMail) -> int:
+async def _queue(tx: Tx, source: MailSource, name: Any, mail: ParsedMail) -> Queue:
     """A filter's queue, else the account's fixed queue (dispatch "queue") or the queue of the
-    first system address among the recipients (dispatch "recipient"), else the default queue."""
+    first system address among the recipients (dispatch "recipient"), else the default queue.
+
+    The queue itself, not its id: while the caller holds it, creating the ticket finds it in
+    the session instead of reading it again."""
     session = tx.session
     if name:
-        by_name = await _valid_id(session, Queue, str(name))
+        by_name = await _valid_queue(session, str(name))
         if by_name is not None:
             return by_name
         log.warning("mail_filter_unknown_queue", queue=str(name))
     if source.dispatch == "queue" and source.queue_id is not None:
         queue = await session.get(Queue, source.queue_id)
         if queue is not None and queue.valid:
-            return queue.id
+            return queue
     if source.dispatch == "recipient":
         for address in await _system_addresses_of(session, mail.recipients):
             if address is not None:
                 queue = await session.get(Queue, address.queue_id)
                 if queue is not None and queue.valid:
-                    return queue.id
-    default = await _valid_id(session, Queue, str(tx.setting(DEFAULT_QUEUE)))
+                    return queue
+    default = await _valid_queue(session, str(tx.setting(DEFAULT_QUEUE)))
     if default is not None:
         return default
     first = await session.scalar(
-        select(Queue.id).where(Queue.valid.is_(True)).order_by(Queue.id).limit(1)
+        select(Queue).where(Queue.valid.is_(True)).order_by(Queue.id).limit(1)
     )
     assert first is not None, "an installation has at least one valid queue"
     return first
+
+
+async def _valid_queue(session: AsyncSession, name: str) -> Queue | None:
+    found: Queue | None = await session.scalar(
+        select(Queue).where(Queue.name == name.strip(), Queue.valid.is_(True))
+    )
+    return found
 
 
 async def _system_addresses_of(
