@@ -86,9 +86,9 @@ async def _contacts(session: AsyncSession, ticket_id: int) -> tuple[Contact, ...
 
 async def ticket_escalation(session: AsyncSession, ticket: Ticket) -> Escalation:
     """The ticket's escalation as the rules compute it from what is stored now."""
-    state_type = await session.scalar(
-        select(TicketState.state_type).where(TicketState.id == ticket.state_id)
-    )
+    # By primary key: the write that called this has usually loaded the state already.
+    state = await session.get(TicketState, ticket.state_id)
+    state_type = state.state_type if state is not None else None
     if state_type is None or state_type in NON_ESCALATING_STATE_TYPES:
         return Escalation()
     queue = await session.get(Queue, ticket.queue_id)

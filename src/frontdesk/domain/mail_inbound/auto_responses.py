@@ -98,11 +98,13 @@ async def send_auto_response(
     if reason is not None:
         bound.info("auto_response_skipped", reason=reason)
         return False
-    if await system_address_by_email(tx.session, recipient) is not None:
-        bound.info("auto_response_skipped", reason="own_address")
-        return False
+    # The queue's response first: most queues send none, and then whether the sender is one
+    # of our own addresses needs no query.
     response = await auto_response_for(tx.session, ticket.queue_id, kind)
     if response is None:
+        return False
+    if await system_address_by_email(tx.session, recipient) is not None:
+        bound.info("auto_response_skipped", reason="own_address")
         return False
     sender = await tx.session.get(SystemAddress, response.system_address_id)
     if sender is None or not sender.valid:

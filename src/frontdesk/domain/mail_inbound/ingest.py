@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from frontdesk.bus.bus import drop_events_after, queued_events
 from frontdesk.db.case_insensitive import equals_ignoring_case
-from frontdesk.db.unit_of_work import unit_of_work
+from frontdesk.db.unit_of_work import commit, rollback
 from frontdesk.domain.accounts.models import CustomerUser
 from frontdesk.domain.email.models import ArticleMail
 from frontdesk.domain.email.queries import received_message_exists, ticket_of_message_ids
@@ -33,7 +33,8 @@ from frontdesk.domain.mail_inbound.filters import run_filters, trusted_header_va
 from frontdesk.domain.mail_inbound.models import ReceivedMailFailure
 from frontdesk.domain.mail_inbound.parsing import ParsedMail, parse_mail
 from frontdesk.domain.mail_inbound.settings import DEFAULT_QUEUE
-from frontdesk.domain.mail_setup.queries import queue_mail_profile, system_address_by_email
+from frontdesk.domain.mail_setup.models import SystemAddress
+from frontdesk.domain.mail_setup.queries import queue_mail_profile
 from frontdesk.domain.runtime import Runtime, Tx
 from frontdesk.domain.ticket_catalogue.models import Priority, Queue, TicketState, TicketType
 from frontdesk.domain.tickets.actions import (
@@ -49,6 +50,8 @@ from frontdesk.domain.tickets.models import Article, Ticket
 log = structlog.get_logger(__name__)
 
 DEFAULT_TICKET_HOOK = "Ticket#"
+# Recipients looked up per query (each takes two bind parameters; the databases cap them).
+ADDRESSES_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,35 @@ async def receive_mail(
     raw: bytes,
     source: MailSource | None = None,
 ) -> Outcome:
-    """Process one message in a transaction of its own (committed on return)."""
-    async with unit_of_work(session_factory) as session:
-        return await receive_in(Tx(session=session, runtime=runtime), raw, source)
+    """Process one message in a transaction of its own (committed on return).
+
+    The same as ``receive_in`` in a fresh transaction, without its savepoint: nothing else is
+    in this transaction, so a failure rolls the whole of it back and stores the failure in the
+    next one (two statements fewer per message than a savepoint)."""
+    source = source or MailSource()
+    async with session_factory() as session:
+        tx = Tx(session=session, runtime=runtime)
+        try:
+            result: Stored | Ignored | Exception = await ingest(tx, raw, source)
+            await session.flush()  # what a savepoint's release would flush, caught the same
+        except Exception as error:  # anything at all: the mail must not be lost
+            await rollback(session)
+            log.exception("mail_processing_failed", account_id=source.account_id, size=len(raw))
+            result = error
+        except BaseException:
+            await rollback(session)
+            raise
+        try:
+            if isinstance(result, Exception):
+                failure = await store_failure(tx, raw, describe(result), source.account_id)
+                outcome: Outcome = Failed(failure_id=failure.id, error=failure.error)
+            else:
+                outcome = result
+            await commit(session)
+        except BaseException:
+            await rollback(session)
+            raise
+        return outcome
 
 
 async def receive_in(tx: Tx, raw: bytes, source: MailSource | None = None) -> Outcome:
@@ -172,9 +201,12 @@ async def ingest(tx: Tx, raw: bytes, source: MailSource) -> Stored | Ignored:
     new_ticket_kind = "reply_new_ticket"
     ticket_id = await find_follow_up_ticket(tx, mail)
     if ticket_id is not None:
-        policy = await _follow_up_policy(tx, ticket_id)
         answered = await session.get(Ticket, ticket_id)
         assert answered is not None
+        # Held for the rest of the message: the session maps loaded rows weakly, and the
+        # follow-up and its escalation read this state again (from the map while it is held).
+        answered_state = await session.get(TicketState, answered.state_id)
+        policy = await _follow_up_policy(tx, answered, answered_state)
         if policy == "reject":
             await send_auto_response(tx, answered, mail, "reply_reject", hook)
             log.info("mail_follow_up_rejected", ticket_id=ticket_id, message_id=mail.message_id)
@@ -186,10 +218,11 @@ async def ingest(tx: Tx, raw: bytes, source: MailSource) -> Stored | Ignored:
             return Stored(ticket_id=ticket_id, article_id=created.id, follow_up=True)
         new_ticket_kind = "reply_new_ticket_on_closed"  # new_ticket: a closed one stays closed
 
+    queue = await _queue(tx, source, values.get("queue"), mail)
     ticket = await do_create_ticket_from_mail(
         tx,
         title=mail.subject,
-        queue_id=await _queue_id(tx, source, values.get("queue"), mail),
+        queue_id=queue.id,
         customer_user=customer_user,
         article=article,
         state=await _named(session, TicketState, values.get("state")),
@@ -202,12 +235,9 @@ async def ingest(tx: Tx, raw: bytes, source: MailSource) -> Stored | Ignored:
     return Stored(ticket_id=ticket.id, article_id=first_article, follow_up=False)
 
 
-async def _follow_up_policy(tx: Tx, ticket_id: int) -> str:
+async def _follow_up_policy(tx: Tx, ticket: Ticket, state: TicketState | None) -> str:
     """What a follow-up does: "possible" (add, reopening a closed ticket), or — only for a
-    closed ticket — what its queue says ("reject", "new_ticket")."""
-    ticket = await tx.session.get(Ticket, ticket_id)
-    assert ticket is not None
-    state = await tx.session.get(TicketState, ticket.state_id)
+    closed ticket (``state`` is its state) — what its queue says ("reject", "new_ticket")."""
     if state is None or state.state_type != "closed":
         return "possible"
     profile = await queue_mail_profile(tx.session, ticket.queue_id)
@@ -318,34 +348,67 @@ async def _customer_user(
     )
 
 
-async def _queue_id(tx: Tx, source: MailSource, name: Any, mail: ParsedMail) -> int:
+async def _queue(tx: Tx, source: MailSource, name: Any, mail: ParsedMail) -> Queue:
     """A filter's queue, else the account's fixed queue (dispatch "queue") or the queue of the
-    first system address among the recipients (dispatch "recipient"), else the default queue."""
+    first system address among the recipients (dispatch "recipient"), else the default queue.
+
+    The queue itself, not its id: while the caller holds it, creating the ticket finds it in
+    the session instead of reading it again."""
     session = tx.session
     if name:
-        by_name = await _valid_id(session, Queue, str(name))
+        by_name = await _valid_queue(session, str(name))
         if by_name is not None:
             return by_name
         log.warning("mail_filter_unknown_queue", queue=str(name))
     if source.dispatch == "queue" and source.queue_id is not None:
         queue = await session.get(Queue, source.queue_id)
         if queue is not None and queue.valid:
-            return queue.id
+            return queue
     if source.dispatch == "recipient":
-        for recipient in mail.recipients:
-            address = await system_address_by_email(session, recipient)
+        for address in await _system_addresses_of(session, mail.recipients):
             if address is not None:
                 queue = await session.get(Queue, address.queue_id)
                 if queue is not None and queue.valid:
-                    return queue.id
-    default = await _valid_id(session, Queue, str(tx.setting(DEFAULT_QUEUE)))
+                    return queue
+    default = await _valid_queue(session, str(tx.setting(DEFAULT_QUEUE)))
     if default is not None:
         return default
     first = await session.scalar(
-        select(Queue.id).where(Queue.valid.is_(True)).order_by(Queue.id).limit(1)
+        select(Queue).where(Queue.valid.is_(True)).order_by(Queue.id).limit(1)
     )
     assert first is not None, "an installation has at least one valid queue"
     return first
+
+
+async def _valid_queue(session: AsyncSession, name: str) -> Queue | None:
+    found: Queue | None = await session.scalar(
+        select(Queue).where(Queue.name == name.strip(), Queue.valid.is_(True))
+    )
+    return found
+
+
+async def _system_addresses_of(
+    session: AsyncSession, emails: list[str]
+) -> list[SystemAddress | None]:
+    """``system_address_by_email`` of each of ``emails``, in one query (per 500): a column per
+    address says which rows it matches (compared by the database, as that function does)."""
+    found: list[SystemAddress | None] = []
+    for first in range(0, len(emails), ADDRESSES_PER_QUERY):
+        wanted = [email.strip() for email in emails[first : first + ADDRESSES_PER_QUERY]]
+        matches = [
+            equals_ignoring_case(SystemAddress.email, email).label(f"matches_{index}")
+            for index, email in enumerate(wanted)
+        ]
+        rows = (
+            await session.execute(
+                select(SystemAddress, *matches).where(
+                    or_(*(equals_ignoring_case(SystemAddress.email, email) for email in wanted)),
+                    SystemAddress.valid.is_(True),
+                )
+            )
+        ).all()
+        found += [next((row[0] for row in rows if row[i + 1]), None) for i in range(len(wanted))]
+    return found
 
 
 async def _valid_id(session: AsyncSession, model: Any, name: str) -> int | None:

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from sqlalchemy import Table, insert, select
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -36,6 +36,7 @@ from frontdesk.domain.ticket_catalogue.models import TicketState
 from frontdesk.domain.tickets.models import Ticket, TicketHistory
 
 _SEEN = "frontdesk.notifications.history"
+_TRIGGER_TABLE = cast(Table, NotificationTrigger.__table__)
 
 ARTICLE = ("article_create",)
 CUSTOMER_ARTICLE = ("ticket_follow_up", "article_create")
@@ -137,20 +138,26 @@ def _add_triggers(session: Session) -> None:
     if not found:
         return
     now = utcnow()
-    for trigger in dict.fromkeys(found):
-        session.add(
-            NotificationTrigger(
-                event=trigger.event,
-                ticket_id=trigger.ticket_id,
-                article_id=trigger.article_id,
-                actor_kind=trigger.actor_kind,
-                actor_id=trigger.actor_id,
-                status="queued",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+    # One INSERT for all of them (a plain executemany of the table's insert): the ORM would
+    # insert them one by one on SQLite to get each new id back, which nothing here reads.
+    session.execute(
+        insert(_TRIGGER_TABLE),
+        [
+            {
+                "event": trigger.event,
+                "ticket_id": trigger.ticket_id,
+                "article_id": trigger.article_id,
+                "actor_kind": trigger.actor_kind,
+                "actor_id": trigger.actor_id,
+                "status": "queued",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": None,
+                "created_at": now,
+            }
+            for trigger in dict.fromkeys(found)
+        ],
+    )
 
 
 def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
