@@ -3,6 +3,7 @@ written in the caller's transaction, so a rollback leaves no trace and sends not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -133,20 +134,53 @@ async def _keep_and_queue(
     tx: Tx, ticket: Ticket, article: Article, mail: OutgoingMail, bcc: list[Mailbox]
 ) -> ArticleMail:
     """Store the exact source beside the article and hand the same bytes to the outbox."""
-    raw = render_message(mail)
     article.subject = mail.subject
     article.from_display = mail.sender.formatted()[:250]
+    return await keep_and_queue_source(
+        tx,
+        article,
+        render_message(mail),
+        message_id=mail.message_id,
+        envelope_sender=mail.sender.email,
+        from_address=mail.sender.formatted(),
+        to=[m.formatted() for m in mail.to],
+        cc=[m.formatted() for m in mail.cc],
+        bcc=[m.formatted() for m in bcc],
+        envelope_recipients=list(dict.fromkeys(m.email for m in (*mail.to, *mail.cc, *bcc))),
+        in_reply_to=mail.in_reply_to,
+        references=mail.references,
+    )
+
+
+async def keep_and_queue_source(
+    tx: Tx,
+    article: Article,
+    raw: bytes,
+    *,
+    message_id: str,
+    envelope_sender: str,
+    from_address: str,
+    to: list[str],
+    envelope_recipients: list[str],
+    cc: Sequence[str] = (),
+    bcc: Sequence[str] = (),
+    in_reply_to: str | None = None,
+    references: Sequence[str] = (),
+) -> ArticleMail:
+    """Keep an already rendered message as the sent source of ``article`` and queue the same
+    bytes, linked to the article (its mail state shows on it). For mail built elsewhere, as
+    customer notifications are."""
     stored = ArticleMail(
         article_id=article.id,
-        ticket_id=ticket.id,
+        ticket_id=article.ticket_id,
         direction="out",
-        message_id=mail.message_id,
-        in_reply_to=mail.in_reply_to,
-        references=" ".join(mail.references),
-        from_address=mail.sender.formatted(),
-        to_addresses=[m.formatted() for m in mail.to],
-        cc_addresses=[m.formatted() for m in mail.cc],
-        bcc_addresses=[m.formatted() for m in bcc],
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=" ".join(references),
+        from_address=from_address,
+        to_addresses=list(to),
+        cc_addresses=list(cc),
+        bcc_addresses=list(bcc),
         raw=raw,
     )
     tx.session.add(stored)
@@ -154,10 +188,10 @@ async def _keep_and_queue(
     await enqueue_email(
         tx,
         raw,
-        sender=mail.sender.email,
-        recipients=list(dict.fromkeys(m.email for m in (*mail.to, *mail.cc, *bcc))),
+        sender=envelope_sender,
+        recipients=envelope_recipients,
         article_id=article.id,
-        ticket_id=ticket.id,
+        ticket_id=article.ticket_id,
     )
     return stored
 

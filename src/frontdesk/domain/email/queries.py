@@ -36,3 +36,19 @@ async def received_message_exists(session: AsyncSession, message_id: str) -> boo
 
 async def mail_of_article(session: AsyncSession, article_id: int) -> ArticleMail | None:
     return await session.get(ArticleMail, article_id)
+
+
+async def sent_article_of_message_id(
+    session: AsyncSession, ticket_id: int, message_id: str
+) -> int | None:
+    """The ticket's article sent with this Message-ID, if one is stored (a message built from a
+    deterministic id is written once however often its cause is evaluated)."""
+    return await session.scalar(
+        select(ArticleMail.article_id)
+        .where(
+            ArticleMail.ticket_id == ticket_id,
+            ArticleMail.message_id == message_id,
+            ArticleMail.direction == "out",
+        )
+        .limit(1)
+    )

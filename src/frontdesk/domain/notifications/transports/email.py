@@ -4,6 +4,8 @@ The Message-ID comes from the delivery key, so a trigger that is evaluated twice
 after queuing) would produce the same message, and the outbox sends the stored bytes on every
 attempt.
 
+To the ticket's customer the message is also an article on the ticket (``customer_articles``).
+
 The subject carries the ticket number as ticket mail does (``Ticket::Hook``,
 ``Ticket::SubjectFormat``), so an answer to a notification is recognised as a follow-up.
 """
@@ -19,6 +21,7 @@ from frontdesk.core.clock import utcnow
 from frontdesk.domain.email.actions import subject_rules
 from frontdesk.domain.email.composing import MAIL_POLICY, ticket_subject
 from frontdesk.domain.notifications import settings
+from frontdesk.domain.notifications.customer_articles import send_as_article
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.tickets.models import Ticket
@@ -40,14 +43,31 @@ class EmailTransport:
         subject = " ".join(rendered.subject.split())
         if ticket is not None:
             subject = ticket_subject(subject, ticket.number, subject_rules(tx))
+        sender_name = str(tx.setting(settings.SENDER_NAME))
+        domain = str(tx.setting(settings.FQDN))
         raw = build_message(
             sender=sender,
-            sender_name=str(tx.setting(settings.SENDER_NAME)),
+            sender_name=sender_name,
             recipient=recipient,
             subject=subject,
             rendered=rendered,
-            domain=str(tx.setting(settings.FQDN)),
+            domain=domain,
         )
+        if recipient.kind == "customer" and ticket is not None:
+            # What the customer is told is on the ticket too (agents' mail is not).
+            await send_as_article(
+                tx,
+                ticket,
+                raw,
+                message_id=message_id(rendered.delivery_key, domain),
+                subject=subject,
+                body=rendered.body,
+                from_address=formataddr((sender_name, sender)),
+                to_address=formataddr((recipient.name, recipient.email)),
+                envelope_sender=sender,
+                envelope_recipient=recipient.email,
+            )
+            return
         await enqueue_email(
             tx,
             raw,
