@@ -131,6 +131,8 @@ async def test_the_dashboard_refresh_pauses_while_a_form_in_it_is_open(
     page = await new_page()
     await _log_in(page, f"{live_server.url}/login", "admin", ADMIN_PASSWORD)
     await expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    # The pause is dashboard.js's listener: a module script, run only once the page has parsed.
+    await page.wait_for_load_state("load")
     refresh = """() => htmx.ajax("GET", "/agent/dashboard/panels",
         {source: "#dashboard-panels", target: "#dashboard-panels", swap: "outerHTML"})"""
     await page.evaluate(
