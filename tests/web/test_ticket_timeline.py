@@ -695,8 +695,9 @@ async def test_every_history_type_has_its_kind_and_side_in_the_json(
             )
             if outcome is not None:
                 kind, label, category = outcome
-                carries = category in ("incoming", "outgoing", "internal") or (
-                    kind == "SystemRequest"
+                carries = category in ("incoming", "outgoing", "internal") or kind in (
+                    "SystemRequest",
+                    "SendCustomerNotification",
                 )
                 expected.append(
                     (

@@ -115,6 +115,14 @@ async def test_a_customer_notification_is_an_article_with_the_source_as_sent(
             select(TicketHistory.history_type).where(TicketHistory.article_id == article["id"])
         )
         assert list(history) == ["SendCustomerNotification"]
+    # The agent's timeline shows it among the automatic actions, with its article.
+    timeline = await scene.client.get(
+        f"/api/v1/tickets/{scene.ticket_id}/timeline", headers=scene.headers["olga"]
+    )
+    shown = [i for i in timeline.json()["items"] if i["kind"] == "SendCustomerNotification"]
+    assert [(i["label"], i["category"], i["article_id"]) for i in shown] == [
+        ("Customer Notification Sent", "automatic", article["id"])
+    ]
 
 
 async def test_a_re_evaluated_trigger_writes_no_second_article_or_mail(scene: Scene) -> None:

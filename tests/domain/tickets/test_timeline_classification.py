@@ -12,6 +12,7 @@ from frontdesk.domain.tickets.settings import TIMELINE_FILTER_DEFAULT
 from frontdesk.domain.tickets.timeline import (
     EVENT_TYPES,
     HIDDEN_HISTORY_TYPES,
+    SYSTEM_MESSAGES,
     ArticleFacts,
     Classified,
     classify,
@@ -134,6 +135,12 @@ CASES: list[tuple[str, ArticleFacts | None, tuple[str, str, str]]] = [
     # A message the system wrote on the ticket; a SystemRequest without article stays hidden.
     ("SystemRequest", SYSTEM_VISIBLE, ("SystemRequest", "System Message", "automatic")),
     ("SystemRequest", SYSTEM_INTERNAL, ("SystemRequest", "System Message", "automatic")),
+    # The mail a customer notification sent, kept on the ticket.
+    (
+        "SendCustomerNotification",
+        SYSTEM_VISIBLE,
+        ("SendCustomerNotification", "Customer Notification Sent", "automatic"),
+    ),
     # Chat and SMS entries whose article is gone (or never was) keep their channel's type.
     ("ChatCustomer", None, ("ChatExternal", "External Chat", "incoming")),
     ("ChatAgent", None, ("ChatExternal", "External Chat", "incoming")),
@@ -195,7 +202,7 @@ def test_every_known_history_type_has_a_case() -> None:
             assert classified is None or classified.kind in EVENT_TYPES, history_type
 
 
-@pytest.mark.parametrize("history_type", sorted(HIDDEN_HISTORY_TYPES - {"SystemRequest"}))
+@pytest.mark.parametrize("history_type", sorted(HIDDEN_HISTORY_TYPES - SYSTEM_MESSAGES))
 def test_hidden_types_are_never_shown(history_type: str) -> None:
     assert classify(history_type, AGENT_VISIBLE) is None
     assert classify(history_type, SYSTEM_VISIBLE) is None
@@ -208,6 +215,10 @@ def test_a_system_request_is_shown_only_with_its_article() -> None:
     assert shown is not None
     assert shown.carries_article
     assert not Classified("SendAutoReply", "Automatic Reply Sent", "automatic").carries_article
+    assert classify("SendCustomerNotification", None) is None
+    notified = classify("SendCustomerNotification", SYSTEM_VISIBLE)
+    assert notified is not None
+    assert notified.carries_article
 
 
 def test_hidden_types_are_the_ones_of_the_spec() -> None:

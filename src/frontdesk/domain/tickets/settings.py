@@ -91,6 +91,7 @@ TIMELINE_FILTER_DEFAULT = declare(
         "SendAutoFollowUp",
         "SendAutoReply",
         "SystemRequest",
+        "SendCustomerNotification",
     ),
 )
 

@@ -7,7 +7,8 @@ previous one share a group, in which items with an article come first; groups ar
 
 One departure from OTRS: a ``SystemRequest`` entry that carries an article (a message the
 system wrote on the ticket) is shown as a "System Message" with its article among the
-automatic actions; without an article it stays hidden like in OTRS.
+automatic actions, and so is a ``SendCustomerNotification`` that carries the notification mail
+the customer got; without an article both stay hidden like in OTRS.
 """
 
 from __future__ import annotations
@@ -117,12 +118,13 @@ EVENT_TYPES: dict[str, EventType] = {
             ("SendAutoFollowUp", ui_text("Automatic Follow-Up Sent")),
             ("SendAutoReply", ui_text("Automatic Reply Sent")),
             ("SystemRequest", ui_text("System Message")),
+            ("SendCustomerNotification", ui_text("Customer Notification Sent")),
         ),
     ]
 }
 
 # History types the timeline never shows (spec §12), whatever the filter says; except a
-# SystemRequest with an article (see the module docstring).
+# system message with an article (see the module docstring).
 HIDDEN_HISTORY_TYPES = frozenset(
     {
         "Misc",
@@ -138,7 +140,8 @@ HIDDEN_HISTORY_TYPES = frozenset(
     }
 )
 ALWAYS_SHOWN = "NewTicket"
-SYSTEM_MESSAGE = "SystemRequest"
+# Hidden types that are shown after all when their entry carries an article.
+SYSTEM_MESSAGES = frozenset({"SystemRequest", "SendCustomerNotification"})
 ARTICLE_CATEGORIES = frozenset({"incoming", "outgoing", "internal"})
 SIDES: dict[TimelineCategory, Literal["left", "right"]] = {
     "incoming": "right",
@@ -167,7 +170,7 @@ class Classified:
     @property
     def carries_article(self) -> bool:
         """Whether the item shows its entry's article: communication, and system messages."""
-        return self.category in ARTICLE_CATEGORIES or self.kind == SYSTEM_MESSAGE
+        return self.category in ARTICLE_CATEGORIES or self.kind in SYSTEM_MESSAGES
 
 
 def classify(history_type: str, article: ArticleFacts | None) -> Classified | None:
@@ -177,7 +180,7 @@ def classify(history_type: str, article: ArticleFacts | None) -> Classified | No
     ``SMSAgent``…) map onto the OTRS timeline types. A type nobody knows yet is shown as a
     ticket action under its own name rather than silently dropped.
     """
-    system_article = history_type == SYSTEM_MESSAGE and article is not None
+    system_article = history_type in SYSTEM_MESSAGES and article is not None
     if history_type in HIDDEN_HISTORY_TYPES and not system_article:
         return None
     customer_sent = article is not None and article.sender_type == "customer"
