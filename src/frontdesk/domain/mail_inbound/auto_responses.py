@@ -24,7 +24,6 @@ from email.utils import format_datetime, formataddr, make_msgid
 import structlog
 from sqlalchemy import func, select
 
-from frontdesk.core.actor import SYSTEM
 from frontdesk.core.clock import utcnow
 from frontdesk.domain.email.models import ArticleMail
 from frontdesk.domain.mail_inbound.models import AutoResponseSent
@@ -39,8 +38,7 @@ from frontdesk.domain.mail_setup.placeholders import (
 from frontdesk.domain.mail_setup.queries import auto_response_for, system_address_by_email
 from frontdesk.domain.outbox.actions import enqueue_email
 from frontdesk.domain.runtime import Tx
-from frontdesk.domain.tickets.access import queue_group_id
-from frontdesk.domain.tickets.actions import ArticleDraft, PreparedArticle, write_follow_up
+from frontdesk.domain.tickets.actions import write_system_mail_article
 from frontdesk.domain.tickets.models import Article, Ticket
 
 log = structlog.get_logger(__name__)
@@ -54,7 +52,6 @@ HISTORY_TYPES = {
     "reply_follow_up": "SendAutoFollowUp",
     "reply_reject": "SendAutoReject",
 }
-SUBJECT_LENGTH = 255  # the article's subject column
 
 
 def automatic_reason(mail: ParsedMail) -> str | None:
@@ -152,21 +149,14 @@ async def _store_article(
     tx: Tx, ticket: Ticket, kind: str, message: EmailMessage, body: str, raw: bytes
 ) -> Article:
     """The answer as an article of ``ticket``, written by the system, with its source."""
-    draft = ArticleDraft(
-        ticket=ticket,
-        group_id=await queue_group_id(tx.session, ticket.queue_id),
-        article=PreparedArticle(
-            channel="email",
-            sender_type="system",
-            visible_for_customer=True,
-            subject=str(message["Subject"])[:SUBJECT_LENGTH],
-            body=body,
-            from_display=str(message["From"]),
-            attachments=[],
-        ),
-        reopen_state=None,
+    article = await write_system_mail_article(
+        tx,
+        ticket,
+        subject=str(message["Subject"]),
+        body=body,
+        from_display=str(message["From"]),
+        history_type=HISTORY_TYPES.get(kind, "SendAutoReply"),
     )
-    article = await write_follow_up(tx, SYSTEM, draft, HISTORY_TYPES.get(kind, "SendAutoReply"))
     tx.session.add(
         ArticleMail(
             article_id=article.id,

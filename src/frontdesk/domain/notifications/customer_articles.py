@@ -12,16 +12,13 @@ neither writes nor queues anything again.
 
 from __future__ import annotations
 
-from frontdesk.core.actor import SYSTEM
 from frontdesk.domain.email.actions import keep_and_queue_source
 from frontdesk.domain.email.queries import sent_article_of_message_id
 from frontdesk.domain.runtime import Tx
-from frontdesk.domain.tickets.access import queue_group_id
-from frontdesk.domain.tickets.actions import ArticleDraft, PreparedArticle, write_follow_up
+from frontdesk.domain.tickets.actions import write_system_mail_article
 from frontdesk.domain.tickets.models import Article, Ticket
 
 HISTORY_TYPE = "SendCustomerNotification"
-FROM_DISPLAY_LENGTH = 250
 
 
 async def send_as_article(
@@ -41,21 +38,14 @@ async def send_as_article(
     this Message-ID exists already (it was queued with it)."""
     if await sent_article_of_message_id(tx.session, ticket.id, message_id) is not None:
         return None
-    draft = ArticleDraft(
-        ticket=ticket,
-        group_id=await queue_group_id(tx.session, ticket.queue_id),
-        article=PreparedArticle(
-            channel="email",
-            sender_type="system",
-            visible_for_customer=True,
-            subject=subject,
-            body=body,
-            from_display=from_address[:FROM_DISPLAY_LENGTH],
-            attachments=[],
-        ),
-        reopen_state=None,
+    article = await write_system_mail_article(
+        tx,
+        ticket,
+        subject=subject,
+        body=body,
+        from_display=from_address,
+        history_type=HISTORY_TYPE,
     )
-    article = await write_follow_up(tx, SYSTEM, draft, HISTORY_TYPE)
     await keep_and_queue_source(
         tx,
         article,

@@ -22,6 +22,7 @@ from frontdesk.domain.tickets.actions.articles import (
     prepare_article,
     write_article,
     write_follow_up,
+    write_system_mail_article,
 )
 from frontdesk.domain.tickets.actions.attachments import (
     PreparedAttachment,
@@ -122,4 +123,5 @@ __all__ = [
     "write_article",
     "write_follow_up",
     "write_new_ticket",
+    "write_system_mail_article",
 ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from frontdesk.core.actor import Actor
+from frontdesk.core.actor import SYSTEM, Actor
 from frontdesk.core.clock import utcnow
 from frontdesk.domain.accounts.models import CustomerUser
 from frontdesk.domain.escalations.actions import recompute_escalation
@@ -217,3 +217,30 @@ async def write_follow_up(tx: Tx, actor: Actor, draft: ArticleDraft, history_typ
             )
         )
     return article
+
+
+# The article columns' lengths: a generated subject or sender is cut to them.
+SUBJECT_LENGTH = 255
+FROM_DISPLAY_LENGTH = 250
+
+
+async def write_system_mail_article(
+    tx: Tx, ticket: Ticket, *, subject: str, body: str, from_display: str, history_type: str
+) -> Article:
+    """A mail the system sent about ``ticket`` (an automatic answer, a customer notification)
+    as its e-mail article: written by the system, visible to the customer, state unchanged."""
+    draft = ArticleDraft(
+        ticket=ticket,
+        group_id=await queue_group_id(tx.session, ticket.queue_id),
+        article=PreparedArticle(
+            channel="email",
+            sender_type="system",
+            visible_for_customer=True,
+            subject=subject[:SUBJECT_LENGTH],
+            body=body,
+            from_display=from_display[:FROM_DISPLAY_LENGTH],
+            attachments=[],
+        ),
+        reopen_state=None,
+    )
+    return await write_follow_up(tx, SYSTEM, draft, history_type)
