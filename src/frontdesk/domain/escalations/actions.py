@@ -69,6 +69,19 @@ async def _calendar(session: AsyncSession, *calendar_ids: int | None) -> Working
     return WorkingCalendar.always_open()
 
 
+async def ticket_calendar(
+    session: AsyncSession, ticket: Ticket, queue: Queue | None
+) -> WorkingCalendar:
+    """The calendar a ticket's times count in, as OTRS picks it: its valid SLA's, else its
+    queue's, else none (every minute counts)."""
+    sla = await session.get(Sla, ticket.sla_id) if ticket.sla_id is not None else None
+    return await _calendar(
+        session,
+        sla.business_calendar_id if sla is not None and sla.valid else None,
+        queue.business_calendar_id if queue else None,
+    )
+
+
 async def _contacts(session: AsyncSession, ticket_id: int) -> tuple[Contact, ...]:
     rows = await session.execute(
         select(Article.created_at, Article.sender_type)
@@ -100,11 +113,7 @@ async def ticket_escalation(session: AsyncSession, ticket: Ticket) -> Escalation
     )
     if all(targets.of(kind).minutes is None for kind in KINDS):
         return Escalation()
-    calendar = await _calendar(
-        session,
-        sla.business_calendar_id if sla else None,
-        queue.business_calendar_id if queue else None,
-    )
+    calendar = await ticket_calendar(session, ticket, queue)
     facts = TicketFacts(
         created_at=as_utc(ticket.created_at),
         state_type=state_type,

@@ -9,15 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.core.actor import SYSTEM
 from frontdesk.core.clock import as_utc
-from frontdesk.domain.business_calendars.models import BusinessCalendar
-from frontdesk.domain.business_calendars.schemas import working_calendar_of
-from frontdesk.domain.business_calendars.working_time import WorkingCalendar
+from frontdesk.domain.escalations.actions import ticket_calendar
 from frontdesk.domain.runtime import Tx
-from frontdesk.domain.ticket_catalogue.models import Queue, Sla, TicketState
+from frontdesk.domain.ticket_catalogue.models import Queue, TicketState
 from frontdesk.domain.tickets.actions.history import add_history, ticket_audience
 from frontdesk.domain.tickets.events import TicketUpdated
 from frontdesk.domain.tickets.models import Ticket, TicketHistory
@@ -36,28 +33,6 @@ def _touches_owner_clock() -> ColumnElement[bool]:
         TicketHistory.history_type.in_(HANDED_OVER),
         and_(TicketHistory.actor_kind == "agent", TicketHistory.actor_id == Ticket.owner_id),
     )
-
-
-async def _calendar(
-    session: AsyncSession, known: dict[int, WorkingCalendar], ticket: Ticket, queue: Queue
-) -> WorkingCalendar:
-    """The ticket's calendar as OTRS picks it: its SLA's, else its queue's, else none (every
-    minute counts)."""
-    calendar_id = queue.business_calendar_id
-    if ticket.sla_id is not None:
-        sla = await session.get(Sla, ticket.sla_id)
-        if sla is not None and sla.valid and sla.business_calendar_id is not None:
-            calendar_id = sla.business_calendar_id
-    if calendar_id is None:
-        return WorkingCalendar.always_open()
-    if calendar_id not in known:
-        calendar = await session.get(BusinessCalendar, calendar_id)
-        known[calendar_id] = (
-            working_calendar_of(calendar)
-            if calendar is not None and calendar.valid
-            else WorkingCalendar.always_open()
-        )
-    return known[calendar_id]
 
 
 async def do_unlock_timed_out_tickets(tx: Tx, now: datetime) -> list[int]:
@@ -83,7 +58,6 @@ async def do_unlock_timed_out_tickets(tx: Tx, now: datetime) -> list[int]:
     queues = list(
         await session.scalars(select(Queue).where(Queue.unlock_timeout > 0).order_by(Queue.id))
     )
-    calendars: dict[int, WorkingCalendar] = {}
     unlocked: list[int] = []
     for queue in queues:
         timeout = timedelta(minutes=queue.unlock_timeout)
@@ -123,7 +97,7 @@ async def do_unlock_timed_out_tickets(tx: Tx, now: datetime) -> list[int]:
         last_touch = {ticket_id: at for ticket_id, at in rows}
         for ticket in candidates:
             since = as_utc(last_touch.get(ticket.id) or ticket.created_at)
-            calendar = await _calendar(session, calendars, ticket, queue)
+            calendar = await ticket_calendar(session, ticket, queue)
             if calendar.between(since, now) < timeout:
                 continue
             add_history(
