@@ -4,6 +4,7 @@ from frontdesk.db.base import Base
 from frontdesk.domain.accounts import models as accounts_models
 from frontdesk.domain.business_calendars import models as business_calendars_models
 from frontdesk.domain.chat import models as chat_models
+from frontdesk.domain.dynamic_fields import models as dynamic_fields_models
 from frontdesk.domain.email import models as email_models
 from frontdesk.domain.escalations import models as escalations_models
 from frontdesk.domain.mail_inbound import models as mail_inbound_models
@@ -20,6 +21,7 @@ __all__ = [
     "accounts_models",
     "business_calendars_models",
     "chat_models",
+    "dynamic_fields_models",
     "email_models",
     "escalations_models",
     "jobs_models",

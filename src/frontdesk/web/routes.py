@@ -8,6 +8,7 @@ from frontdesk.web.api import accounts as api_accounts
 from frontdesk.web.api import auth as api_auth
 from frontdesk.web.api import business_calendars as api_business_calendars
 from frontdesk.web.api import chat as api_chat
+from frontdesk.web.api import dynamic_fields as api_dynamic_fields
 from frontdesk.web.api import mail_inbound as api_mail_inbound
 from frontdesk.web.api import mail_queue as api_mail_queue
 from frontdesk.web.api import mail_setup as api_mail_setup
@@ -35,6 +36,7 @@ def include_routes(app: FastAPI) -> None:
         api_accounts,
         api_ticket_catalogue,
         api_business_calendars,
+        api_dynamic_fields,
         api_tickets,
         api_settings,
         api_chat,
