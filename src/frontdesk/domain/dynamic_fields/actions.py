@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.errors import Conflict, ValidationFailed
+from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.access import check_admin_or_system
 from frontdesk.domain.dynamic_fields.access import access_field_by_id
 from frontdesk.domain.dynamic_fields.drivers.base import ConfigError
@@ -27,6 +28,7 @@ from frontdesk.domain.dynamic_fields.errors import FieldNameTaken
 from frontdesk.domain.dynamic_fields.events import DynamicFieldChanged, FieldOp
 from frontdesk.domain.dynamic_fields.models import DynamicField, DynamicFieldValue
 from frontdesk.domain.dynamic_fields.schemas import (
+    SECRET_CONFIG_KEYS,
     DynamicFieldCreate,
     DynamicFieldOut,
     DynamicFieldUpdate,
@@ -36,7 +38,7 @@ from frontdesk.domain.runtime import Tx
 
 
 async def _check_name_free(session: AsyncSession, name: str, except_id: int | None = None) -> None:
-    query = select(DynamicField.id).where(func.lower(DynamicField.name) == name.lower())
+    query = select(DynamicField.id).where(equals_ignoring_case(DynamicField.name, name))
     if except_id is not None:
         query = query.where(DynamicField.id != except_id)
     if await session.scalar(query) is not None:
@@ -105,7 +107,8 @@ async def do_update_field(
         field.field_order = data.field_order
     if "config" in changed and data.config is not None:
         # A stored secret the admin did not send again is kept.
-        merged = {**{k: v for k, v in field.config.items() if k == "password"}, **data.config}
+        kept = {k: v for k, v in field.config.items() if k in SECRET_CONFIG_KEYS}
+        merged = {**kept, **data.config}
         field.config = _checked_config(field.field_type, merged)
     if "screens" in changed and data.screens is not None:
         field.screens = _checked_screens(dict(data.screens))

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, literal
 
+from frontdesk.db.case_insensitive import folded
 from frontdesk.domain.dynamic_fields.models import DynamicFieldValue
 
 # How an edit form shows the field (templates pick the control by it).
@@ -60,13 +61,13 @@ def like_pattern(term: str) -> str:
 
 
 def text_condition(column: Any, term: str, *, case_insensitive: bool = True) -> ColumnElement[bool]:
-    if "*" in term:
-        pattern = like_pattern(term)
-        if case_insensitive:
-            return column.ilike(pattern, escape="\\")  # type: ignore[no-any-return]
-        return column.like(pattern, escape="\\")  # type: ignore[no-any-return]
+    """``column`` equals ``term`` (``*`` a wildcard); case-insensitively with the same folding
+    as every other name comparison (``db/case_insensitive.py``)."""
+    pattern = like_pattern(term)
     if case_insensitive:
-        return column.ilike(like_pattern(term), escape="\\")  # type: ignore[no-any-return]
+        return folded(column).like(folded(literal(pattern)), escape="\\")
+    if "*" in term:
+        return column.like(pattern, escape="\\")  # type: ignore[no-any-return]
     return column == term  # type: ignore[no-any-return]
 
 
@@ -174,9 +175,9 @@ class FieldDriver(ABC):
 
 
 def range_condition(column: Any, start: Any, end: Any) -> ColumnElement[bool]:
-    parts = []
+    parts = [column.is_not(None)]
     if start is not None:
         parts.append(column >= start)
     if end is not None:
         parts.append(column <= end)
-    return and_(*parts) if parts else or_(column.is_not(None))
+    return and_(*parts)
