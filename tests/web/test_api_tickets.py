@@ -99,6 +99,7 @@ async def test_create_and_get_ticket(
         "escalation_solution_at": None,
         "created_at": created["created_at"],
         "updated_at": created["updated_at"],
+        "dynamic_fields": {},
     }
     assert created == expected
     assert created["created_at"].endswith("Z")

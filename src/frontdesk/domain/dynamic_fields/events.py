@@ -2,7 +2,8 @@
 
 ``DynamicFieldChanged`` follows every write of a field's definition (in-process subscribers
 only). Value changes travel on the owning object's events: a ticket's ``TicketUpdated`` names
-``dynamic_fields.<Name>`` in ``fields`` and carries the new values.
+``dynamic_fields.<Name>`` in ``fields``; subscribers read the values with the ticket (events
+reach customers' connections, so they never carry a value a customer may not read).
 """
 
 from __future__ import annotations

@@ -142,7 +142,7 @@ async def _change_one(tx: Tx, actor: Actor, ticket_id: int, change: BulkChange) 
         data = TicketUpdate.model_validate(fields)
         plan = await check_update_ticket(tx, actor, ticket_id, data)
         await do_update_ticket(tx, actor, ticket_id, data)
-        changed.extend(item.field for item in plan.changes)
+        changed.extend(plan.fields)
     return tuple(changed)
 
 

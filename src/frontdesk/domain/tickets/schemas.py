@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from frontdesk.domain.dynamic_fields.drivers.base import FieldCriterion
+
 Channel = Literal["email", "phone", "internal", "chat", "sms"]
 Sender = Literal["agent", "customer", "system"]
 LockValue = Literal["lock", "unlock"]
@@ -15,6 +17,8 @@ AttachmentDirection = Literal["incoming", "outgoing", "internal"]
 # Ids are 32-bit integer columns; larger numbers are refused as input, not sent to the database.
 MAX_ID = 2_147_483_647
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# ``{"<Name>": value}`` of dynamic fields (a list for multi-valued ones).
+DynamicFieldValues = Annotated[dict[str, Any], Field(max_length=200)]
 
 
 class TicketInput(BaseModel):
@@ -42,6 +46,8 @@ class ArticleCreate(TicketInput):
     # None: the channel decides (internal → hidden from the customer, all others → visible).
     visible_for_customer: bool | None = None
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=50)
+    # Article dynamic fields, ``{"<Name>": value}``; each value is checked by the field's type.
+    dynamic_fields: DynamicFieldValues | None = None
 
 
 class TicketCreate(TicketInput):
@@ -58,6 +64,7 @@ class TicketCreate(TicketInput):
     owner_id: DbId | None = None
     responsible_id: DbId | None = None
     pending_until: datetime | None = None
+    dynamic_fields: DynamicFieldValues | None = None
     article: ArticleCreate
 
 
@@ -78,6 +85,8 @@ class TicketUpdate(TicketInput):
     service_id: DbId | None = None
     sla_id: DbId | None = None
     pending_until: datetime | None = None
+    # Only the named fields change; null empties one.
+    dynamic_fields: DynamicFieldValues | None = None
 
 
 class TicketSearch(BaseModel):
@@ -90,6 +99,8 @@ class TicketSearch(BaseModel):
     locked: bool | None = None
     # True: only tickets past one of their escalation times, earliest first; False: none of those.
     escalated: bool | None = None
+    # Each one narrows further (AND): ``df.<Name>=`` and ``df.<Name>.from=``/``.to=``.
+    dynamic_fields: list[FieldCriterion] | None = None
 
 
 class AttachmentOut(BaseModel):
@@ -126,6 +137,7 @@ class ArticleOut(BaseModel):
     # Chat articles: the transcript (empty for other channels); SMS articles: the phone number.
     chat_transcript: list[ChatLine] = Field(default_factory=list)
     sms_number: str | None = None
+    dynamic_fields: dict[str, Any] = Field(default_factory=dict)
 
 
 class TicketOut(BaseModel):
@@ -159,6 +171,8 @@ class TicketOut(BaseModel):
     escalation_solution_at: str | None = None
     created_at: str
     updated_at: str
+    # The values of the fields the reader may see that have one.
+    dynamic_fields: dict[str, Any] = Field(default_factory=dict)
 
 
 class HistoryActor(BaseModel):

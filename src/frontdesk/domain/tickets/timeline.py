@@ -140,6 +140,8 @@ HIDDEN_HISTORY_TYPES = frozenset(
     }
 )
 ALWAYS_SHOWN = "NewTicket"
+# ``DynamicFieldUpdate_<Name>``: one history type per field, one timeline type for them all.
+FIELD_HISTORY_PREFIX = "DynamicFieldUpdate_"
 # Hidden types that are shown after all when their entry carries an article.
 SYSTEM_MESSAGES = frozenset({"SystemRequest", "SendCustomerNotification"})
 ARTICLE_CATEGORIES = frozenset({"incoming", "outgoing", "internal"})
@@ -199,6 +201,8 @@ def classify(history_type: str, article: ArticleFacts | None) -> Classified | No
     elif history_type in ("SMSCustomer", "SMSAgent", "AddSMS"):
         by_customer = history_type == "SMSCustomer" or customer_sent
         key = "AddSMSCustomer" if by_customer else "AddSMS"
+    elif history_type.startswith(FIELD_HISTORY_PREFIX):
+        key = "TicketDynamicFieldUpdate"
     elif history_type == "Forward" and hidden_from_customer:
         category = "internal"  # an internal forward stays a "Forwarded Message"
     known = EVENT_TYPES.get(key)
@@ -257,7 +261,8 @@ def short_text(history_type: str, values: dict[str, Any], article: ArticleFacts 
         details = [str(values[k]) for k in ("queue", "state", "priority") if values.get(k)]
         return f"{title} ({', '.join(details)})" if details else title
     if "old" in values or "new" in values:
-        return f"{_value_text(values.get('old'))} → {_value_text(values.get('new'))}"
+        change = f"{_value_text(values.get('old'))} → {_value_text(values.get('new'))}"
+        return f"{values['field']}: {change}" if values.get("field") else change
     return "; ".join(f"{key}: {_value_text(value)}" for key, value in values.items())
 
 
@@ -449,7 +454,10 @@ async def ticket_timeline(
         rows = await session.scalars(
             select(Article).where(Article.id.in_(shown_ids)).order_by(Article.id)
         )
-        articles = {a.id: a for a in await articles_out(session, list(rows))}
+        articles = {
+            a.id: a
+            for a in await articles_out(session, list(rows), customer_view=actor.is_customer)
+        }
     return Timeline(
         items=items,
         groups=groups,

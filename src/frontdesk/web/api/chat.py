@@ -254,7 +254,7 @@ async def phone_ticket(
     chat_id: Id, data: PhoneTicketInput, caller: ChatCaller, tx: TxDep
 ) -> TicketOut:
     ticket = await actions.do_create_phone_ticket(tx, caller, chat_id, data)
-    return await ticket_queries.ticket_out(tx.session, ticket)
+    return await ticket_queries.ticket_out(tx.session, ticket, customer_view=caller.is_customer)
 
 
 @router.post("/chats/{chat_id}/append", status_code=201, response_model=ArticleOut)
@@ -262,7 +262,7 @@ async def append_to_ticket(
     chat_id: Id, data: AppendInput, caller: ChatCaller, tx: TxDep
 ) -> ArticleOut:
     article = await actions.do_append_to_ticket(tx, caller, chat_id, data)
-    return await ticket_queries.article_out(tx.session, article)
+    return await ticket_queries.article_out(tx.session, article, customer_view=caller.is_customer)
 
 
 @router.post("/chats/{chat_id}/to-ticket", status_code=201, response_model=TicketOut)
@@ -271,7 +271,7 @@ async def chat_to_new_ticket(
 ) -> TicketOut:
     """CH-37: the customer's unanswered request becomes a new ticket; the chat closes."""
     ticket = await actions.do_chat_to_new_ticket(tx, caller, chat_id, data)
-    return await ticket_queries.ticket_out(tx.session, ticket)
+    return await ticket_queries.ticket_out(tx.session, ticket, customer_view=caller.is_customer)
 
 
 @router.post("/chats/{chat_id}/to-my-ticket", status_code=201, response_model=ArticleOut)
@@ -280,7 +280,7 @@ async def chat_to_my_ticket(
 ) -> ArticleOut:
     """CH-37: the customer's unanswered request is added to one of their tickets."""
     article = await actions.do_chat_to_my_ticket(tx, caller, chat_id, data)
-    return await ticket_queries.article_out(tx.session, article)
+    return await ticket_queries.article_out(tx.session, article, customer_view=caller.is_customer)
 
 
 @router.get("/chats/{chat_id}/transcript.pdf")

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
+from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.pagination import PageRequest
+from frontdesk.domain.dynamic_fields.drivers.base import FieldCriterion
 from frontdesk.domain.email.access import access_mail_source
 from frontdesk.domain.email.actions import do_send_email_article
 from frontdesk.domain.email.schemas import EmailArticleCreate
@@ -42,6 +44,11 @@ IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 # Types a browser might execute or render as a document: always downloaded as opaque bytes.
 ACTIVE_CONTENT_MARKERS = ("html", "xml", "svg", "javascript", "ecmascript", "xsl")
 
+FIELD_FILTER_PREFIX = "df."
+FIELD_FILTER_PARTS = {"": "equals", "from": "start", "to": "end"}
+MAX_FIELD_FILTERS = 20
+MAX_FIELD_TERM_LENGTH = 255
+
 
 def _listing(items: list[Any], total: int) -> dict[str, Any]:
     return {"items": items, "total": total}
@@ -51,11 +58,31 @@ def _listing(items: list[Any], total: int) -> dict[str, Any]:
 async def create_ticket(data: TicketCreate, caller: ApiCaller, tx: TxDep) -> TicketOut:
     """Create a ticket with its first article. A customer token creates it for itself."""
     ticket = await actions.do_create_ticket(tx, caller.actor, data)
-    return await queries.ticket_out(tx.session, ticket)
+    return await queries.ticket_out(tx.session, ticket, customer_view=caller.actor.is_customer)
+
+
+def field_criteria(request: Request) -> list[FieldCriterion] | None:
+    """``df.<Name>=`` (``*`` a wildcard), ``df.<Name>.from=`` and ``df.<Name>.to=`` of the
+    query string, one criterion per field."""
+    parts: dict[str, dict[str, str]] = {}
+    for key, value in request.query_params.multi_items():
+        if not key.startswith(FIELD_FILTER_PREFIX):
+            continue
+        name, _, bound = key[len(FIELD_FILTER_PREFIX) :].partition(".")
+        part = FIELD_FILTER_PARTS.get(bound)
+        if not name or part is None:
+            raise ValidationFailed(key, "use df.<Name>, df.<Name>.from or df.<Name>.to")
+        if len(value) > MAX_FIELD_TERM_LENGTH:
+            raise ValidationFailed(key, f"has at most {MAX_FIELD_TERM_LENGTH} characters")
+        parts.setdefault(name, {})[part] = value
+    if len(parts) > MAX_FIELD_FILTERS:
+        raise ValidationFailed("df", f"at most {MAX_FIELD_FILTERS} field filters")
+    return [FieldCriterion(name=name, **given) for name, given in parts.items()] or None
 
 
 @router.get("/tickets")
 async def search_tickets(
+    request: Request,
     caller: ApiCaller,
     tx: TxDep,
     query: Annotated[str | None, Query(max_length=200)] = None,
@@ -70,7 +97,8 @@ async def search_tickets(
     offset: Offset = None,
 ) -> dict[str, Any]:
     """Tickets the caller may see, newest first; ``query`` searches titles and article text;
-    ``escalated=true`` keeps the escalated ones, earliest escalation first."""
+    ``escalated=true`` keeps the escalated ones, earliest escalation first; ``df.<Name>=``
+    (``*`` a wildcard) and ``df.<Name>.from=``/``.to=`` narrow by dynamic fields."""
     criteria = TicketSearch(
         query=query,
         state=state,
@@ -80,6 +108,7 @@ async def search_tickets(
         owner_id=owner_id,
         locked=locked,
         escalated=escalated,
+        dynamic_fields=field_criteria(request),
     )
     page = await queries.search_tickets(
         tx.session, caller.actor, criteria, PageRequest.build(limit, offset)
@@ -90,7 +119,7 @@ async def search_tickets(
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
 async def get_ticket(ticket_id: Id, caller: ApiCaller, tx: TxDep) -> TicketOut:
     ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
-    return await queries.ticket_out(tx.session, ticket)
+    return await queries.ticket_out(tx.session, ticket, customer_view=caller.actor.is_customer)
 
 
 @router.patch("/tickets/{ticket_id}", response_model=TicketOut)
@@ -99,7 +128,7 @@ async def update_ticket(
 ) -> TicketOut:
     """Change the fields present in the body; each needs its permission. All or nothing."""
     ticket = await actions.do_update_ticket(tx, caller.actor, ticket_id, data)
-    return await queries.ticket_out(tx.session, ticket)
+    return await queries.ticket_out(tx.session, ticket, customer_view=caller.actor.is_customer)
 
 
 @router.get("/tickets/{ticket_id}/articles")
@@ -122,9 +151,11 @@ async def add_article(
     ``bcc``, the answered article and the next state optional); otherwise only recorded."""
     if data.channel == "email" and data.to is not None:
         sent = await do_send_email_article(tx, caller.actor, ticket_id, data)
-        return await queries.article_out(tx.session, sent.article)
+        return await queries.article_out(
+            tx.session, sent.article, customer_view=caller.actor.is_customer
+        )
     article = await actions.do_add_article(tx, caller.actor, ticket_id, data)
-    return await queries.article_out(tx.session, article)
+    return await queries.article_out(tx.session, article, customer_view=caller.actor.is_customer)
 
 
 @router.get(

@@ -180,7 +180,7 @@ async def _zoom_page(
         ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
         context = {
             "nav": "tickets",
-            "ticket": await queries.ticket_out(tx.session, ticket),
+            "ticket": await queries.ticket_out(tx.session, ticket, customer_view=True),
             "articles": await queries.list_articles(tx.session, caller.actor, ticket),
             "failed": failed,
             "values": values or {},

@@ -9,6 +9,7 @@ from typing import Any
 from frontdesk.core.actor import SYSTEM, Actor
 from frontdesk.core.clock import utcnow
 from frontdesk.domain.accounts.models import CustomerUser
+from frontdesk.domain.dynamic_fields.values import ValueChange, plan_values, write_values
 from frontdesk.domain.escalations.actions import recompute_escalation
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue.models import TicketState
@@ -33,6 +34,8 @@ class PreparedArticle:
     from_display: str
     attachments: list[PreparedAttachment]
     channel_data: dict[str, Any] = field(default_factory=dict)
+    # The article's dynamic field values, checked (``dynamic_fields.values.plan_values``).
+    field_values: list[ValueChange] = field(default_factory=list)
 
 
 def article_history_type(channel: str, sender_type: str, *, customer_web: bool) -> str:
@@ -66,6 +69,7 @@ async def write_article(
     )
     tx.session.add(row)
     await tx.session.flush()
+    await write_values(tx.session, row.id, article.field_values)
     if actor.is_agent:  # an agent has seen what they wrote (as in OTRS)
         tx.session.add(ArticleSeen(article_id=row.id, agent_id=actor.id, seen_at=now))
     for attachment in article.attachments:
@@ -90,9 +94,20 @@ async def prepare_article(
     data: ArticleCreate,
     customer_user: CustomerUser | None,
     field_prefix: str,
+    *,
+    customer_screen: str = "customer_ticket_zoom",
 ) -> PreparedArticle:
-    """Decide channel, sender and visibility (customers' are forced) and decode attachments."""
+    """Decide channel, sender and visibility (customers' are forced), decode attachments and
+    check dynamic field values (customers set only those enabled on ``customer_screen``)."""
     attachments = prepare_attachments(data, tx.runtime.settings.max_upload_bytes, field_prefix)
+    field_values = await plan_values(
+        tx.session,
+        "article",
+        None,
+        data.dynamic_fields,
+        customer_screen=customer_screen if actor.is_customer else None,
+        error_prefix=field_prefix,
+    )
     if actor.is_customer:
         # A customer writes through the web: always an e-mail-like article they can see.
         return PreparedArticle(
@@ -103,6 +118,7 @@ async def prepare_article(
             body=data.body,
             from_display=actor.display_name or actor.login,
             attachments=attachments,
+            field_values=field_values,
         )
     visible = (
         data.visible_for_customer
@@ -120,6 +136,7 @@ async def prepare_article(
         body=data.body,
         from_display=from_display,
         attachments=attachments,
+        field_values=field_values,
     )
 
 

@@ -15,6 +15,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import utcnow
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.domain.accounts.models import Agent, CustomerUser
+from frontdesk.domain.dynamic_fields.values import ValueChange, plan_values, write_values
 from frontdesk.domain.escalations.actions import recompute_escalation
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue.models import (
@@ -52,6 +53,8 @@ from frontdesk.domain.tickets.settings import SYSTEM_ID
 DEFAULT_OWNER_ID = 1
 DEFAULT_STATE = "new"
 DEFAULT_PRIORITY = "3 normal"
+# The screen whose dynamic fields a customer may set on a new ticket.
+CUSTOMER_NEW_TICKET_SCREEN = "customer_ticket_new"
 
 
 @dataclass
@@ -68,6 +71,8 @@ class TicketDraft:
     service_id: int | None = None
     sla_id: int | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    # The ticket's dynamic field values, checked (``dynamic_fields.values.plan_values``).
+    field_values: list[ValueChange] = field(default_factory=list)
 
 
 async def check_create_ticket(tx: Tx, actor: Actor, data: TicketCreate) -> TicketDraft:
@@ -118,7 +123,21 @@ async def check_create_ticket(tx: Tx, actor: Actor, data: TicketCreate) -> Ticke
     if data.sla_id is not None:
         await resolve_valid(session, Sla, data.sla_id)
 
-    article = await prepare_article(tx, actor, data.article, customer_user, "article.")
+    field_values = await plan_values(
+        session,
+        "ticket",
+        None,
+        data.dynamic_fields,
+        customer_screen=CUSTOMER_NEW_TICKET_SCREEN if actor.is_customer else None,
+    )
+    article = await prepare_article(
+        tx,
+        actor,
+        data.article,
+        customer_user,
+        "article.",
+        customer_screen=CUSTOMER_NEW_TICKET_SCREEN,
+    )
     return TicketDraft(
         queue=queue,
         state=state,
@@ -131,6 +150,7 @@ async def check_create_ticket(tx: Tx, actor: Actor, data: TicketCreate) -> Ticke
         type_id=data.type_id,
         service_id=data.service_id,
         sla_id=data.sla_id,
+        field_values=field_values,
     )
 
 
@@ -179,6 +199,11 @@ async def write_new_ticket(tx: Tx, actor: Actor, title: str, draft: TicketDraft)
         },
         at=now,
     )
+    await write_values(tx.session, ticket.id, draft.field_values)
+    for change in draft.field_values:
+        add_history(
+            tx.session, ticket.id, actor, change.history_type, change.history_values(), at=now
+        )
     article = await write_article(tx, actor, ticket, draft.article, now)
     add_history(
         tx.session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,7 @@ from frontdesk.core.actor import Actor
 from frontdesk.core.clock import as_utc, isoformat_z, utcnow
 from frontdesk.core.errors import PermissionDenied, ValidationFailed
 from frontdesk.domain.accounts.models import Agent, CustomerUser
+from frontdesk.domain.dynamic_fields.values import ValueChange, plan_values, write_values
 from frontdesk.domain.escalations.actions import recompute_escalation
 from frontdesk.domain.runtime import Tx
 from frontdesk.domain.ticket_catalogue.models import (
@@ -60,6 +61,14 @@ class UpdatePlan:
     ticket: Ticket
     group_ids: tuple[int, ...]
     changes: list[Change]
+    field_values: list[ValueChange] = field(default_factory=list)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """What changes, as API field names (``dynamic_fields.<Name>`` for a field value)."""
+        return tuple(change.field for change in self.changes) + tuple(
+            change.event_field for change in self.field_values
+        )
 
 
 _NOT_NULL = (
@@ -266,13 +275,19 @@ async def check_update_ticket(
                 {"lock_state": new_lock},
             )
         )
-    return UpdatePlan(ticket=ticket, group_ids=tuple(group_ids), changes=changes)
+    field_values: list[ValueChange] = []
+    if data.dynamic_fields:
+        require("rw", "change dynamic fields")
+        field_values = await plan_values(session, "ticket", ticket.id, data.dynamic_fields)
+    return UpdatePlan(
+        ticket=ticket, group_ids=tuple(group_ids), changes=changes, field_values=field_values
+    )
 
 
 async def do_update_ticket(tx: Tx, actor: Actor, ticket_id: int, data: TicketUpdate) -> Ticket:
     plan = await check_update_ticket(tx, actor, ticket_id, data)
     ticket = plan.ticket
-    if not plan.changes:
+    if not plan.fields:
         return ticket
     now = utcnow()
     for change in plan.changes:
@@ -286,12 +301,22 @@ async def do_update_ticket(tx: Tx, actor: Actor, ticket_id: int, data: TicketUpd
             {"old": change.old, "new": change.new},
             at=now,
         )
+    await write_values(tx.session, ticket.id, plan.field_values)
+    for value_change in plan.field_values:
+        add_history(
+            tx.session,
+            ticket.id,
+            actor,
+            value_change.history_type,
+            value_change.history_values(),
+            at=now,
+        )
     ticket.updated_at = now
     await recompute_escalation(tx, ticket, now=now)
     tx.emit(
         TicketUpdated(
             ticket_id=ticket.id,
-            fields=tuple(change.field for change in plan.changes),
+            fields=plan.fields,
             audience=ticket_audience(ticket, plan.group_ids, customer=True),
         )
     )

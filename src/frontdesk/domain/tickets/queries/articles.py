@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import isoformat_z
+from frontdesk.domain.dynamic_fields.values import values_of
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.errors import ArticleNotFound, AttachmentNotFound
 from frontdesk.domain.tickets.models import Article, ArticleSeen, Attachment, Ticket
@@ -103,9 +104,13 @@ def _sms_number(article: Article) -> str | None:
     return None
 
 
-async def articles_out(session: AsyncSession, articles: Sequence[Article]) -> list[ArticleOut]:
-    """Articles as the API shows them, with their attachments (one query for all)."""
+async def articles_out(
+    session: AsyncSession, articles: Sequence[Article], *, customer_view: bool = False
+) -> list[ArticleOut]:
+    """Articles as the API shows them, with their attachments (one query for all) and the
+    dynamic fields the reader may see."""
     ids = [a.id for a in articles]
+    field_values = await values_of(session, "article", ids, customer=customer_view)
     by_article: dict[int, list[AttachmentOut]] = {}
     if ids:
         attachments_query = attachment_rows().where(Attachment.article_id.in_(ids))
@@ -131,6 +136,7 @@ async def articles_out(session: AsyncSession, articles: Sequence[Article]) -> li
                 attachments=by_article.get(article.id, []),
                 chat_transcript=_chat_transcript(article),
                 sms_number=_sms_number(article),
+                dynamic_fields=field_values.get(article.id, {}),
             )
         )
     return result
@@ -142,7 +148,7 @@ async def list_articles(session: AsyncSession, actor: Actor, ticket: Ticket) -> 
     if actor.is_customer:
         query = query.where(Article.visible_for_customer.is_(True))
     articles = list(await session.scalars(query))
-    return await articles_out(session, articles)
+    return await articles_out(session, articles, customer_view=actor.is_customer)
 
 
 async def unread_article_ids(
@@ -161,10 +167,12 @@ async def unread_article_ids(
     return set(article_ids) - set(seen)
 
 
-async def article_out(session: AsyncSession, article: Article) -> ArticleOut:
+async def article_out(
+    session: AsyncSession, article: Article, *, customer_view: bool = False
+) -> ArticleOut:
     """One article as the API shows it (for the answer to the one who just wrote it)."""
     await session.flush()
-    (out,) = await articles_out(session, [article])
+    (out,) = await articles_out(session, [article], customer_view=customer_view)
     return out
 
 

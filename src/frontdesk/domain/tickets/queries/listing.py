@@ -25,6 +25,7 @@ from frontdesk.db.case_insensitive import equals_ignoring_case
 from frontdesk.domain.accounts.models import CustomerUser
 from frontdesk.domain.accounts.queries import online_agents, online_customer_users
 from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.dynamic_fields.values import matching_objects
 from frontdesk.domain.ticket_catalogue.models import Priority, Queue, TicketState
 from frontdesk.domain.tickets.access import visible_tickets_filter
 from frontdesk.domain.tickets.errors import QueueNotFound
@@ -96,13 +97,13 @@ class TicketListView:
 
 
 async def _page_of_tickets(
-    session: AsyncSession, query: Select[int], page: PageRequest
+    session: AsyncSession, query: Select[int], page: PageRequest, *, customer_view: bool = False
 ) -> Page[TicketOut]:
     """Run an id query (already filtered and ordered) as one page of tickets."""
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     ids = list(await session.scalars(query.limit(page.limit).offset(page.offset)))
     return Page(
-        items=await tickets_out(session, ids),
+        items=await tickets_out(session, ids, customer_view=customer_view),
         total=total or 0,
         limit=page.limit,
         offset=page.offset,
@@ -278,13 +279,16 @@ async def search_tickets(
         query = query.where(Ticket.customer_id == criteria.customer_id)
     if criteria.escalated is not None:
         query = query.where(escalated_filter(utcnow(), escalated=criteria.escalated))
+    for criterion in criteria.dynamic_fields or ():
+        matching = await matching_objects(session, "ticket", criterion, customer=actor.is_customer)
+        query = query.where(Ticket.id.in_(matching))
     if view is not None:
         query = narrowed_and_sorted(query, view)
     elif criteria.escalated:
         query = query.order_by(Ticket.escalation_at, Ticket.id)
     else:
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    return await _page_of_tickets(session, query, page)
+    return await _page_of_tickets(session, query, page, customer_view=actor.is_customer)
 
 
 def escalated_filter(now: datetime, *, escalated: bool = True) -> ColumnElement[bool]:
@@ -482,4 +486,4 @@ async def customer_tickets(
         .where(visible_tickets_filter(actor))
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
-    return await _page_of_tickets(session, query, page)
+    return await _page_of_tickets(session, query, page, customer_view=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from frontdesk.core.clock import isoformat_z
 from frontdesk.domain.accounts.models import Agent, CustomerUser
+from frontdesk.domain.dynamic_fields.values import values_of
 from frontdesk.domain.ticket_catalogue.models import (
     Priority,
     Queue,
@@ -65,10 +66,14 @@ async def service_full_names(session: AsyncSession) -> dict[int, str]:
     return names
 
 
-async def tickets_out(session: AsyncSession, ticket_ids: Sequence[int]) -> list[TicketOut]:
-    """The tickets with these ids, in the given order, as the API shows them."""
+async def tickets_out(
+    session: AsyncSession, ticket_ids: Sequence[int], *, customer_view: bool = False
+) -> list[TicketOut]:
+    """The tickets with these ids, in the given order, as the API shows them; with
+    ``customer_view``, only the dynamic fields customers may read."""
     if not ticket_ids:
         return []
+    field_values = await values_of(session, "ticket", ticket_ids, customer=customer_view)
     rows = (await session.execute(_ticket_rows().where(Ticket.id.in_(ticket_ids)))).all()
     customer_ids = {r[0].customer_user_id for r in rows if r[0].customer_user_id is not None}
     customers: dict[int, str] = {}
@@ -119,11 +124,14 @@ async def tickets_out(session: AsyncSession, ticket_ids: Sequence[int]) -> list[
             escalation_solution_at=isoformat_z(ticket.escalation_solution_at),
             created_at=created_at,
             updated_at=updated_at,
+            dynamic_fields=field_values.get(ticket.id, {}),
         )
     return [by_id[i] for i in ticket_ids if i in by_id]
 
 
-async def ticket_out(session: AsyncSession, ticket: Ticket) -> TicketOut:
+async def ticket_out(
+    session: AsyncSession, ticket: Ticket, *, customer_view: bool = False
+) -> TicketOut:
     await session.flush()
-    (out,) = await tickets_out(session, [ticket.id])
+    (out,) = await tickets_out(session, [ticket.id], customer_view=customer_view)
     return out
