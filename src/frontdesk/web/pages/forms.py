@@ -49,14 +49,26 @@ def errors_from_validation(exc: ValidationError, summary: str, form: str = "") -
     return FormErrors(message=summary, fields=fields, status=422, form=form)
 
 
+# A dynamic field's value is refused as ``dynamic_fields.<Name>``; its input is ``df_<Name>``.
+FIELD_ERROR_PREFIX = "dynamic_fields."
+FIELD_INPUT_PREFIX = "df_"
+
+
 def input_name(field_name: str) -> str:
-    """The form input a domain field name refers to: ``article.body`` is the body textarea."""
+    """The form input a domain field name refers to: ``article.body`` is the body textarea,
+    ``dynamic_fields.Level`` the input of the field ``Level``."""
     name = field_name.removeprefix("article.")
+    if name.startswith(FIELD_ERROR_PREFIX):
+        return FIELD_INPUT_PREFIX + name.removeprefix(FIELD_ERROR_PREFIX)
     return name.split(".", 1)[0]
 
 
 def errors_from_domain(exc: DomainError, form: str = "") -> FormErrors:
-    fields = {input_name(exc.field): exc.message} if isinstance(exc, ValidationFailed) else {}
+    fields: dict[str, str] = {}
+    if isinstance(exc, ValidationFailed):
+        details = exc.details if isinstance(exc.details, list) else []
+        for detail in details or [{"field": exc.field, "message": exc.message}]:
+            fields.setdefault(input_name(str(detail["field"])), str(detail["message"]))
     return FormErrors(message=exc.message, fields=fields, status=exc.status, form=form)
 
 

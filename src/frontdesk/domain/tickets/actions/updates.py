@@ -277,8 +277,9 @@ async def check_update_ticket(
         )
     field_values: list[ValueChange] = []
     if data.dynamic_fields:
-        require("rw", "change dynamic fields")
         field_values = await plan_values(session, "ticket", ticket.id, data.dynamic_fields)
+        if field_values:  # sending the current values again needs no permission
+            require("rw", "change dynamic fields")
     return UpdatePlan(
         ticket=ticket, group_ids=tuple(group_ids), changes=changes, field_values=field_values
     )

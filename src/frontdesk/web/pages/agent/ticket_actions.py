@@ -21,6 +21,7 @@ from frontdesk.domain.tickets.schemas import (
 from frontdesk.web.dependencies import AgentPage, Caller, TxDep
 from frontdesk.web.pages.agent.common import gettext_for
 from frontdesk.web.pages.agent.zoom import zoom_page
+from frontdesk.web.pages.field_inputs import screen_fields, values_from_form
 from frontdesk.web.pages.forms import (
     discard_refused_changes,
     errors_from_domain,
@@ -58,9 +59,39 @@ async def _zoom_action(
     )
 
 
+async def _field_values(tx: TxDep, caller: Caller, form: FormData, screen: str) -> dict[str, Any]:
+    """The ticket field values a zoom form sets (the fields enabled on ``screen``)."""
+    _ = gettext_for(caller)
+    return values_from_form(
+        form,
+        await screen_fields(tx.session, screen),
+        screen,
+        timezone=caller.actor.timezone,
+        mandatory_message=_("This field is mandatory."),
+        summary=_("Check the marked fields."),
+    )
+
+
+@router.post("/agent/tickets/{ticket_id}/fields")
+async def edit_fields(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
+    """The "Fields" dialog: every field enabled on the edit-fields screen, set or emptied."""
+
+    async def perform(form: FormData) -> object:
+        values = await _field_values(tx, caller, form, "agent_ticket_edit_fields")
+        data = TicketUpdate(dynamic_fields=values)
+        return await actions.do_update_ticket(tx, caller.actor, ticket_id, data)
+
+    return await _zoom_action(request, tx, caller, ticket_id, "fields", perform)
+
+
 @router.post("/agent/tickets/{ticket_id}/note")
 async def add_note(ticket_id: int, request: Request, caller: AgentPage, tx: TxDep) -> Response:
     async def perform(form: FormData) -> object:
+        values = await _field_values(tx, caller, form, "agent_ticket_note")
+        if values:
+            await actions.do_update_ticket(
+                tx, caller.actor, ticket_id, TicketUpdate(dynamic_fields=values)
+            )
         data = ArticleCreate(
             channel="internal",
             sender="agent",

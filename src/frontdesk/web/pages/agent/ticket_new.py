@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -14,6 +16,12 @@ from frontdesk.domain.tickets.schemas import (
 )
 from frontdesk.web.dependencies import AgentPage, Caller, TxDep
 from frontdesk.web.pages.agent.common import agent_page, gettext_for
+from frontdesk.web.pages.field_inputs import (
+    field_inputs,
+    screen_fields,
+    submitted_inputs,
+    values_from_form,
+)
 from frontdesk.web.pages.forms import (
     FormErrors,
     discard_refused_changes,
@@ -30,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 # --- new phone ticket -------------------------------------------------------------------------
 
 NEW_TICKET_FIELDS = ("customer_user", "title", "queue_id", "state_id", "priority_id")
+PHONE_SCREEN = "agent_ticket_phone"
 
 
 async def _new_ticket_page(
@@ -38,10 +47,26 @@ async def _new_ticket_page(
     caller: Caller,
     *,
     values: dict[str, str] | None = None,
+    submitted: dict[str, Any] | None = None,
     failed: FormErrors | None = None,
 ) -> HTMLResponse:
+    _ = gettext_for(caller)
     options = await queries.ticket_form_options(tx.session, caller.actor, None)
-    context = {"nav": "new", "options": options, "values": values or {}, "failed": failed}
+    fields = await screen_fields(tx.session, PHONE_SCREEN)
+    context = {
+        "nav": "new",
+        "options": options,
+        "values": values or {},
+        "failed": failed,
+        "field_inputs": field_inputs(
+            fields,
+            PHONE_SCREEN,
+            submitted=submitted,
+            errors=failed.fields if failed else None,
+            timezone=caller.actor.timezone,
+            blank_label=_("– none –"),
+        ),
+    }
     status = failed.status if failed else 200
     return await agent_page(
         request, tx, caller, "agent/ticket_new.html", context, status_code=status
@@ -58,7 +83,16 @@ async def create_ticket(request: Request, caller: AgentPage, tx: TxDep) -> Respo
     _ = gettext_for(caller)
     form = await request.form()
     fields = form_values(form, NEW_TICKET_FIELDS)
+    dynamic = await screen_fields(tx.session, PHONE_SCREEN)
     try:
+        field_values = values_from_form(
+            form,
+            dynamic,
+            PHONE_SCREEN,
+            timezone=caller.actor.timezone,
+            mandatory_message=_("This field is mandatory."),
+            summary=_("Check the marked fields."),
+        )
         article = ArticleCreate(
             channel="phone",
             sender="customer",
@@ -67,7 +101,13 @@ async def create_ticket(request: Request, caller: AgentPage, tx: TxDep) -> Respo
             visible_for_customer=True,
             attachments=await uploaded_attachments(form),
         )
-        data = TicketCreate.model_validate({**fields, "article": article})
+        data = TicketCreate.model_validate(
+            {
+                **fields,
+                "article": article,
+                "dynamic_fields": {k: v for k, v in field_values.items() if v is not None},
+            }
+        )
         ticket = await actions.do_create_ticket(tx, caller.actor, data)
     except ValidationError as exc:
         failed = errors_from_validation(exc, _("Check the marked fields."))
@@ -77,5 +117,10 @@ async def create_ticket(request: Request, caller: AgentPage, tx: TxDep) -> Respo
         return RedirectResponse(f"/agent/tickets/{ticket.id}?done=created", status_code=303)
     await discard_refused_changes(tx, caller)
     return await _new_ticket_page(
-        request, tx, caller, values=page_values(dict(form)), failed=failed
+        request,
+        tx,
+        caller,
+        values=page_values(dict(form)),
+        submitted=submitted_inputs(form),
+        failed=failed,
     )

@@ -33,6 +33,12 @@ from frontdesk.domain.tickets.settings import (
 from frontdesk.domain.tickets.timeline import EVENT_TYPES, parse_event_types, ticket_timeline
 from frontdesk.web.dependencies import AgentPage, Caller, TxDep
 from frontdesk.web.pages.agent.common import agent_error_page, agent_page, gettext_for
+from frontdesk.web.pages.field_inputs import (
+    field_inputs,
+    screen_fields,
+    shown_values,
+    submitted_inputs,
+)
 from frontdesk.web.pages.forms import (
     FormErrors,
     form_text,
@@ -48,6 +54,9 @@ ZOOM_VIEWS = ("one", "all", "timeline")
 # events"): a ticket with thousands of events stays fast to open.
 TIMELINE_PAGE_ITEMS = 50
 TIMELINE_MAX_SHOWN = 100_000
+ZOOM_SCREEN = "agent_ticket_zoom"
+# The zoom's forms that set ticket fields, and the screen each one's fields are enabled on.
+FIELD_FORMS = {"fields": "agent_ticket_edit_fields", "note": "agent_ticket_note"}
 
 
 def _shown_items(raw: str) -> int:
@@ -72,6 +81,35 @@ async def _zoom_view(tx: TxDep, caller: Caller, requested: str | None, *, rememb
         return requested
     view = str(tx.setting(ZOOM_DEFAULT_VIEW, caller.actor))
     return "all" if view == "timeline" and not timeline_enabled else view
+
+
+async def _field_context(
+    request: Request,
+    tx: TxDep,
+    caller: Caller,
+    current: dict[str, Any],
+    failed: FormErrors | None,
+) -> dict[str, Any]:
+    """The dynamic fields of the zoom: the values shown in the sidebar, and the inputs of the
+    forms that set fields (edit fields, note), refilled after a refused post of that form."""
+    _ = gettext_for(caller)
+    zone = caller.actor.timezone
+    shown = await screen_fields(tx.session, ZOOM_SCREEN)
+    context: dict[str, Any] = {"zoom_fields": shown_values(shown, current, zone)}
+    form = await request.form() if request.method == "POST" and failed else None
+    for form_name, screen in FIELD_FORMS.items():
+        fields = await screen_fields(tx.session, screen)
+        refused_here = failed is not None and failed.form == form_name and form is not None
+        context[f"{form_name}_field_inputs"] = field_inputs(
+            fields,
+            screen,
+            current=current,
+            submitted=submitted_inputs(form) if refused_here and form else None,
+            errors=failed.fields if refused_here and failed else None,
+            timezone=zone,
+            blank_label=_("– none –"),
+        )
+    return context
 
 
 def _answered_article_id(articles: Iterable[ArticleOut]) -> int | None:
@@ -107,11 +145,13 @@ async def zoom_page(
         # them is not choosing a view, so the agent's default stays.
         remember = params.get("remember") != "0"
         view = await _zoom_view(tx, caller, params.get("view"), remember=remember)
+        ticket_view = await queries.ticket_out(tx.session, ticket)
         context: dict[str, Any] = {
             "nav": "queues",
             "view": view,
             "timeline_enabled": tx.setting(TIMELINE_VIEW_ENABLED),
-            "ticket": await queries.ticket_out(tx.session, ticket),
+            "ticket": ticket_view,
+            **await _field_context(request, tx, caller, ticket_view.dynamic_fields, failed),
             "options": await queries.ticket_form_options(tx.session, caller.actor, ticket),
             "customer_online": await queries.ticket_customer_online(
                 tx.session, ticket, online_minutes=tx.setting(ONLINE_MINUTES)

@@ -1,0 +1,245 @@
+"""Dynamic fields on the agent's pages: the phone-ticket form, the zoom's sidebar, its "Fields"
+dialog and the note form. Inputs appear only where the admin enabled them; mandatory fields and
+refused values are reported inline and nothing is stored."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from frontdesk.web.state import WebState
+from tests.conftest import ADMIN_PASSWORD
+from tests.web.test_api_ticket_dynamic_fields import make_fields, value_rows
+from tests.web.test_pages_agent import RAW_QUEUE_ID, log_in
+
+Headers = dict[str, str]
+
+FIELDS: list[dict[str, Any]] = [
+    {
+        "name": "Level",
+        "label": "Support level",
+        "field_type": "dropdown",
+        "config": {"possible_values": {"gold": "Gold <VIP>", "silver": "Silver"}},
+        "screens": {
+            "agent_ticket_phone": "mandatory",
+            "agent_ticket_zoom": "shown",
+            "agent_ticket_edit_fields": "shown",
+        },
+    },
+    {
+        "name": "Serial",
+        "label": "Serial number",
+        "field_type": "text",
+        "config": {"link": "https://inventory.example/devices?serial={value}"},
+        "screens": {
+            "agent_ticket_phone": "shown",
+            "agent_ticket_zoom": "shown",
+            "agent_ticket_edit_fields": "mandatory",
+        },
+    },
+    {
+        "name": "Urgent",
+        "label": "Urgent",
+        "field_type": "checkbox",
+        "screens": {
+            "agent_ticket_phone": "shown",
+            "agent_ticket_zoom": "shown",
+            "agent_ticket_edit_fields": "shown",
+            "agent_ticket_note": "shown",
+        },
+    },
+    {
+        "name": "Products",
+        "label": "Products",
+        "field_type": "multiselect",
+        "config": {"possible_values": {"printer": "Printer", "fax": "Fax"}},
+        "screens": {"agent_ticket_phone": "shown", "agent_ticket_zoom": "shown"},
+    },
+    {
+        "name": "Visit",
+        "label": "Technician visit",
+        "field_type": "datetime",
+        "screens": {"agent_ticket_phone": "shown", "agent_ticket_zoom": "shown"},
+    },
+    # Shown nowhere on the agent's screens: only the API sets it.
+    {"name": "Internal", "label": "Internal code", "field_type": "text"},
+]
+
+
+@pytest.fixture
+async def csrf(client: httpx.AsyncClient, admin_headers: Headers) -> str:
+    await make_fields(client, admin_headers, FIELDS, "ticket")
+    return await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+
+
+def phone_form(csrf: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "csrf_token": csrf,
+        "title": "Printer on fire",
+        "queue_id": str(RAW_QUEUE_ID),
+        "body": "It burns.",
+        **extra,
+    }
+
+
+async def api_ticket(client: httpx.AsyncClient, headers: Headers, ticket_id: int) -> Any:
+    return (await client.get(f"/api/v1/tickets/{ticket_id}", headers=headers)).json()
+
+
+def created_id(response: httpx.Response) -> int:
+    assert response.status_code == 303, response.text
+    match = re.fullmatch(r"/agent/tickets/(\d+)\?done=created", response.headers["location"])
+    assert match is not None
+    return int(match.group(1))
+
+
+async def test_the_phone_form_shows_the_enabled_fields_and_stores_them(
+    client: httpx.AsyncClient, admin_headers: Headers, csrf: str
+) -> None:
+    page = await client.get("/agent/tickets/new")
+    assert page.status_code == 200
+    html = page.text
+    assert '<select id="df_Level" name="df_Level" required>' in html
+    assert '<option value="gold">Gold &lt;VIP&gt;</option>' in html
+    assert '<input id="df_Serial" name="df_Serial" type="text" value="" maxlength="255">' in html
+    assert 'type="checkbox" id="df_Urgent" name="df_Urgent" value="1">' in html
+    assert '<select id="df_Products" name="df_Products" multiple size="6">' in html
+    assert 'name="df_Visit" type="datetime-local"' in html
+    assert "df_Internal" not in html
+
+    response = await client.post(
+        "/agent/tickets/new",
+        data=phone_form(
+            csrf,
+            df_Level="gold",
+            df_Serial="SN 42/7",
+            df_Urgent="1",
+            df_Products=["fax", "printer"],
+            df_Visit="2026-12-08T09:30",
+        ),
+    )
+    ticket_id = created_id(response)
+    assert (await api_ticket(client, admin_headers, ticket_id))["dynamic_fields"] == {
+        "Level": "gold",
+        "Serial": "SN 42/7",
+        "Urgent": True,
+        "Products": ["printer", "fax"],
+        "Visit": "2026-12-08T09:30:00.000Z",  # the admin's time zone is UTC
+    }
+
+    zoom = (await client.get(f"/agent/tickets/{ticket_id}")).text
+    assert '<dt data-field="Level">Support level</dt>' in zoom
+    assert '<span class="field-value">Gold &lt;VIP&gt;</span>' in zoom
+    assert (
+        '<a href="https://inventory.example/devices?serial=SN%2042%2F7" rel="noopener noreferrer"'
+        ' target="_blank">SN 42/7</a>'
+    ) in zoom
+    assert '<span class="field-value">Checked</span>' in zoom
+    assert '<span class="field-value">Printer, Fax</span>' in zoom
+    assert '<span class="field-value">2026-12-08 09:30</span>' in zoom
+    # A value with no field on the zoom is not shown there.
+    await client.patch(
+        f"/api/v1/tickets/{ticket_id}",
+        json={"dynamic_fields": {"Internal": "<script>x</script>"}},
+        headers=admin_headers,
+    )
+    zoom = (await client.get(f"/agent/tickets/{ticket_id}")).text
+    assert "Internal code" not in zoom
+    assert "<script>x</script>" not in zoom
+
+
+async def test_a_mandatory_field_left_empty_or_a_bad_value_is_refused_inline(
+    client: httpx.AsyncClient, admin_headers: Headers, csrf: str, web: WebState
+) -> None:
+    response = await client.post(
+        "/agent/tickets/new",
+        data=phone_form(csrf, df_Level="", df_Serial="kept", df_Visit="not a time"),
+    )
+    assert response.status_code == 422
+    html = response.text
+    assert '<p class="field-error" id="df_Level-error">This field is mandatory.</p>' in html
+    assert "df_Visit-error" in html
+    # What was typed stays in the form.
+    assert 'id="df_Serial" name="df_Serial" type="text" value="kept"' in html
+    response = await client.post("/agent/tickets/new", data=phone_form(csrf, df_Level="platinum"))
+    assert response.status_code == 422
+    assert (
+        '<p class="field-error" id="df_Level-error">\'platinum\' is not one of the field\'s'
+        " values</p>"
+    ) in response.text.replace("&#39;", "'")
+    tickets = (await client.get("/api/v1/tickets", headers=admin_headers)).json()
+    assert tickets["total"] == 0
+    assert await value_rows(web) == 0
+
+
+async def test_the_fields_dialog_changes_and_empties_values(
+    client: httpx.AsyncClient, admin_headers: Headers, csrf: str, web: WebState
+) -> None:
+    ticket_id = created_id(
+        await client.post(
+            "/agent/tickets/new",
+            data=phone_form(csrf, df_Level="gold", df_Serial="A1", df_Urgent="1"),
+        )
+    )
+    zoom = (await client.get(f"/agent/tickets/{ticket_id}")).text
+    assert 'data-zoom-open="fields"' in zoom
+    assert 'id="fields-df_Serial" name="df_Serial" type="text" value="A1" required' in zoom
+    assert '<option value="gold" selected>Gold &lt;VIP&gt;</option>' in zoom
+
+    # Serial is mandatory in this dialog: emptying it is refused, nothing changes.
+    refused = await client.post(
+        f"/agent/tickets/{ticket_id}/fields",
+        data={"csrf_token": csrf, "df_Level": "silver", "df_Serial": ""},
+    )
+    assert refused.status_code == 422
+    assert 'id="fields-df_Serial-error">This field is mandatory.</p>' in refused.text
+    # The dialog keeps what was chosen.
+    assert '<option value="silver" selected>Silver</option>' in refused.text
+    assert (await api_ticket(client, admin_headers, ticket_id))["dynamic_fields"] == {
+        "Level": "gold",
+        "Serial": "A1",
+        "Urgent": True,
+    }
+
+    # An unchecked box sends nothing: Urgent becomes unchecked; an empty select empties Level.
+    done = await client.post(
+        f"/agent/tickets/{ticket_id}/fields",
+        data={"csrf_token": csrf, "df_Level": "", "df_Serial": "B2"},
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/agent/tickets/{ticket_id}?done=fields"
+    assert (await api_ticket(client, admin_headers, ticket_id))["dynamic_fields"] == {
+        "Serial": "B2",
+        "Urgent": False,
+    }
+    history = (
+        await client.get(f"/api/v1/tickets/{ticket_id}/history", headers=admin_headers)
+    ).json()["items"]
+    assert [item["type"] for item in history if item["type"].startswith("Dynamic")] == [
+        "DynamicFieldUpdate_Level",
+        "DynamicFieldUpdate_Serial",
+        "DynamicFieldUpdate_Urgent",
+        "DynamicFieldUpdate_Level",
+        "DynamicFieldUpdate_Serial",
+        "DynamicFieldUpdate_Urgent",
+    ]
+
+
+async def test_the_note_form_sets_its_fields_with_the_note(
+    client: httpx.AsyncClient, admin_headers: Headers, csrf: str
+) -> None:
+    ticket_id = created_id(
+        await client.post("/agent/tickets/new", data=phone_form(csrf, df_Level="gold"))
+    )
+    zoom = (await client.get(f"/agent/tickets/{ticket_id}")).text
+    assert 'id="note-df_Urgent" name="df_Urgent" value="1">' in zoom
+    response = await client.post(
+        f"/agent/tickets/{ticket_id}/note",
+        data={"csrf_token": csrf, "body": "Called back.", "df_Urgent": "1"},
+    )
+    assert response.status_code == 303, response.text
+    ticket = await api_ticket(client, admin_headers, ticket_id)
+    assert ticket["dynamic_fields"] == {"Level": "gold", "Urgent": True}
