@@ -8,6 +8,7 @@ turns its refusal into an inline message with the error's status code, and write
 ``plumbing`` renders them, ``screen_pages`` and ``matrix_pages`` hold the routes on ``router``.
 """
 
+from frontdesk.web.pages.admin import dynamic_field_pages as dynamic_field_pages
 from frontdesk.web.pages.admin import matrix_pages as matrix_pages
 from frontdesk.web.pages.admin import template_attachment_pages as template_attachment_pages
 from frontdesk.web.pages.admin.choices import ALL as ALL

@@ -55,6 +55,8 @@ class AdminScreen:
     row_links: tuple[tuple[str, str], ...] = ()
     # Chat queries need the runtime (settings) too: they take the Tx, not only the session.
     reads_tx: bool = False
+    # A route that renders a preview of the object from the form as it is being filled in.
+    preview_path: str | None = None
 
 
 def attr_text(name: str) -> Callable[[Any, dict[str, dict[str, str]]], str]:

@@ -44,6 +44,7 @@ from frontdesk.web.pages.admin.choices import (
     sla_choices,
     state_type_choices,
 )
+from frontdesk.web.pages.admin.dynamic_field_screen import DYNAMIC_FIELD_SCREEN
 from frontdesk.web.pages.admin.mail_inbound_screens import (
     MAIL_ACCOUNT_SCREEN,
     POSTMASTER_FILTER_SCREEN,
@@ -473,6 +474,7 @@ SCREENS: dict[str, AdminScreen] = {
             reads_tx=True,
         ),
         CALENDAR_SCREEN,
+        DYNAMIC_FIELD_SCREEN,
         *MAIL_SETUP_SCREENS,
         MAIL_ACCOUNT_SCREEN,
         POSTMASTER_FILTER_SCREEN,
