@@ -243,3 +243,87 @@ async def test_the_note_form_sets_its_fields_with_the_note(
     assert response.status_code == 303, response.text
     ticket = await api_ticket(client, admin_headers, ticket_id)
     assert ticket["dynamic_fields"] == {"Level": "gold", "Urgent": True}
+
+
+SEARCH_FIELDS: list[dict[str, Any]] = [
+    {
+        "name": "Tier",
+        "label": "Tier",
+        "field_type": "dropdown",
+        "config": {"possible_values": {"a": "Tier A", "b": "Tier B"}},
+        "screens": {"agent_ticket_search": "shown", "agent_ticket_overview": "shown"},
+    },
+    {
+        "name": "Asset",
+        "label": "Asset tag",
+        "field_type": "text",
+        "screens": {"agent_ticket_search": "shown", "agent_ticket_overview": "shown"},
+    },
+    {
+        "name": "Onsite",
+        "label": "On site",
+        "field_type": "datetime",
+        "screens": {"agent_ticket_search": "shown"},
+    },
+    {
+        "name": "Flag",
+        "label": "Flag",
+        "field_type": "checkbox",
+        "screens": {"agent_ticket_search": "shown"},
+    },
+]
+
+
+async def test_the_search_page_filters_by_fields_and_lists_them_as_columns(
+    client: httpx.AsyncClient, admin_headers: Headers, web: WebState
+) -> None:
+    await make_fields(client, admin_headers, SEARCH_FIELDS, "ticket")
+    await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    for title, values in (
+        (
+            "first",
+            {"Tier": "a", "Asset": "PC-100%", "Onsite": "2026-12-08T09:00:00Z", "Flag": True},
+        ),
+        ("second", {"Tier": "b", "Asset": "PC-200", "Onsite": "2026-12-09T09:00:00Z"}),
+    ):
+        body = {
+            "title": title,
+            "queue_id": RAW_QUEUE_ID,
+            "article": {"channel": "phone", "body": "x"},
+            "dynamic_fields": values,
+        }
+        assert (
+            await client.post("/api/v1/tickets", json=body, headers=admin_headers)
+        ).status_code == 201
+    page = await client.get("/agent/search")
+    assert '<select id="df-Tier" name="df.Tier">' in page.text
+    assert '<option value="">Any</option>' in page.text
+    assert 'name="df.Onsite.from" type="datetime-local"' in page.text
+    assert '<option value="1">Checked</option>' in page.text
+
+    def titles(html: str) -> list[str]:
+        return sorted(re.findall(r"data-row-open>([^<]+)</a>", html))
+
+    base = {"query": "", "state": "any", "queue_id": ""}
+    found = await client.get("/agent/search", params={**base, "df.Tier": "", "df.Asset": ""})
+    assert titles(found.text) == ["first", "second"]
+    # The overview's columns: a label per field, the value as people read it.
+    assert '<th scope="col">Tier</th><th scope="col">Asset tag</th>' in found.text
+    assert '<td data-field="Tier">Tier A</td><td data-field="Asset">PC-100%</td>' in found.text
+    found = await client.get("/agent/search", params={**base, "df.Tier": "b"})
+    assert titles(found.text) == ["second"]
+    assert '<option value="b" selected>Tier B</option>' in found.text
+    found = await client.get("/agent/search", params={**base, "df.Asset": "pc-1*"})
+    assert titles(found.text) == ["first"]
+    found = await client.get("/agent/search", params={**base, "df.Asset": "*0%"})
+    assert titles(found.text) == ["first"]
+    found = await client.get("/agent/search", params={**base, "df.Flag": "1"})
+    assert titles(found.text) == ["first"]
+    found = await client.get("/agent/search", params={**base, "df.Onsite.from": "2026-12-08T12:00"})
+    assert titles(found.text) == ["second"]
+    refused = await client.get("/agent/search", params={**base, "df.Onsite.to": "soon"})
+    assert refused.status_code == 422
+    assert "Enter a date and time" in refused.text
+
+    queue = await client.get("/agent/queues", params={"queue_id": RAW_QUEUE_ID})
+    assert '<td data-field="Tier">Tier B</td><td data-field="Asset">PC-200</td>' in queue.text

@@ -255,3 +255,30 @@ async def matching_objects(
     return select(DynamicFieldValue.object_id).where(
         DynamicFieldValue.field_id == field.id, condition
     )
+
+
+FILTER_PREFIX = "df."
+FILTER_PARTS = {"": "equals", "from": "start", "to": "end"}
+MAX_FILTERS = 20
+MAX_TERM_LENGTH = 255
+
+
+def criteria_from_params(pairs: Iterable[tuple[str, str]]) -> list[FieldCriterion] | None:
+    """``df.<Name>=`` (``*`` a wildcard), ``df.<Name>.from=`` and ``df.<Name>.to=`` of a query
+    string (the API's search, the search page), one criterion per field; other keys ignored.
+    Empty values are left out, so an untouched search form narrows nothing."""
+    parts: dict[str, dict[str, str]] = {}
+    for key, value in pairs:
+        if not key.startswith(FILTER_PREFIX):
+            continue
+        name, _, bound = key[len(FILTER_PREFIX) :].partition(".")
+        part = FILTER_PARTS.get(bound)
+        if not name or part is None:
+            raise ValidationFailed(key, "use df.<Name>, df.<Name>.from or df.<Name>.to")
+        if len(value) > MAX_TERM_LENGTH:
+            raise ValidationFailed(key, f"has at most {MAX_TERM_LENGTH} characters")
+        if value.strip():
+            parts.setdefault(name, {})[part] = value.strip()
+    if len(parts) > MAX_FILTERS:
+        raise ValidationFailed("df", f"at most {MAX_FILTERS} field filters")
+    return [FieldCriterion(name=name, **given) for name, given in parts.items()] or None

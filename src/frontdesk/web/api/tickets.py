@@ -8,9 +8,8 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.pagination import PageRequest
-from frontdesk.domain.dynamic_fields.drivers.base import FieldCriterion
+from frontdesk.domain.dynamic_fields.values import criteria_from_params
 from frontdesk.domain.email.access import access_mail_source
 from frontdesk.domain.email.actions import do_send_email_article
 from frontdesk.domain.email.schemas import EmailArticleCreate
@@ -44,11 +43,6 @@ IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 # Types a browser might execute or render as a document: always downloaded as opaque bytes.
 ACTIVE_CONTENT_MARKERS = ("html", "xml", "svg", "javascript", "ecmascript", "xsl")
 
-FIELD_FILTER_PREFIX = "df."
-FIELD_FILTER_PARTS = {"": "equals", "from": "start", "to": "end"}
-MAX_FIELD_FILTERS = 20
-MAX_FIELD_TERM_LENGTH = 255
-
 
 def _listing(items: list[Any], total: int) -> dict[str, Any]:
     return {"items": items, "total": total}
@@ -59,25 +53,6 @@ async def create_ticket(data: TicketCreate, caller: ApiCaller, tx: TxDep) -> Tic
     """Create a ticket with its first article. A customer token creates it for itself."""
     ticket = await actions.do_create_ticket(tx, caller.actor, data)
     return await queries.ticket_out(tx.session, ticket, customer_view=caller.actor.is_customer)
-
-
-def field_criteria(request: Request) -> list[FieldCriterion] | None:
-    """``df.<Name>=`` (``*`` a wildcard), ``df.<Name>.from=`` and ``df.<Name>.to=`` of the
-    query string, one criterion per field."""
-    parts: dict[str, dict[str, str]] = {}
-    for key, value in request.query_params.multi_items():
-        if not key.startswith(FIELD_FILTER_PREFIX):
-            continue
-        name, _, bound = key[len(FIELD_FILTER_PREFIX) :].partition(".")
-        part = FIELD_FILTER_PARTS.get(bound)
-        if not name or part is None:
-            raise ValidationFailed(key, "use df.<Name>, df.<Name>.from or df.<Name>.to")
-        if len(value) > MAX_FIELD_TERM_LENGTH:
-            raise ValidationFailed(key, f"has at most {MAX_FIELD_TERM_LENGTH} characters")
-        parts.setdefault(name, {})[part] = value
-    if len(parts) > MAX_FIELD_FILTERS:
-        raise ValidationFailed("df", f"at most {MAX_FIELD_FILTERS} field filters")
-    return [FieldCriterion(name=name, **given) for name, given in parts.items()] or None
 
 
 @router.get("/tickets")
@@ -108,7 +83,7 @@ async def search_tickets(
         owner_id=owner_id,
         locked=locked,
         escalated=escalated,
-        dynamic_fields=field_criteria(request),
+        dynamic_fields=criteria_from_params(request.query_params.multi_items()),
     )
     page = await queries.search_tickets(
         tx.session, caller.actor, criteria, PageRequest.build(limit, offset)

@@ -9,6 +9,7 @@ shows, and which are mandatory there, is the admin's choice stored with the fiel
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,8 @@ from frontdesk.web.pages.forms import FIELD_INPUT_PREFIX, local_input_to_utc
 from frontdesk.web.templating import local_time
 
 INPUT_PREFIX = FIELD_INPUT_PREFIX
+# The screen whose fields are columns of the ticket lists (queue view, search).
+OVERVIEW_SCREEN = "agent_ticket_overview"
 # The HTML control of each driver's input kind (components/forms.html ``control``).
 HTML_KINDS = {
     "text": "text",
@@ -214,3 +217,85 @@ def shown_values(
             )
         )
     return shown
+
+
+# --- search forms and list columns -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchInput:
+    """One field's filter on the search form; inputs carry the API's parameter names
+    (``df.<Name>``, ``df.<Name>.from``, ``df.<Name>.to``)."""
+
+    name: str
+    label: str
+    kind: str  # text, select, or a range of date / datetime-local
+    ranged: bool
+    value: str
+    start: str
+    end: str
+    options: list[tuple[str, str]]
+
+
+def search_inputs(
+    fields: list[DynamicField], params: Mapping[str, str], *, checked: str, unchecked: str
+) -> list[SearchInput]:
+    inputs = []
+    for field in fields:
+        driver = driver_of(field)
+        prefix = f"df.{field.name}"
+        options = [
+            (str(key), str(label))
+            for key, label in (field.config.get("possible_values") or {}).items()
+        ]
+        kind = "select" if options else HTML_KINDS[driver.input_kind]
+        if driver.input_kind == "checkbox":
+            kind, options = "select", [("1", checked), ("0", unchecked)]
+        elif driver.input_kind == "textarea":
+            kind = "text"
+        inputs.append(
+            SearchInput(
+                name=field.name,
+                label=field.label,
+                kind=kind,
+                ranged=driver.ranged,
+                value=params.get(prefix, ""),
+                start=params.get(prefix + ".from", ""),
+                end=params.get(prefix + ".to", ""),
+                options=options,
+            )
+        )
+    return inputs
+
+
+def search_params(
+    fields: list[DynamicField], pairs: Iterable[tuple[str, str]], timezone: str
+) -> list[tuple[str, str]]:
+    """The query string's field filters with date-time bounds, typed in the user's zone,
+    turned into UTC (the domain's terms)."""
+    local = {f"df.{field.name}" for field in fields if driver_of(field).input_kind == "datetime"}
+    converted = []
+    for key, value in pairs:
+        base = key.removesuffix(".from").removesuffix(".to")
+        if base in local and key != base and value.strip():
+            value = local_input_to_utc(value.strip(), timezone, key).isoformat()
+        converted.append((key, value))
+    return converted
+
+
+@dataclass(frozen=True)
+class FieldColumn:
+    name: str
+    label: str
+
+
+def list_columns(
+    fields: list[DynamicField], tickets: Iterable[Any], timezone: str
+) -> tuple[list[FieldColumn], dict[int, dict[str, str]]]:
+    """The columns of the fields enabled on the overviews, and each ticket's cell texts."""
+    columns = [FieldColumn(name=field.name, label=field.label) for field in fields]
+    cells: dict[int, dict[str, str]] = {}
+    for ticket in tickets:
+        shown = shown_values(fields, ticket.dynamic_fields, timezone)
+        cells[ticket.id] = {value.name: value.text for value in shown}
+    return columns, cells

@@ -24,6 +24,7 @@ from frontdesk.web.pages.agent.list_params import (
     sort_links,
 )
 from frontdesk.web.pages.agent.views import saved_view_errors
+from frontdesk.web.pages.field_inputs import OVERVIEW_SCREEN, list_columns, screen_fields
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,6 +51,9 @@ async def queue_view(
             tx.session, caller.actor, queue_id, page_request, view=view
         )
         own_views = await saved_views.saved_views(tx.session, caller.actor)
+        field_columns, field_cells = list_columns(
+            await screen_fields(tx.session, OVERVIEW_SCREEN), page.items, caller.actor.timezone
+        )
     except DomainError as exc:
         return await agent_error_page(request, tx, caller, exc, "queues")
     current = next((q for q in queues if q.id == queue_id), None)
@@ -71,6 +75,8 @@ async def queue_view(
         "list_url": _list_url(request),
         "optional_columns": TICKET_LIST_OPTIONAL_COLUMNS,
         "densities": TICKET_LIST_DENSITIES,
+        "field_columns": field_columns,
+        "field_cells": field_cells,
         **await bulk_bar(request, tx, caller),
     }
     return await agent_page(request, tx, caller, "agent/queues.html", {**context, "page": page})

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from frontdesk.core.errors import DomainError
 from frontdesk.core.pagination import PageRequest
+from frontdesk.domain.dynamic_fields.values import criteria_from_params
 from frontdesk.domain.tickets import queries
 from frontdesk.domain.tickets.schemas import (
     TicketSearch,
@@ -21,6 +22,13 @@ from frontdesk.web.dependencies import AgentPage, TxDep
 from frontdesk.web.pages.agent.bulk import bulk_bar
 from frontdesk.web.pages.agent.common import agent_page, gettext_for
 from frontdesk.web.pages.agent.list_params import list_choices, parse_list, sort_links
+from frontdesk.web.pages.field_inputs import (
+    OVERVIEW_SCREEN,
+    list_columns,
+    screen_fields,
+    search_inputs,
+    search_params,
+)
 from frontdesk.web.pages.forms import (
     errors_from_domain,
     errors_from_validation,
@@ -33,6 +41,7 @@ router = APIRouter(include_in_schema=False)
 
 # Search results come newest first unless the URL sorts them otherwise.
 SEARCH_DEFAULTS = queries.TicketListView(state="all", descending=True)
+SEARCH_SCREEN = "agent_ticket_search"
 
 
 @router.get("/agent/search", response_class=HTMLResponse)
@@ -47,11 +56,16 @@ async def search(
     offset: int | None = None,
 ) -> HTMLResponse:
     _ = gettext_for(caller)
+    zone = caller.actor.timezone
     values = {"query": query, "state": state, "queue_id": queue_id}
     context: dict[str, Any] = {"nav": "search", "values": values, "page": None, "failed": None}
     status = 200
     try:
         context["options"] = await queries.ticket_form_options(tx.session, caller.actor, None)
+        search_fields = await screen_fields(tx.session, SEARCH_SCREEN)
+        context["field_filters"] = search_inputs(
+            search_fields, request.query_params, checked=_("Checked"), unchecked=_("Unchecked")
+        )
         context.update(await bulk_bar(request, tx, caller))
         choices, _states, priorities = await list_choices(tx.session)
         parsed = parse_list(
@@ -69,6 +83,9 @@ async def search(
                 query=query.strip() or None,
                 state=None if state == "any" else state,
                 queue_id=optional_id(queue_id, "queue_id"),
+                dynamic_fields=criteria_from_params(
+                    search_params(search_fields, request.query_params.multi_items(), zone)
+                ),
             )
             context["page"] = await queries.search_tickets(
                 tx.session,
@@ -80,6 +97,10 @@ async def search(
                 ),
                 view=parsed.view,
             )
+            columns, cells = list_columns(
+                await screen_fields(tx.session, OVERVIEW_SCREEN), context["page"].items, zone
+            )
+            context.update(field_columns=columns, field_cells=cells)
     except ValidationError as exc:
         context["failed"] = errors_from_validation(exc, _("Check the marked fields."))
         status = 422
