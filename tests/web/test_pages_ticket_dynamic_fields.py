@@ -13,7 +13,12 @@ import pytest
 from frontdesk.web.state import WebState
 from tests.conftest import ADMIN_PASSWORD
 from tests.web.test_api_ticket_dynamic_fields import make_fields, value_rows
-from tests.web.test_pages_agent import RAW_QUEUE_ID, log_in
+from tests.web.test_pages_agent import (
+    CUSTOMER_PASSWORD,
+    RAW_QUEUE_ID,
+    create_customer_user,
+    log_in,
+)
 
 Headers = dict[str, str]
 
@@ -327,3 +332,51 @@ async def test_the_search_page_filters_by_fields_and_lists_them_as_columns(
 
     queue = await client.get("/agent/queues", params={"queue_id": RAW_QUEUE_ID})
     assert '<td data-field="Tier">Tier B</td><td data-field="Asset">PC-200</td>' in queue.text
+
+
+CUSTOMER_FIELDS: list[dict[str, Any]] = [
+    {
+        "name": "OrderNo",
+        "label": "Order number",
+        "field_type": "text",
+        "screens": {"customer_ticket_new": "mandatory", "customer_ticket_zoom": "shown"},
+    },
+    {
+        "name": "Reason",
+        "label": "Reason",
+        "field_type": "dropdown",
+        "config": {"possible_values": {"broken": "Broken", "late": "Late"}},
+        "screens": {"customer_ticket_zoom": "shown"},
+    },
+    {"name": "Margin", "label": "Margin", "field_type": "text"},
+]
+
+
+async def test_customers_fill_and_see_only_the_fields_enabled_for_them(
+    client: httpx.AsyncClient, app: Any, admin_headers: Headers, web: WebState
+) -> None:
+    await make_fields(client, admin_headers, CUSTOMER_FIELDS, "ticket")
+    await create_customer_user(web, "carla")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as carla:
+        csrf = await log_in(carla, "carla", CUSTOMER_PASSWORD, "customer")
+        form = await carla.get("/customer/tickets/new")
+        assert 'name="df_OrderNo" type="text" value="" required' in form.text
+        assert "df_Reason" not in form.text and "df_Margin" not in form.text
+        data = {"csrf_token": csrf, "queue_id": "2", "title": "Late parcel", "body": "Where?"}
+        refused = await carla.post("/customer/tickets/new", data=data)
+        assert refused.status_code == 422
+        assert 'id="df_OrderNo-error">This field is mandatory.</p>' in refused.text
+        created = await carla.post("/customer/tickets/new", data={**data, "df_OrderNo": "4711"})
+        assert created.status_code == 303, created.text
+        ticket_id = int(created.headers["location"].split("/")[-1].split("?")[0])
+        await client.patch(
+            f"/api/v1/tickets/{ticket_id}",
+            json={"dynamic_fields": {"Reason": "late", "Margin": "12%"}},
+            headers=admin_headers,
+        )
+        zoom = await carla.get(f"/customer/tickets/{ticket_id}")
+        assert '<dt data-field="OrderNo">Order number</dt>' in zoom.text
+        assert '<span class="field-value">4711</span>' in zoom.text
+        assert '<span class="field-value">Late</span>' in zoom.text
+        assert "Margin" not in zoom.text and "12%" not in zoom.text

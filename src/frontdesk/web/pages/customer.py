@@ -19,6 +19,13 @@ from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
 from frontdesk.domain.tickets.schemas import ArticleCreate, TicketCreate
 from frontdesk.web.dependencies import Caller, CustomerPage, TxDep
+from frontdesk.web.pages.field_inputs import (
+    field_inputs,
+    screen_fields,
+    shown_values,
+    submitted_inputs,
+    values_from_form,
+)
 from frontdesk.web.pages.forms import (
     FormErrors,
     discard_refused_changes,
@@ -33,6 +40,10 @@ from frontdesk.web.pages.forms import (
 from frontdesk.web.templating import render, translations_for
 
 router = APIRouter(include_in_schema=False)
+
+# The customer screens whose dynamic fields the admin chooses.
+CUSTOMER_NEW_SCREEN = "customer_ticket_new"
+CUSTOMER_ZOOM_SCREEN = "customer_ticket_zoom"
 
 
 def _gettext(caller: Caller) -> Callable[[str], str]:
@@ -99,10 +110,20 @@ async def _new_ticket_page(
     caller: Caller,
     *,
     values: dict[str, str] | None = None,
+    submitted: dict[str, Any] | None = None,
     failed: FormErrors | None = None,
 ) -> HTMLResponse:
+    _ = _gettext(caller)
     values = values or {}
     options = await queries.ticket_form_options(tx.session, caller.actor, None)
+    inputs = field_inputs(
+        await screen_fields(tx.session, CUSTOMER_NEW_SCREEN),
+        CUSTOMER_NEW_SCREEN,
+        submitted=submitted,
+        errors=failed.fields if failed else None,
+        timezone=caller.actor.timezone,
+        blank_label=_("– none –"),
+    )
     slas = await queries.customer_sla_choices(tx.session, _chosen_service(values))
     context = {
         "nav": "new",
@@ -110,6 +131,7 @@ async def _new_ticket_page(
         "slas": slas,
         "values": values,
         "failed": failed,
+        "field_inputs": inputs,
     }
     status = failed.status if failed else 200
     return _page(request, caller, "customer/ticket_new.html", context, status_code=status)
@@ -142,6 +164,14 @@ async def create_ticket(request: Request, caller: CustomerPage, tx: TxDep) -> Re
     form = await request.form()
     fields = form_values(form, ("title", "queue_id", "service_id", "sla_id"))
     try:
+        field_values = values_from_form(
+            form,
+            await screen_fields(tx.session, CUSTOMER_NEW_SCREEN),
+            CUSTOMER_NEW_SCREEN,
+            timezone=caller.actor.timezone,
+            mandatory_message=_("This field is mandatory."),
+            summary=_("Check the marked fields."),
+        )
         article = ArticleCreate(
             channel="email",
             sender="customer",
@@ -150,7 +180,13 @@ async def create_ticket(request: Request, caller: CustomerPage, tx: TxDep) -> Re
             visible_for_customer=True,
             attachments=await uploaded_attachments(form),
         )
-        data = TicketCreate.model_validate({**fields, "article": article})
+        data = TicketCreate.model_validate(
+            {
+                **fields,
+                "article": article,
+                "dynamic_fields": {k: v for k, v in field_values.items() if v is not None},
+            }
+        )
         ticket = await actions.do_create_ticket(tx, caller.actor, data)
     except ValidationError as exc:
         failed = errors_from_validation(exc, _("Check the marked fields."))
@@ -160,7 +196,12 @@ async def create_ticket(request: Request, caller: CustomerPage, tx: TxDep) -> Re
         return RedirectResponse(f"/customer/tickets/{ticket.id}?done=created", status_code=303)
     await discard_refused_changes(tx, caller)
     return await _new_ticket_page(
-        request, tx, caller, values=page_values(dict(form)), failed=failed
+        request,
+        tx,
+        caller,
+        values=page_values(dict(form)),
+        submitted=submitted_inputs(form),
+        failed=failed,
     )
 
 
@@ -178,9 +219,14 @@ async def _zoom_page(
 ) -> HTMLResponse:
     try:
         ticket = await access_ticket_by_id(tx.session, caller.actor, ticket_id)
+        ticket_view = await queries.ticket_out(tx.session, ticket, customer_view=True)
+        zoom_fields = await screen_fields(tx.session, CUSTOMER_ZOOM_SCREEN)
         context = {
             "nav": "tickets",
-            "ticket": await queries.ticket_out(tx.session, ticket, customer_view=True),
+            "ticket": ticket_view,
+            "zoom_fields": shown_values(
+                zoom_fields, ticket_view.dynamic_fields, caller.actor.timezone
+            ),
             "articles": await queries.list_articles(tx.session, caller.actor, ticket),
             "failed": failed,
             "values": values or {},
