@@ -45,7 +45,7 @@ async def test_an_admin_adds_and_edits_a_field(
     assert '<a href="/admin/dynamic-fields">Dynamic fields</a>' in overview.text
     form = await client.get("/admin/dynamic-fields/new")
     assert form.status_code == 200
-    assert '<option value="contact_with_data">' not in form.text  # not a built-in type yet
+    assert '<option value="contact_with_data">' not in form.text  # configured through the API
     for value, label in (("text", "Text"), ("datetime", "Date and time")):
         assert f'<option value="{value}">{label}</option>' in form.text
     assert 'hx-post="/admin/dynamic-fields/new/preview"' in form.text

@@ -55,3 +55,19 @@ class DynamicFieldValue(Base):
     value_long: Mapped[str | None] = mapped_column(Text)
     value_date: Mapped[datetime | None]
     value_int: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DynamicFieldContact(Timestamps, Base):
+    """One contact of a "contact with data" field's directory. ``attributes`` holds the
+    schema's keys (``Name`` among them; validity is ``valid``); ``search_text`` the folded
+    searchable attributes, one per line, for the contact search."""
+
+    __tablename__ = "dynamic_field_contact"
+    __table_args__ = (Index("ix_dynamic_field_contact_field_name", "field_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("dynamic_field.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(INDEXED_TEXT_LENGTH))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    search_text: Mapped[str] = mapped_column(Text)
+    valid: Mapped[bool] = mapped_column(default=True)

@@ -99,3 +99,38 @@ class DynamicFieldOut(BaseModel):
             created_at=isoformat_z(field.created_at) or "",
             updated_at=isoformat_z(field.updated_at) or "",
         )
+
+
+class ContactInput(BaseModel):
+    """A contact of a "contact with data" field: its attributes by schema key (``Name``
+    among them) and whether it can still be chosen."""
+
+    attributes: dict[str, str] = Field(max_length=50)
+    valid: bool = True
+
+
+class ContactUpdate(BaseModel):
+    """Only what is present changes; ``attributes`` replaces them all."""
+
+    attributes: dict[str, str] | None = Field(default=None, max_length=50)
+    valid: bool | None = None
+
+
+class ContactOut(BaseModel):
+    id: int
+    field_id: int
+    name: str
+    attributes: dict[str, str]
+    valid: bool
+    created_at: str
+    updated_at: str
+
+
+class OptionOut(BaseModel):
+    key: str
+    value: str
+    columns: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class OptionsOut(BaseModel):
+    items: list[OptionOut]

@@ -168,10 +168,14 @@ async def plan_values(
         field = fields.get(name)
         if field is None:
             raise _refused(error_prefix, name, "is not a valid dynamic field of this object")
+        driver = driver_of(field)
         try:
-            wanted.append((field, driver_of(field).parse(raw_value, field.config)))
+            value = driver.parse(raw_value, field.config)
+            if value is not None:
+                await driver.check_value(session, field, value)
         except ValueError as exc:
             raise _refused(error_prefix, name, str(exc)) from exc
+        wanted.append((field, value))
     current: dict[str, Any] = {}
     if object_id is not None:
         current = (await stored_values(session, [f for f, _ in wanted], [object_id]))[object_id]

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, and_, literal
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.db.case_insensitive import folded
-from frontdesk.domain.dynamic_fields.models import DynamicFieldValue
+from frontdesk.domain.dynamic_fields.models import DynamicField, DynamicFieldValue
 
 # How an edit form shows the field (templates pick the control by it).
-InputKind = Literal["text", "textarea", "checkbox", "select", "multiselect", "date", "datetime"]
+# "lookup": a search box whose matches (``options``) are picked as radio buttons/checkboxes.
+InputKind = Literal[
+    "text", "textarea", "checkbox", "select", "multiselect", "date", "datetime", "lookup"
+]
 
 LINK_PLACEHOLDER = "{value}"
 
@@ -52,6 +57,16 @@ class FieldCriterion:
     equals: str | None = None
     start: str | None = None
     end: str | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One value a lookup offers: ``key`` is stored, ``value`` shown; ``columns`` are further
+    labelled cells (a database record's list columns)."""
+
+    key: str
+    value: str
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 def like_pattern(term: str) -> str:
@@ -163,6 +178,31 @@ class FieldDriver(ABC):
         if not template or value is None or isinstance(value, list):
             return None
         return str(template).replace(LINK_PLACEHOLDER, quote(str(value), safe=""))
+
+    async def check_value(self, session: AsyncSession, field: DynamicField, value: Any) -> None:
+        """Refuse (``ValueError``) a parsed value the field's source does not hold: a contact
+        that is not in the directory, a record the external database does not have."""
+        return None
+
+    async def describe(
+        self, session: AsyncSession, field: DynamicField, values: Iterable[Any]
+    ) -> dict[Any, str]:
+        """How people read the values, for types whose text lives elsewhere (a contact's
+        current name); the others show ``display``."""
+        return {}
+
+    async def options(
+        self, session: AsyncSession, field: DynamicField, term: str, context: dict[str, Any]
+    ) -> list[Option]:
+        """What a lookup offers for ``term`` (``context``: the ticket's attributes, for
+        filters). Fixed lists offer their possible values."""
+        needle = term.strip().casefold()
+        values = field.config.get("possible_values") or {}
+        return [
+            Option(key=str(key), value=str(label))
+            for key, label in values.items()
+            if not needle or needle in str(label).casefold() or needle in str(key).casefold()
+        ]
 
     def search_condition(
         self, criterion: FieldCriterion, config: dict[str, Any]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from frontdesk.domain.dynamic_fields.drivers.base import FieldDriver
 from frontdesk.domain.dynamic_fields.drivers.checkbox import CheckboxDriver
+from frontdesk.domain.dynamic_fields.drivers.contact import ContactWithDataDriver
 from frontdesk.domain.dynamic_fields.drivers.dates import DateDriver, DateTimeDriver
 from frontdesk.domain.dynamic_fields.drivers.selection import DropdownDriver, MultiselectDriver
 from frontdesk.domain.dynamic_fields.drivers.text import TextareaDriver, TextDriver
@@ -19,6 +20,7 @@ DRIVERS: dict[str, FieldDriver] = {
         MultiselectDriver(),
         DateDriver(),
         DateTimeDriver(),
+        ContactWithDataDriver(),
     )
 }
 

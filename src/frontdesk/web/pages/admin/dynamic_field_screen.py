@@ -230,7 +230,13 @@ YES_NO = [("yes", ui_text("Yes")), ("no", ui_text("No"))]
 async def _choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
     modes = [("shown", ui_text("Shown")), ("mandatory", ui_text("Mandatory"))]
     choices: Choices = {
-        "field_type": [(key, driver.label) for key, driver in DRIVERS.items()],
+        # Lookup types (contact with data) keep a schema this form has no inputs for yet:
+        # the API configures them.
+        "field_type": [
+            (key, driver.label)
+            for key, driver in DRIVERS.items()
+            if driver.input_kind != "lookup"
+        ],
         "object_type": list(OBJECT_TYPE_LABELS.items()),
         "possible_none": YES_NO,
         "translatable": YES_NO,

@@ -51,8 +51,11 @@ async def queue_view(
             tx.session, caller.actor, queue_id, page_request, view=view
         )
         own_views = await saved_views.saved_views(tx.session, caller.actor)
-        field_columns, field_cells = list_columns(
-            await screen_fields(tx.session, OVERVIEW_SCREEN), page.items, caller.actor.timezone
+        field_columns, field_cells = await list_columns(
+            tx.session,
+            await screen_fields(tx.session, OVERVIEW_SCREEN),
+            page.items,
+            caller.actor.timezone,
         )
     except DomainError as exc:
         return await agent_error_page(request, tx, caller, exc, "queues")

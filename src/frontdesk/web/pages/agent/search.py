@@ -97,8 +97,11 @@ async def search(
                 ),
                 view=parsed.view,
             )
-            columns, cells = list_columns(
-                await screen_fields(tx.session, OVERVIEW_SCREEN), context["page"].items, zone
+            columns, cells = await list_columns(
+                tx.session,
+                await screen_fields(tx.session, OVERVIEW_SCREEN),
+                context["page"].items,
+                zone,
             )
             context.update(field_columns=columns, field_cells=cells)
     except ValidationError as exc:

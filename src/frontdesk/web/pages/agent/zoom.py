@@ -34,6 +34,7 @@ from frontdesk.domain.tickets.timeline import EVENT_TYPES, parse_event_types, ti
 from frontdesk.web.dependencies import AgentPage, Caller, TxDep
 from frontdesk.web.pages.agent.common import agent_error_page, agent_page, gettext_for
 from frontdesk.web.pages.field_inputs import (
+    described_texts,
     field_inputs,
     screen_fields,
     shown_values,
@@ -95,7 +96,8 @@ async def _field_context(
     _ = gettext_for(caller)
     zone = caller.actor.timezone
     shown = await screen_fields(tx.session, ZOOM_SCREEN)
-    context: dict[str, Any] = {"zoom_fields": shown_values(shown, current, zone)}
+    described = await described_texts(tx.session, shown, [current])
+    context: dict[str, Any] = {"zoom_fields": shown_values(shown, current, zone, described)}
     form = await request.form() if request.method == "POST" and failed else None
     for form_name, screen in FIELD_FORMS.items():
         fields = await screen_fields(tx.session, screen)

@@ -1,0 +1,176 @@
+"""The contact directories of "contact with data" fields: adding, changing and retiring
+contacts (administrators), reading them, and what a ticket form's lookup offers (agents).
+
+There is no hard delete: a contact is retired by setting it invalid; tickets that link it
+keep showing it, but it can no longer be chosen.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from frontdesk.core.actor import Actor
+from frontdesk.core.clock import isoformat_z
+from frontdesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from frontdesk.core.pagination import Page, PageRequest
+from frontdesk.db.case_insensitive import folded
+from frontdesk.domain.accounts.access import check_admin_or_system
+from frontdesk.domain.dynamic_fields.drivers.contact import (
+    NAME_KEY,
+    VALID_KEY,
+    ContactWithDataDriver,
+    contact_search,
+)
+from frontdesk.domain.dynamic_fields.events import DynamicFieldChanged
+from frontdesk.domain.dynamic_fields.models import DynamicField, DynamicFieldContact
+from frontdesk.domain.dynamic_fields.schemas import (
+    ContactInput,
+    ContactOut,
+    ContactUpdate,
+    OptionOut,
+    OptionsOut,
+)
+from frontdesk.domain.dynamic_fields.screens import CUSTOMER_SCREENS
+from frontdesk.domain.dynamic_fields.values import driver_of
+from frontdesk.domain.runtime import Tx
+from frontdesk.domain.ticket_catalogue.schemas import MAX_ID
+
+MAX_ATTRIBUTE_LENGTH = 1000
+
+
+def contact_out(contact: DynamicFieldContact) -> ContactOut:
+    return ContactOut(
+        id=contact.id,
+        field_id=contact.field_id,
+        name=contact.name,
+        attributes=dict(contact.attributes),
+        valid=contact.valid,
+        created_at=isoformat_z(contact.created_at) or "",
+        updated_at=isoformat_z(contact.updated_at) or "",
+    )
+
+
+async def _directory(session: AsyncSession, actor: Actor, field_id: int) -> DynamicField:
+    await check_admin_or_system(session, actor)
+    field = await session.get(DynamicField, field_id) if 1 <= field_id <= MAX_ID else None
+    if field is None or field.field_type != ContactWithDataDriver.field_type:
+        raise NotFound(f"There is no contact-with-data field with id {field_id}.")
+    return field
+
+
+async def _contact(
+    session: AsyncSession, field: DynamicField, contact_id: int
+) -> DynamicFieldContact:
+    contact = (
+        await session.get(DynamicFieldContact, contact_id) if 1 <= contact_id <= MAX_ID else None
+    )
+    if contact is None or contact.field_id != field.id:
+        raise NotFound(f"The field {field.name!r} has no contact with id {contact_id}.")
+    return contact
+
+
+def _checked_attributes(field: DynamicField, attributes: dict[str, str]) -> dict[str, str]:
+    """Keys of the schema only; every mandatory one filled; ``attributes.<key>`` names a
+    refusal."""
+    keys = [item["key"] for item in field.config["attributes"] if item["key"] != VALID_KEY]
+    checked: dict[str, str] = {}
+    for key, value in attributes.items():
+        if key not in keys:
+            raise ValidationFailed(f"attributes.{key}", "is not an attribute of this field")
+        text = value.strip()
+        if "\x00" in text or len(text) > MAX_ATTRIBUTE_LENGTH:
+            raise ValidationFailed(
+                f"attributes.{key}", f"has at most {MAX_ATTRIBUTE_LENGTH} characters, no NUL"
+            )
+        if text:
+            checked[key] = text
+    for key in field.config["mandatory"]:
+        if key != VALID_KEY and key not in checked:
+            raise ValidationFailed(f"attributes.{key}", "is mandatory")
+    if len(checked[NAME_KEY]) > 255:
+        raise ValidationFailed(f"attributes.{NAME_KEY}", "has at most 255 characters")
+    return checked
+
+
+def _apply(field: DynamicField, contact: DynamicFieldContact, attributes: dict[str, str]) -> None:
+    contact.attributes = attributes
+    contact.name = attributes[NAME_KEY]
+    contact.search_text = "\n".join(
+        attributes[key] for key in field.config["searchable"] if attributes.get(key)
+    )
+
+
+async def do_create_contact(tx: Tx, actor: Actor, field_id: int, data: ContactInput) -> ContactOut:
+    field = await _directory(tx.session, actor, field_id)
+    contact = DynamicFieldContact(field_id=field.id, valid=data.valid)
+    _apply(field, contact, _checked_attributes(field, data.attributes))
+    tx.session.add(contact)
+    await tx.session.flush()
+    tx.emit(DynamicFieldChanged(field_id=field.id, op="updated"))
+    return contact_out(contact)
+
+
+async def do_update_contact(
+    tx: Tx, actor: Actor, field_id: int, contact_id: int, data: ContactUpdate
+) -> ContactOut:
+    field = await _directory(tx.session, actor, field_id)
+    contact = await _contact(tx.session, field, contact_id)
+    if data.attributes is not None:
+        _apply(field, contact, _checked_attributes(field, data.attributes))
+    if data.valid is not None:
+        contact.valid = data.valid
+    await tx.session.flush()
+    await tx.session.refresh(contact)
+    tx.emit(DynamicFieldChanged(field_id=field.id, op="updated"))
+    return contact_out(contact)
+
+
+async def contacts_for_actor(
+    session: AsyncSession, actor: Actor, field_id: int, page: PageRequest, search: str | None
+) -> Page[ContactOut]:
+    """Every contact (invalid ones too) whose searchable attributes contain ``search`` (``*``
+    any characters; empty: all), by name."""
+    field = await _directory(session, actor, field_id)
+    query = select(DynamicFieldContact).where(DynamicFieldContact.field_id == field.id)
+    term = (search or "").replace("\x00", "").strip()
+    if term and term != "*":
+        query = query.where(contact_search(term))
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = await session.scalars(
+        query.order_by(folded(DynamicFieldContact.name), DynamicFieldContact.id)
+        .limit(page.limit)
+        .offset(page.offset)
+    )
+    return Page(
+        items=[contact_out(row) for row in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+async def contact_for_actor(
+    session: AsyncSession, actor: Actor, field_id: int, contact_id: int
+) -> ContactOut:
+    field = await _directory(session, actor, field_id)
+    return contact_out(await _contact(session, field, contact_id))
+
+
+async def field_options(
+    session: AsyncSession, actor: Actor, field_id: int, term: str
+) -> OptionsOut:
+    """What a valid field's lookup offers for ``term``: agents and the system see every valid
+    field; customers only fields enabled on their screens."""
+    if not (actor.is_agent or actor.is_customer or actor.kind == "system"):
+        raise PermissionDenied("Only agents and customer users use field lookups.")
+    field = await session.get(DynamicField, field_id) if 1 <= field_id <= MAX_ID else None
+    visible = field is not None and field.valid
+    if visible and actor.is_customer:
+        visible = bool(set(field.screens or {}) & CUSTOMER_SCREENS)  # type: ignore[union-attr]
+    if field is None or not visible:
+        raise NotFound(f"There is no dynamic field with id {field_id}.")
+    found = await driver_of(field).options(session, field, term.replace("\x00", "")[:200], {})
+    return OptionsOut(
+        items=[OptionOut(key=o.key, value=o.value, columns=list(o.columns)) for o in found]
+    )
