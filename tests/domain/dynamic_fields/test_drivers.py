@@ -35,6 +35,7 @@ def test_the_registry_lists_every_built_in_type() -> None:
         "multiselect",
         "date",
         "datetime",
+        "contact_with_data",
     ]
 
 

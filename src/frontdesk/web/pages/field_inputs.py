@@ -216,6 +216,13 @@ async def described_texts(
     return texts
 
 
+def _described(described: dict[str, dict[Any, str]] | None, name: str, value: Any) -> str | None:
+    texts = (described or {}).get(name)
+    if not texts or isinstance(value, list):
+        return None
+    return texts.get(value)
+
+
 def shown_values(
     fields: list[DynamicField],
     values: dict[str, Any],
@@ -234,7 +241,7 @@ def shown_values(
             ShownValue(
                 name=field.name,
                 label=field.label,
-                text=(described or {}).get(field.name, {}).get(value)
+                text=_described(described, field.name, value)
                 or (
                     _in_zone(value, timezone, "%Y-%m-%d %H:%M")
                     if driver.input_kind == "datetime"

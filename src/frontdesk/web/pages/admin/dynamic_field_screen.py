@@ -233,9 +233,7 @@ async def _choices(tx: Tx, actor: Actor, editing_id: int | None) -> Choices:
         # Lookup types (contact with data) keep a schema this form has no inputs for yet:
         # the API configures them.
         "field_type": [
-            (key, driver.label)
-            for key, driver in DRIVERS.items()
-            if driver.input_kind != "lookup"
+            (key, driver.label) for key, driver in DRIVERS.items() if driver.input_kind != "lookup"
         ],
         "object_type": list(OBJECT_TYPE_LABELS.items()),
         "possible_none": YES_NO,
