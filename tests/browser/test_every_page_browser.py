@@ -63,6 +63,7 @@ ADMIN_SCREENS = (
     "slas",
     "chat-channels",
     "business-calendars",
+    "dynamic-fields",
     "system-addresses",
     "salutations",
     "signatures",
@@ -288,6 +289,30 @@ def seed(live_server: LiveServer) -> dict[str, Any]:
             },
         )
         post("/api/v1/roles", {"name": "Night shift"})
+        # A field on the ticket forms, the zoom, the lists and the search, so those pages are
+        # checked with its inputs and values.
+        post(
+            "/api/v1/dynamic-fields",
+            {
+                "name": "Level",
+                "label": "Support level",
+                "field_type": "dropdown",
+                "config": {"possible_values": {"gold": "Gold", "silver": "Silver"}},
+                "screens": {
+                    key: "shown"
+                    for key in (
+                        "agent_ticket_phone",
+                        "agent_ticket_edit_fields",
+                        "agent_ticket_note",
+                        "agent_ticket_zoom",
+                        "agent_ticket_overview",
+                        "agent_ticket_search",
+                        "customer_ticket_new",
+                        "customer_ticket_zoom",
+                    )
+                },
+            },
+        )
         post(
             "/api/v1/business-calendars",
             {

@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from frontdesk.web.state import WebState
-from tests.conftest import RecordedEvents
+from tests.conftest import ADMIN_PASSWORD, RecordedEvents
 from tests.domain.tickets.people import make_agent, make_customer
 from tests.web.test_api_ticket_dynamic_fields import create, refusal, search
+from tests.web.test_pages_agent import log_in
 
 Headers = dict[str, str]
 URL = "/api/v1/dynamic-fields"
@@ -161,3 +162,23 @@ async def test_agents_link_valid_contacts_and_find_tickets_by_current_name(
     # The contact directory is for administrators.
     response = await client.get(f"{URL}/{site}/contacts", headers=agent)
     assert response.status_code == 403
+
+
+async def test_the_zoom_shows_the_linked_contact_in_a_box_of_its_own(
+    client: httpx.AsyncClient, admin_headers: Headers, site: int
+) -> None:
+    anna = await add(
+        client, admin_headers, site, Name="Anna <Berg>", Phone="+49 30 1", City="Berlin"
+    )
+    _, ticket = await create(client, admin_headers, dynamic_fields={"Site": anna["id"]})
+    await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    zoom = (await client.get(f"/agent/tickets/{ticket['id']}")).text
+    box = zoom[zoom.index('data-contact-box="Site"') :]
+    box = box[: box.index("</details>")]
+    # The field's order: Phone first, then the rest by key; validity not shown.
+    assert (
+        "<dl>\n<dt>Phone</dt><dd>+49 30 1</dd><dt>City</dt><dd>Berlin</dd>"
+        "<dt>Name</dt><dd>Anna &lt;Berg&gt;</dd>"
+    ) in box
+    assert "<h2>Site contact</h2>" in box
+    assert '<dt data-field="Site">' not in zoom

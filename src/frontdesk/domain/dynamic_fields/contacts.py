@@ -7,6 +7,9 @@ keep showing it, but it can no longer be chosen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -174,3 +177,36 @@ async def field_options(
     return OptionsOut(
         items=[OptionOut(key=o.key, value=o.value, columns=list(o.columns)) for o in found]
     )
+
+
+@dataclass(frozen=True)
+class LinkedContact:
+    """A contact a ticket links, as the zoom's sidebar box shows it: the field's label and the
+    contact's attributes in the field's order, without validity and empty ones."""
+
+    field_name: str
+    field_label: str
+    contact_id: int
+    valid: bool
+    attributes: list[tuple[str, str]]
+
+
+async def linked_contacts(
+    session: AsyncSession, fields: list[DynamicField], values: dict[str, Any]
+) -> list[LinkedContact]:
+    boxes = []
+    for field in fields:
+        contact_id = values.get(field.name)
+        if field.field_type != ContactWithDataDriver.field_type or not isinstance(contact_id, int):
+            continue
+        contact = await session.get(DynamicFieldContact, contact_id)
+        if contact is None or contact.field_id != field.id:
+            continue
+        labels = {item["key"]: item["label"] for item in field.config["attributes"]}
+        shown = [
+            (labels[key], contact.attributes[key])
+            for key in field.config["sorted"]
+            if key != VALID_KEY and key in labels and contact.attributes.get(key)
+        ]
+        boxes.append(LinkedContact(field.name, field.label, contact.id, contact.valid, shown))
+    return boxes

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from frontdesk.core.errors import DomainError, ValidationFailed
 from frontdesk.domain.accounts.settings import ONLINE_MINUTES
+from frontdesk.domain.dynamic_fields.contacts import linked_contacts
 from frontdesk.domain.email.drafts import ticket_mail_info
 from frontdesk.domain.tickets import actions, queries
 from frontdesk.domain.tickets.access import access_ticket_by_id
@@ -96,8 +97,15 @@ async def _field_context(
     _ = gettext_for(caller)
     zone = caller.actor.timezone
     shown = await screen_fields(tx.session, ZOOM_SCREEN)
-    described = await described_texts(tx.session, shown, [current])
-    context: dict[str, Any] = {"zoom_fields": shown_values(shown, current, zone, described)}
+    # A linked contact gets a box of its own instead of a line in the ticket information.
+    contacts = await linked_contacts(tx.session, shown, current)
+    boxed = {contact.field_name for contact in contacts}
+    listed = [field for field in shown if field.name not in boxed]
+    described = await described_texts(tx.session, listed, [current])
+    context: dict[str, Any] = {
+        "zoom_fields": shown_values(listed, current, zone, described),
+        "zoom_contacts": contacts,
+    }
     form = await request.form() if request.method == "POST" and failed else None
     for form_name, screen in FIELD_FORMS.items():
         fields = await screen_fields(tx.session, screen)
