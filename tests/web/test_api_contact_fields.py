@@ -182,3 +182,31 @@ async def test_the_zoom_shows_the_linked_contact_in_a_box_of_its_own(
     ) in box
     assert "<h2>Site contact</h2>" in box
     assert '<dt data-field="Site">' not in zoom
+
+
+async def test_a_contact_field_on_a_form_neither_blocks_nor_empties_it(
+    client: httpx.AsyncClient, admin_headers: Headers, site: int
+) -> None:
+    """The forms have no lookup control yet: a contact field enabled on them (even as
+    mandatory) is left as it is by a post."""
+    screens = {"agent_ticket_phone": "mandatory", "agent_ticket_edit_fields": "shown"}
+    await client.patch(f"{URL}/{site}", json={"screens": screens}, headers=admin_headers)
+    anna = await add(client, admin_headers, site, Name="Anna", Phone="1")
+    csrf = await log_in(client, "admin", ADMIN_PASSWORD, "agent")
+    form = await client.get("/agent/tickets/new")
+    assert "df_Site" not in form.text
+    created = await client.post(
+        "/agent/tickets/new",
+        data={"csrf_token": csrf, "title": "T", "queue_id": "2", "body": "x"},
+    )
+    assert created.status_code == 303, created.text
+    ticket_id = int(created.headers["location"].split("/")[-1].split("?")[0])
+    await client.patch(
+        f"/api/v1/tickets/{ticket_id}",
+        json={"dynamic_fields": {"Site": anna["id"]}},
+        headers=admin_headers,
+    )
+    saved = await client.post(f"/agent/tickets/{ticket_id}/fields", data={"csrf_token": csrf})
+    assert saved.status_code == 303, saved.text
+    ticket = (await client.get(f"/api/v1/tickets/{ticket_id}", headers=admin_headers)).json()
+    assert ticket["dynamic_fields"] == {"Site": anna["id"]}

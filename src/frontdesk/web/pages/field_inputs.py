@@ -186,7 +186,8 @@ def values_from_form(
             refused[error_name_of(field)] = exc.message
         except ValueError as exc:
             refused[error_name_of(field)] = str(exc)
-    for field in missing_mandatory(fields, screen, values):
+    offered = [field for field in fields if driver_of(field).input_kind not in NOT_ON_FORMS]
+    for field in missing_mandatory(offered, screen, values):
         refused.setdefault(error_name_of(field), mandatory_message)
     if refused:
         raise refusal(refused, summary)
