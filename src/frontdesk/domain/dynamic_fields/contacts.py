@@ -15,10 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from frontdesk.core.actor import Actor
 from frontdesk.core.clock import isoformat_z
-from frontdesk.core.errors import NotFound, PermissionDenied, ValidationFailed
+from frontdesk.core.errors import ValidationFailed
 from frontdesk.core.pagination import Page, PageRequest
 from frontdesk.db.case_insensitive import folded
-from frontdesk.domain.accounts.access import check_admin_or_system
+from frontdesk.domain.dynamic_fields.access import (
+    access_contact,
+    access_contact_directory,
+    access_field_for_lookup,
+)
 from frontdesk.domain.dynamic_fields.drivers.contact import (
     NAME_KEY,
     VALID_KEY,
@@ -34,10 +38,8 @@ from frontdesk.domain.dynamic_fields.schemas import (
     OptionOut,
     OptionsOut,
 )
-from frontdesk.domain.dynamic_fields.screens import CUSTOMER_SCREENS
 from frontdesk.domain.dynamic_fields.values import driver_of
 from frontdesk.domain.runtime import Tx
-from frontdesk.domain.ticket_catalogue.schemas import MAX_ID
 
 MAX_ATTRIBUTE_LENGTH = 1000
 
@@ -52,25 +54,6 @@ def contact_out(contact: DynamicFieldContact) -> ContactOut:
         created_at=isoformat_z(contact.created_at) or "",
         updated_at=isoformat_z(contact.updated_at) or "",
     )
-
-
-async def _directory(session: AsyncSession, actor: Actor, field_id: int) -> DynamicField:
-    await check_admin_or_system(session, actor)
-    field = await session.get(DynamicField, field_id) if 1 <= field_id <= MAX_ID else None
-    if field is None or field.field_type != ContactWithDataDriver.field_type:
-        raise NotFound(f"There is no contact-with-data field with id {field_id}.")
-    return field
-
-
-async def _contact(
-    session: AsyncSession, field: DynamicField, contact_id: int
-) -> DynamicFieldContact:
-    contact = (
-        await session.get(DynamicFieldContact, contact_id) if 1 <= contact_id <= MAX_ID else None
-    )
-    if contact is None or contact.field_id != field.id:
-        raise NotFound(f"The field {field.name!r} has no contact with id {contact_id}.")
-    return contact
 
 
 def _checked_attributes(field: DynamicField, attributes: dict[str, str]) -> dict[str, str]:
@@ -105,7 +88,7 @@ def _apply(field: DynamicField, contact: DynamicFieldContact, attributes: dict[s
 
 
 async def do_create_contact(tx: Tx, actor: Actor, field_id: int, data: ContactInput) -> ContactOut:
-    field = await _directory(tx.session, actor, field_id)
+    field = await access_contact_directory(tx.session, actor, field_id)
     contact = DynamicFieldContact(field_id=field.id, valid=data.valid)
     _apply(field, contact, _checked_attributes(field, data.attributes))
     tx.session.add(contact)
@@ -117,8 +100,8 @@ async def do_create_contact(tx: Tx, actor: Actor, field_id: int, data: ContactIn
 async def do_update_contact(
     tx: Tx, actor: Actor, field_id: int, contact_id: int, data: ContactUpdate
 ) -> ContactOut:
-    field = await _directory(tx.session, actor, field_id)
-    contact = await _contact(tx.session, field, contact_id)
+    field = await access_contact_directory(tx.session, actor, field_id)
+    contact = await access_contact(tx.session, field, contact_id)
     if data.attributes is not None:
         _apply(field, contact, _checked_attributes(field, data.attributes))
     if data.valid is not None:
@@ -134,7 +117,7 @@ async def contacts_for_actor(
 ) -> Page[ContactOut]:
     """Every contact (invalid ones too) whose searchable attributes contain ``search`` (``*``
     any characters; empty: all), by name."""
-    field = await _directory(session, actor, field_id)
+    field = await access_contact_directory(session, actor, field_id)
     query = select(DynamicFieldContact).where(DynamicFieldContact.field_id == field.id)
     term = (search or "").replace("\x00", "").strip()
     if term and term != "*":
@@ -156,8 +139,8 @@ async def contacts_for_actor(
 async def contact_for_actor(
     session: AsyncSession, actor: Actor, field_id: int, contact_id: int
 ) -> ContactOut:
-    field = await _directory(session, actor, field_id)
-    return contact_out(await _contact(session, field, contact_id))
+    field = await access_contact_directory(session, actor, field_id)
+    return contact_out(await access_contact(session, field, contact_id))
 
 
 async def field_options(
@@ -165,14 +148,7 @@ async def field_options(
 ) -> OptionsOut:
     """What a valid field's lookup offers for ``term``: agents and the system see every valid
     field; customers only fields enabled on their screens."""
-    if not (actor.is_agent or actor.is_customer or actor.kind == "system"):
-        raise PermissionDenied("Only agents and customer users use field lookups.")
-    field = await session.get(DynamicField, field_id) if 1 <= field_id <= MAX_ID else None
-    visible = field is not None and field.valid
-    if visible and actor.is_customer:
-        visible = bool(set(field.screens or {}) & CUSTOMER_SCREENS)  # type: ignore[union-attr]
-    if field is None or not visible:
-        raise NotFound(f"There is no dynamic field with id {field_id}.")
+    field = await access_field_for_lookup(session, actor, field_id)
     found = await driver_of(field).options(session, field, term.replace("\x00", "")[:200], {})
     return OptionsOut(
         items=[OptionOut(key=o.key, value=o.value, columns=list(o.columns)) for o in found]
